@@ -1,0 +1,70 @@
+"""Meta Community Standards Enforcement Report (Facebook, Instagram): the CSV download.
+
+Covered: every row of the CSV (``app,policy_area,metric,period,value``): all policy areas and
+metrics, every quarter since 2017Q4, values as printed (rounded counts, percentages, ``N/A`` for
+not reported, ranges such as ``4%-5%``). Each release restates the full history, so each file is
+one vintage. Not covered: Meta's NCMEC disclosure pages (prose, source ``meta_ncmec``).
+
+Meta serves only the latest release at one unchanging URL; snapshots are kept by content hash so
+every release that was ever fetched stays available.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.periods import PeriodError, parse_period
+from transparency.records import ParseError, ParseResult
+from transparency.sources import SourceDeclaration
+from transparency.store import SnapshotStore
+
+SOURCE = SourceDeclaration(
+    id="meta_cser",
+    publisher="Meta",
+    kind="platform report",
+    title="Community Standards Enforcement Report (CSV)",
+    homepage="https://transparency.meta.com/reports/community-standards-enforcement/",
+    formats=("csv",),
+    cadence="quarterly",
+    licence="Public document (Meta Platforms, Inc.); facts cited with source",
+    download_urls=("https://transparency.fb.com/sr/community-standards/",),
+    hosts=("transparency.fb.com", "transparency.meta.com"),
+    platform="meta",
+    coverage=__doc__.split("\n\n")[1].replace("\n", " "),
+    expected_lag_days=75,
+)
+
+HEADER = ["app", "policy_area", "metric", "period", "value"]
+
+
+def parse(path: Path) -> ParseResult:
+    """Every row of one CSER CSV release, exactly as printed."""
+    result = ParseResult()
+    with Path(path).open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or [h.strip().lower() for h in header] != HEADER:
+            raise ParseError(path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}", "line 1")
+        for line, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != 5:
+                raise ParseError(path, f"expected 5 fields, found {len(row)}", f"line {line}")
+            app, policy, metric, period_label, value = (c.strip() for c in row)
+            try:
+                period = parse_period(period_label)
+            except PeriodError as exc:
+                raise ParseError(path, str(exc), f"line {line}") from exc
+            result.add(platform=app, period=period, policy=policy, metric=metric, text=value,
+                       row=f"line {line}", file=Path(path).name, period_label=period_label)
+    if not result.records:
+        raise ParseError(path, "no data rows")
+    return result
+
+
+def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
+    """The latest release (the URL never changes; the content hash tells a new release)."""
+    return [fetch_to_store(client, store, SOURCE, SOURCE.download_urls[0], filename="meta-cser-latest.csv",
+                           expect=("text/csv", "application/octet-stream", "text/plain"))]

@@ -1,0 +1,45 @@
+"""Run a source's faithful parser on a file or a stored snapshot, turning every failure into a
+:class:`ParseError` that names the file."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from .records import ParseError, ParseResult
+from .sources import Source
+from .store import Snapshot, SnapshotStore
+
+
+def parse_file(source: Source, path: Path) -> ParseResult:
+    path = Path(path)
+    if not path.exists():
+        raise ParseError(path, "no such file")
+    if path.is_file() and path.stat().st_size == 0:
+        raise ParseError(path, "the file is empty")
+    try:
+        result = source.parse(path)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser bug or an unreadable file: name the file, never crash the run
+        raise ParseError(path, f"cannot be read as {source.id} ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(result, ParseResult):
+        raise ParseError(path, f"parser of {source.id} returned {type(result).__name__}, not ParseResult")
+    return result
+
+
+def parse_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> tuple[ParseResult, date]:
+    """Parse a stored snapshot under its original file name (parsers may look at the suffix)."""
+    raw = store.path_for(snap.sha256)
+    name = Path(snap.filename or Path(snap.url).name or snap.sha256).name
+    with tempfile.TemporaryDirectory(prefix="transparency-parse-") as tmp:
+        link = Path(tmp) / name
+        link.symlink_to(raw)
+        try:
+            result = parse_file(source, link)
+        except ParseError as exc:
+            raise ParseError(f"{name} (snapshot {snap.sha256[:12]})", exc.reason, exc.row) from exc
+    vintage = date.fromisoformat(snap.published_at[:10]) if snap.published_at else (
+        result.release_date or snap.vintage_hint)
+    return result, vintage

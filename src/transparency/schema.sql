@@ -1,0 +1,73 @@
+-- The warehouse schema. Documented column by column in docs/schema.md.
+
+CREATE TABLE sources (
+    source_id VARCHAR PRIMARY KEY, publisher VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL, homepage VARCHAR NOT NULL, formats VARCHAR NOT NULL,
+    cadence VARCHAR NOT NULL, licence VARCHAR NOT NULL, download_urls VARCHAR, reporter VARCHAR,
+    platform VARCHAR, coverage VARCHAR, expected_lag_days INTEGER
+);
+
+CREATE TABLE snapshots (
+    sha256 VARCHAR PRIMARY KEY, source_id VARCHAR NOT NULL, url VARCHAR NOT NULL,
+    final_url VARCHAR, filename VARCHAR, retrieved_at TIMESTAMP NOT NULL, published_at DATE,
+    media_type VARCHAR, bytes BIGINT, storage_path VARCHAR, origin VARCHAR NOT NULL,
+    vintage DATE NOT NULL, records INTEGER NOT NULL
+);
+
+CREATE TABLE platforms (platform_id VARCHAR PRIMARY KEY, name VARCHAR, company VARCHAR, homepage VARCHAR);
+CREATE TABLE services (platform_id VARCHAR, service_id VARCHAR, name VARCHAR, PRIMARY KEY (platform_id, service_id));
+CREATE TABLE platform_aliases (alias VARCHAR, platform_id VARCHAR, service_id VARCHAR, note VARCHAR);
+CREATE TABLE scopes (raw_label VARCHAR, scope VARCHAR);
+CREATE TABLE policy_areas (
+    policy_area VARCHAR PRIMARY KEY, label VARCHAR, parent VARCHAR, dsa_category VARCHAR,
+    dsa_keyword VARCHAR, csea_family VARCHAR, description VARCHAR
+);
+CREATE TABLE metrics (metric VARCHAR PRIMARY KEY, label VARCHAR, unit VARCHAR, kind VARCHAR, definition VARCHAR);
+CREATE TABLE label_map (source_id VARCHAR, field VARCHAR, raw_label VARCHAR, harmonised VARCHAR, note VARCHAR);
+
+CREATE TABLE observations (
+    series_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, platform VARCHAR, service VARCHAR,
+    scope VARCHAR, period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR,
+    policy_area VARCHAR, metric VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR,
+    value_text VARCHAR, raw_platform_label VARCHAR, raw_policy_label VARCHAR,
+    raw_metric_label VARCHAR, raw_scope_label VARCHAR, reporter VARCHAR NOT NULL,
+    snapshot_sha256 VARCHAR NOT NULL, row_ref VARCHAR, vintage DATE NOT NULL,
+    is_current BOOLEAN NOT NULL
+);
+
+CREATE TABLE findings (severity VARCHAR, "check" VARCHAR, source_id VARCHAR, file VARCHAR, "row" VARCHAR, message VARCHAR);
+
+CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- Current values only: the latest vintage of every key.
+CREATE VIEW current_observations AS SELECT * FROM observations WHERE is_current;
+
+-- Every number with the public file, URL and retrieval date it came from.
+CREATE VIEW observations_with_provenance AS
+SELECT o.*, s.url AS source_url, s.filename AS source_file, s.retrieved_at, s.published_at,
+       src.publisher, src.licence
+FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
+JOIN sources src ON src.source_id = o.source_id;
+
+-- Keys whose value differs between vintages: one row per change, old beside new.
+CREATE VIEW revisions AS
+WITH ordered AS (
+    SELECT o.*, s.url, s.retrieved_at,
+           lag(o.value) OVER w AS old_value, lag(o.value_text) OVER w AS old_value_text,
+           lag(o.vintage) OVER w AS old_vintage, lag(o.snapshot_sha256) OVER w AS old_snapshot,
+           lag(s.url) OVER w AS old_url, row_number() OVER w AS n
+    FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
+    WINDOW w AS (PARTITION BY o.source_id, o.platform, o.service, o.scope, o.period_start,
+                 o.period_end, o.policy_area, o.metric, o.reporter
+                 ORDER BY o.vintage, s.retrieved_at, o.snapshot_sha256)
+)
+SELECT series_id, source_id, platform, service, scope, period_start, period_end, period_label,
+       policy_area, metric, unit, raw_policy_label, raw_metric_label,
+       old_value, value AS new_value, old_value_text, value_text AS new_value_text,
+       CASE WHEN old_value IS NULL THEN 'added' WHEN value IS NULL THEN 'withdrawn' ELSE 'restated' END AS change,
+       CASE WHEN old_value IS NOT NULL AND old_value <> 0 AND value IS NOT NULL
+            THEN (value - old_value) / abs(old_value) END AS relative_change,
+       old_vintage, vintage AS new_vintage, old_snapshot, snapshot_sha256 AS new_snapshot,
+       old_url, url AS new_url
+FROM ordered
+WHERE n > 1 AND old_value IS DISTINCT FROM value;

@@ -1,0 +1,140 @@
+"""The warehouse build: idempotent, atomic, provenance-complete, vintages and revisions."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURES, REPO
+from transparency import paths
+from transparency.build import BuildError, build
+from transparency.store import SnapshotStore
+from transparency.warehouse import checksums
+
+META_URL = "https://transparency.fb.com/sr/community-standards/"
+
+
+def add_meta_fixture(name: str, published: str) -> None:
+    SnapshotStore().put_file(FIXTURES / "meta_cser" / name, source_id="meta_cser", url=META_URL,
+                             published_at=published, retrieved_at=f"{published}T12:00:00Z", method="manual")
+
+
+def sums(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return checksums(con)
+
+
+def test_build_twice_is_identical_and_second_is_a_no_op():
+    first = build()
+    assert not first.up_to_date
+    assert first.tables["observations"][0] > 0
+    again = build()
+    assert again.up_to_date and again.tables == first.tables
+    forced = build(force=True)
+    assert not forced.up_to_date and forced.tables == first.tables
+
+
+def test_embedded_default_holds_real_meta_figures():
+    report = build()
+    with duckdb.connect(str(report.db), read_only=True) as con:
+        value, url, sha = con.execute("""
+            SELECT value, source_url, snapshot_sha256 FROM observations_with_provenance
+            WHERE source_id = 'meta_cser' AND service = 'facebook' AND metric = 'content_actioned'
+              AND policy_area = 'protection_of_minors.child_sexual_exploitation'
+              AND period_start = DATE '2021-04-01' AND is_current""").fetchone()
+    assert value == 25_700_000
+    assert url == META_URL
+    assert sha == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
+
+
+def test_zero_observations_without_snapshot_and_source():
+    db = build().db
+    with duckdb.connect(str(db), read_only=True) as con:
+        total = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+        orphans = con.execute("""
+            SELECT count(*) FROM observations o
+            LEFT JOIN snapshots s ON s.sha256 = o.snapshot_sha256
+            LEFT JOIN sources src ON src.source_id = o.source_id
+            WHERE s.sha256 IS NULL OR src.source_id IS NULL OR s.url IS NULL OR s.retrieved_at IS NULL
+        """).fetchone()[0]
+    assert total > 1000 and orphans == 0
+
+
+def test_vintages_keep_old_values_and_revisions_list_them():
+    add_meta_fixture("meta-cser-sample-2021q2.csv", "2021-08-18")
+    add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")
+    db = build().db
+    with duckdb.connect(str(db), read_only=True) as con:
+        history = con.execute("""
+            SELECT vintage::VARCHAR, value, is_current FROM observations
+            WHERE service = 'facebook' AND metric = 'content_actioned'
+              AND policy_area = 'protection_of_minors.child_sexual_exploitation'
+              AND period_start = DATE '2021-04-01' ORDER BY vintage""").fetchall()
+        rev = con.execute("""
+            SELECT old_value, new_value, old_vintage::VARCHAR, new_vintage::VARCHAR, change
+            FROM revisions WHERE service = 'facebook' AND period_start = DATE '2021-04-01'
+              AND policy_area = 'protection_of_minors.child_sexual_exploitation'""").fetchall()
+    # the embedded real release and the fixture share vintage 2021-08-18 and value 25.7M
+    assert history == [("2021-08-18", 25_700_000, False), ("2021-08-18", 25_700_000, False),
+                       ("2021-11-09", 25_800_000, True)]
+    assert rev == [(25_700_000, 25_800_000, "2021-08-18", "2021-11-09", "restated")]
+
+
+def test_bad_input_fails_the_build_naming_file_and_row_and_keeps_the_warehouse(tmp_path):
+    db = build().db
+    before = sums(db)
+    bad = tmp_path / "meta-bad.csv"
+    bad.write_text('app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q2,"-5"\n')
+    SnapshotStore().put_file(bad, source_id="meta_cser", url=META_URL, published_at="2021-09-01")
+    with pytest.raises(BuildError) as err:
+        build()
+    assert "meta_cser, meta-bad.csv, line 2: count is negative (-5)" in str(err.value)
+    assert sums(db) == before
+    assert not list(db.parent.glob(".*.building-*"))
+
+
+def test_unmapped_label_is_reported_not_dropped(tmp_path):
+    odd = tmp_path / "meta-new-label.csv"
+    odd.write_text('app,policy_area,metric,period,value\nFacebook,Brand New Area,Content Actioned,2021Q2,"1,000"\n')
+    SnapshotStore().put_file(odd, source_id="meta_cser", url=META_URL, published_at="2021-09-01")
+    report = build()
+    msgs = [str(f) for f in report.findings if f.check == "unmapped_label"]
+    assert any("meta-new-label.csv, line 2: policy label 'Brand New Area'" in m for m in msgs)
+    with duckdb.connect(str(report.db), read_only=True) as con:
+        row = con.execute("SELECT policy_area, value FROM observations WHERE raw_policy_label = 'Brand New Area'").fetchone()
+    assert row == (None, 1000)
+
+
+def _build_cmd(db: Path) -> list[str]:
+    return [sys.executable, "-m", "transparency", "build", "--force", "--quiet", "--db", str(db)]
+
+
+def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path):
+    db = tmp_path / "w.duckdb"
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "TRANSPARENCY_BUILD_PAUSE": "0.15"}
+    subprocess.run(_build_cmd(db), env=env, check=True)
+    before = sums(db)
+    add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")  # the next build has new input
+    rng = random.Random(42)
+    mid_build_kills = 0
+    for _ in range(6):
+        proc = subprocess.Popen(_build_cmd(db), env=env)
+        time.sleep(rng.uniform(0.6, 1.6))
+        building = list(tmp_path.glob(".w.duckdb.building-*"))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        mid_build_kills += bool(building)
+        assert sums(db) == before  # the old warehouse, readable and unchanged
+    assert mid_build_kills >= 3
+    subprocess.run(_build_cmd(db), env=env, check=True)  # a later build completes and cleans up
+    after = sums(db)
+    assert after["observations"][0] == before["observations"][0] + 17
+    assert not list(tmp_path.glob(".w.duckdb.building-*"))

@@ -1,5 +1,10 @@
-"""The build steps of the other domains, in order. Each domain module exposes one function
-``step(ctx: BuildContext) -> None``; add it here to make it part of every build."""
+"""The build steps of the other domains, in order.
+
+Each domain module exposes ``step(ctx: BuildContext) -> None`` which creates its own tables (DDL in
+its own ``schema_<domain>.sql`` beside it) and fills them from ``ctx.data_dir`` and ``ctx.store``.
+Problems are appended to ``ctx.findings`` (severity "error" fails the build, naming source, file
+and row; the previous warehouse is kept). Add ``("name", module.step)`` here to include a step.
+"""
 
 from __future__ import annotations
 

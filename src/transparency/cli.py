@@ -4,6 +4,7 @@ files, list revisions, serve the dashboard. Every command has ``--help``."""
 from __future__ import annotations
 
 import csv
+import importlib
 import os
 import subprocess
 import sys
@@ -266,6 +267,13 @@ def dashboard(
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+# The commands of the other domains live in their own modules (cli_<domain>.py), each adding its
+# commands to `app` when imported. Add a module's name here to make its commands available.
+CLI_MODULES: list[str] = []
+for _name in CLI_MODULES:
+    importlib.import_module(f"transparency.{_name}")
 
 
 def main() -> None:

@@ -128,7 +128,7 @@ class PoliteClient:
             if check_robots and not self.allowed_by_robots(url):
                 raise FetchError(f"{url}: disallowed by robots.txt")
             resp = self._attempts(method, url, headers, host)
-            if resp.is_redirect:
+            if resp.status_code in (301, 302, 303, 307, 308) and "Location" in resp.headers:
                 target = urljoin(url, resp.headers.get("Location", ""))
                 resp.close()
                 url = target
@@ -145,6 +145,8 @@ class PoliteClient:
                 resp = self._client.send(req, stream=True)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
+                if _no_network(exc):
+                    raise FetchError(f"{url}: no network ({exc})") from exc
                 if attempt < self.policy.max_retries:
                     self.sleep(min(self.policy.backoff * 2 ** attempt, self.policy.max_backoff))
                 continue
@@ -192,6 +194,15 @@ class PoliteClient:
         host = self._check_host(url)
         self._wait_turn(host)
         return self._client.post(url, data=data, headers=headers or {})
+
+
+_NO_NETWORK = ("name resolution", "name or service not known", "nodename nor servname",
+               "network is unreachable", "no address associated")
+
+
+def _no_network(exc: Exception) -> bool:
+    """DNS failure or no route: retrying will not help, and the run should say "no network"."""
+    return isinstance(exc, httpx.ConnectError) and any(t in str(exc).lower() for t in _NO_NETWORK)
 
 
 def fetch_to_store(client: PoliteClient, store: SnapshotStore, decl: SourceDeclaration, url: str, *,

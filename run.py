@@ -37,8 +37,6 @@ def sh(*cmd: object, **kw) -> None:
 
 def ensure_env(lock: str) -> None:
     """Create .venv and install the lock file (skipped when it is already installed)."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     lock_path = ROOT / lock
     stamp = VENV / f".installed-{lock}"
     digest = hashlib.sha256(lock_path.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()

@@ -14,7 +14,6 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from transparency import paths
 from transparency.build import BuildError, build
 from transparency.store import SnapshotStore
 from transparency.warehouse import checksums

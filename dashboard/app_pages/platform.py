@@ -2,6 +2,7 @@
 
 import altair as alt
 import streamlit as st
+
 from data import q, require_warehouse
 
 st.title("Platform profile")

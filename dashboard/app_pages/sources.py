@@ -1,6 +1,7 @@
 """Sources: every declared source with URL, licence, snapshots and row counts."""
 
 import streamlit as st
+
 from data import q, require_warehouse
 
 st.title("Sources")

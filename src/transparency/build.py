@@ -27,7 +27,7 @@ from .parsing import parse_snapshot
 from .records import ParseError
 from .sources import Source, all_sources
 from .store import SnapshotStore
-from .warehouse import build_info, checksums
+from .warehouse import build_info, checksums, table_checksum
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 
@@ -173,8 +173,8 @@ def load_observations(ctx: BuildContext) -> None:
     rows: list[dict] = []
     snap_rows: list[list] = []
     seen: set[str] = set()
-    for w in embedded_warnings:
-        ctx.findings.append(Finding("warning", "parse_warning", w["source_id"], w["file"], w["row"], w["message"]))
+    for ew in embedded_warnings:
+        ctx.findings.append(Finding("warning", "parse_warning", ew["source_id"], ew["file"], ew["row"], ew["message"]))
 
     def add(snap, vintage, records, origin: str, storage: str | None) -> None:
         src = ctx.sources.get(snap.source_id)
@@ -259,7 +259,7 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
     fp = fingerprint(data_dir, store)
     if not force and stored_fingerprint(db) == fp:
         with contextlib.closing(duckdb.connect(str(db), read_only=True)) as con:
-            return BuildReport(db, True, fp, checksums(con), [], {})
+            return BuildReport(db, True, fp, recorded_checksums(con), [], {})
     db.parent.mkdir(parents=True, exist_ok=True)
     with _lock(db):
         _clean_stale(db)
@@ -284,10 +284,12 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
             errors = [f for f in ctx.findings if f.severity == "error"]
             if errors:
                 raise BuildError(f"build failed with {len(errors)} error(s); the previous warehouse is kept", errors)
+            sums = checksums(con)
             con.executemany("INSERT INTO build_info VALUES (?, ?)", [
                 ["fingerprint", fp], ["code_version", _code_version()],
-                *[[f"stat.{k}", str(v)] for k, v in sorted(ctx.stats.items())]])
-            sums = checksums(con)
+                *[[f"stat.{k}", str(v)] for k, v in sorted(ctx.stats.items())],
+                *[[f"checksum.{t}", f"{n}:{d}"] for t, (n, d) in sums.items() if t != "build_info"]])
+            sums["build_info"] = table_checksum(con, "build_info")
             con.execute("CHECKPOINT")
             con.close()
             os.replace(tmp, db)
@@ -298,7 +300,19 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
             raise
     if on_step:
         on_step("done", len(steps), len(steps))
-    return BuildReport(db, False, fp, sums, sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.row)), ctx.stats)
+    return BuildReport(db, False, fp, dict(sorted(sums.items())), sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.row)), ctx.stats)
+
+
+def recorded_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    """The checksums the build recorded (cheap: no table is re-read), plus build_info's own."""
+    info = build_info(con)
+    sums = {}
+    for key, value in info.items():
+        if key.startswith("checksum."):
+            n, d = value.split(":", 1)
+            sums[key.removeprefix("checksum.")] = (int(n), d)
+    sums["build_info"] = table_checksum(con, "build_info")
+    return dict(sorted(sums.items()))
 
 
 def _code_version() -> str:

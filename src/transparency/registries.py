@@ -79,8 +79,8 @@ class Registries:
             self._alias.setdefault(match_key(s["name"]), (s["platform_id"], s["service_id"]))
         for sc in self.scopes:
             self._scope[match_key(sc["raw_label"])] = sc["scope"]
-        for sc in {s["scope"] for s in self.scopes}:
-            self._scope.setdefault(match_key(sc), sc)
+        for code in {row["scope"] for row in self.scopes}:
+            self._scope.setdefault(match_key(code), code)
         policy_ids = {p["policy_area"] for p in self.policy_areas}
         metric_ids = {m["metric"] for m in self.metrics}
         for p in self.policy_areas:

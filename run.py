@@ -2,7 +2,7 @@
 """Set up and run the project with nothing but Python 3.11+.
 
     python3 run.py dashboard   # set up, build the warehouse from the embedded data, serve the dashboard
-    python3 run.py test        # set up (with test tools), run the checks and the test suite
+    python3 run.py test        # set up (with test tools), lint, type-check and run the test suite
 
 Each command creates ``.venv`` on first use and installs the pinned, hash-checked dependencies
 from ``requirements.lock`` (``requirements-dev.lock`` for tests); later runs reuse it until a
@@ -62,11 +62,20 @@ def dashboard(args: list[str]) -> None:
     sh(BIN / "transparency", "dashboard", *args)
 
 
+CHECKS = [
+    ("lint (ruff check)", ["-m", "ruff", "check", "."]),
+    ("types (mypy)", ["-m", "mypy"]),
+]
+
+
 def test(args: list[str]) -> None:
+    """Lint, type check, then the test suite; any failure fails the command."""
     ensure_env("requirements-dev.lock")
-    env = {**os.environ}
+    for label, cmd in CHECKS:
+        say(label)
+        sh(PY, *cmd)
     say("running the test suite")
-    sh(PY, "-m", "pytest", *args, env=env)
+    sh(PY, "-m", "pytest", *args)
 
 
 COMMANDS = {"dashboard": dashboard, "test": test}

@@ -250,6 +250,27 @@ def revisions(
         w.writerow(["" if v is None else v for v in row])
 
 
+@app.command("new-source")
+def new_source(
+    source_id: Annotated[str, typer.Argument(help="The new source's id, lower_snake_case (e.g. pinterest_transparency).")],
+    publisher: Annotated[str, typer.Option("--publisher", help="Who publishes it.")] = "TODO publisher",
+    title: Annotated[str, typer.Option("--title", help="What it is.")] = "TODO title",
+    platform_label: Annotated[str, typer.Option("--platform-label", help="The platform name as the files print it.")] = "Example",
+) -> None:
+    """Scaffold a new source: scrapers/ID.py, data/labels/ID.csv, tests/fixtures/ID/, tests/sources/test_ID.py.
+
+    The scaffold parses a tidy CSV and its test passes at once; then follow docs/adding-a-source.md.
+    """
+    from .scaffold import scaffold
+
+    try:
+        written = scaffold(source_id, publisher, title, platform_label)
+    except (ValueError, FileExistsError) as exc:
+        raise fail(str(exc)) from None
+    for path in written:
+        out.print(f"wrote {path.relative_to(paths.REPO_ROOT)}")
+
+
 @app.command()
 def dashboard(
     db: DbOption = None,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import paths, registries, release, validate
+from . import changes, paths, registries, release, validate
 from .findings import COLUMNS as FINDING_COLUMNS
 from .findings import Finding
 from .normalise import KEY_COLUMNS, OBSERVATION_COLUMNS, Context, normalise
@@ -292,7 +292,10 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
             sums["build_info"] = table_checksum(con, "build_info")
             con.execute("CHECKPOINT")
             con.close()
+            entries = _changes(db, tmp)
             os.replace(tmp, db)
+            if entries is not None:
+                changes.append(entries)
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)
@@ -301,6 +304,15 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
     if on_step:
         on_step("done", len(steps), len(steps))
     return BuildReport(db, False, fp, dict(sorted(sums.items())), sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.row)), ctx.stats)
+
+
+def _changes(old: Path, new: Path) -> list[dict] | None:
+    """The feed entries of this build; a feed problem never fails a build (it is reported)."""
+    try:
+        return changes.compute(old if old.exists() else None, new)
+    except duckdb.Error as exc:
+        print(f"warning: changes feed not updated ({exc})")
+        return None
 
 
 def recorded_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:

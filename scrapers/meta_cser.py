@@ -12,6 +12,7 @@ every release that was ever fetched stays available.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
@@ -42,29 +43,39 @@ HEADER = ["app", "policy_area", "metric", "period", "value"]
 def parse(path: Path) -> ParseResult:
     """Every row of one CSER CSV release, exactly as printed."""
     result = ParseResult()
-    with Path(path).open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None or [h.strip().lower() for h in header] != HEADER:
-            raise ParseError(path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}", "line 1")
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != 5:
-                raise ParseError(path, f"expected 5 fields, found {len(row)}", f"line {line}")
-            app, policy, metric, period_label, value = (c.strip() for c in row)
-            try:
-                period = parse_period(period_label)
-            except PeriodError as exc:
-                raise ParseError(path, str(exc), f"line {line}") from exc
-            result.add(platform=app, period=period, policy=policy, metric=metric, text=value,
-                       row=f"line {line}", file=Path(path).name, period_label=period_label)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(path, f"not UTF-8 text (byte {exc.start})") from exc
+    try:
+        _parse_rows(path, csv.reader(io.StringIO(text, newline="")), result)
+    except csv.Error as exc:
+        raise ParseError(path, f"malformed CSV ({exc})") from exc
     if not result.records:
         raise ParseError(path, "no data rows")
     return result
 
 
+def _parse_rows(path: Path, reader, result: ParseResult) -> None:
+    """The data rows, each checked for shape and period."""
+    header = next(reader, None)
+    if header is None or [h.strip().lower() for h in header] != HEADER:
+        raise ParseError(path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}", "line 1")
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 5:
+            raise ParseError(path, f"expected 5 fields, found {len(row)}", f"line {line}")
+        app, policy, metric, period_label, value = (c.strip() for c in row)
+        try:
+            period = parse_period(period_label)
+        except PeriodError as exc:
+            raise ParseError(path, str(exc), f"line {line}") from exc
+        result.add(platform=app, period=period, policy=policy, metric=metric, text=value,
+                   row=f"line {line}", file=Path(path).name, period_label=period_label)
+
+
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     """The latest release (the URL never changes; the content hash tells a new release)."""
     return [fetch_to_store(client, store, SOURCE, SOURCE.download_urls[0], filename="meta-cser-latest.csv",
-                           expect=("text/csv", "application/octet-stream", "text/plain"))]
+                       expect=("text/csv", "application/octet-stream", "text/plain"))]

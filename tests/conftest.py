@@ -35,3 +35,35 @@ def reference_figures(predicate) -> list[dict[str, str]]:
     path = shared_file("reference/platform_figures.csv")
     with path.open(newline="", encoding="utf-8") as fh:
         return [r for r in csv.DictReader(fh) if predicate(r)]
+
+
+# --- reliability results: every test marked @pytest.mark.reliability(area, fault, expected) is
+# recorded with its outcome and any figures it reports (request.node.user_properties), and written
+# to var/test-results/reliability.json; scripts/reliability_report.py renders docs/reliability.md.
+_RELIABILITY: list[dict] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("reliability")
+    if marker is None or report.when != "call" and not (report.when == "setup" and report.skipped):
+        return
+    area, fault, expected = (list(marker.args) + ["", "", ""])[:3]
+    props = dict(item.user_properties)
+    _RELIABILITY.append({
+        "test": item.nodeid, "area": area, "fault": fault, "expected": expected,
+        "outcome": report.outcome, "observed": props.get("observed", "as expected" if report.passed else report.outcome),
+        "figures": {k: v for k, v in props.items() if k != "observed"},
+    })
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _RELIABILITY:
+        return
+    import json
+
+    out = Path(os.environ.get("TRANSPARENCY_RESULTS", REPO / "var" / "test-results")) / "reliability.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(sorted(_RELIABILITY, key=lambda r: (r["area"], r["test"])), indent=2) + "\n")

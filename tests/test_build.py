@@ -87,6 +87,7 @@ def test_vintages_keep_old_values_and_revisions_list_them():
     assert rev == [(25_700_000, 25_800_000, "2021-08-18", "2021-11-09", "restated")]
 
 
+@pytest.mark.reliability("build", "negative count in a stored file", "build fails naming source, file and row; previous warehouse unchanged")
 def test_bad_input_fails_the_build_naming_file_and_row_and_keeps_the_warehouse(tmp_path):
     db = build().db
     before = sums(db)
@@ -100,6 +101,7 @@ def test_bad_input_fails_the_build_naming_file_and_row_and_keeps_the_warehouse(t
     assert not list(db.parent.glob(".*.building-*"))
 
 
+@pytest.mark.reliability("build", "new, unmapped policy label", "row kept with empty harmonised id; warning names file and row")
 def test_unmapped_label_is_reported_not_dropped(tmp_path):
     odd = tmp_path / "meta-new-label.csv"
     odd.write_text('app,policy_area,metric,period,value\nFacebook,Brand New Area,Content Actioned,2021Q2,"1,000"\n')
@@ -116,7 +118,8 @@ def _build_cmd(db: Path) -> list[str]:
     return [sys.executable, "-m", "transparency", "build", "--force", "--quiet", "--db", str(db)]
 
 
-def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path):
+@pytest.mark.reliability("build", "build killed (SIGKILL) at random points, 6 times", "previous warehouse intact and readable; next build completes")
+def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     db = tmp_path / "w.duckdb"
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "TRANSPARENCY_BUILD_PAUSE": "0.15"}
     subprocess.run(_build_cmd(db), env=env, check=True)
@@ -133,7 +136,9 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path):
         mid_build_kills += bool(building)
         assert sums(db) == before  # the old warehouse, readable and unchanged
     assert mid_build_kills >= 3
+    request.node.user_properties += [("builds_killed", 6), ("builds_killed_mid_build", mid_build_kills)]
     subprocess.run(_build_cmd(db), env=env, check=True)  # a later build completes and cleans up
     after = sums(db)
     assert after["observations"][0] == before["observations"][0] + 17
     assert not list(tmp_path.glob(".w.duckdb.building-*"))
+    request.node.user_properties.append(("rows_lost", 0))

@@ -1,5 +1,6 @@
 """The command-line contracts."""
 
+import pytest
 import csv
 import io
 import os
@@ -29,6 +30,7 @@ def test_parse_writes_the_contract_csv():
     assert hit[0]["unit"] == "pieces of content" and hit[0]["scope"] == "global"
 
 
+@pytest.mark.reliability("parse", "binary garbage given to `transparency parse`", "exit 2, one-line error naming the file")
 def test_parse_unreadable_file_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "garbage.csv"
     bad.write_bytes(b"\x00\x01not a csv at all")
@@ -54,6 +56,7 @@ def test_sources_lists_declarations():
     assert p.returncode == 0 and "meta_cser" in p.stdout
 
 
+@pytest.mark.reliability("store", "unreadable file given to `transparency add`", "exit 2; nothing stored")
 def test_add_refuses_unreadable_file_and_stores_nothing(tmp_path, isolated_home):
     bad = tmp_path / "bad.csv"
     bad.write_text("nope\n")

@@ -55,6 +55,7 @@ def store(tmp_path):
     return SnapshotStore(tmp_path / "store")
 
 
+@pytest.mark.reliability("fetch", "same release fetched again", "conditional request (If-None-Match, If-Modified-Since); 304 -> unchanged, nothing stored twice")
 def test_new_then_conditional_unchanged(store):
     server = Server({URL: [ok(ETag='"v1"', **{"Last-Modified": "Wed, 18 Aug 2021 10:00:00 GMT"}),
                            httpx.Response(304)]})
@@ -69,6 +70,7 @@ def test_new_then_conditional_unchanged(store):
     assert store.path_for(first.snapshot.sha256).read_bytes() == CSV
 
 
+@pytest.mark.reliability("fetch", "429 then 503, each with Retry-After", "waits the Retry-After seconds, then succeeds")
 def test_429_and_503_honour_retry_after_then_succeed(store):
     sleeps: list[float] = []
     server = Server({URL: [httpx.Response(429, headers={"Retry-After": "7"}),
@@ -79,6 +81,7 @@ def test_429_and_503_honour_retry_after_then_succeed(store):
     assert sleeps == [7.0, 3.0]
 
 
+@pytest.mark.reliability("fetch", "503 on every attempt", "bounded retries with exponential backoff, then fails; nothing stored")
 def test_persistent_503_gives_up_after_bounded_retries(store):
     sleeps: list[float] = []
     server = Server({URL: [httpx.Response(503)]})
@@ -89,6 +92,7 @@ def test_persistent_503_gives_up_after_bounded_retries(store):
     assert list(store) == []
 
 
+@pytest.mark.reliability("fetch", "429 with Retry-After of an hour", "fails at once instead of sleeping")
 def test_retry_after_too_long_fails_instead_of_sleeping(store):
     server = Server({URL: [httpx.Response(429, headers={"Retry-After": "3600"})]})
     with client(server) as c:
@@ -96,6 +100,7 @@ def test_retry_after_too_long_fails_instead_of_sleeping(store):
     assert outcome.status == "failed" and "Retry-After 3600s" in outcome.message
 
 
+@pytest.mark.reliability("fetch", "read timeout / connection reset", "retried, then succeeds")
 @pytest.mark.parametrize("fault", [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("connection reset by peer")])
 def test_timeouts_and_resets_are_retried(store, fault):
     server = Server({URL: [fault, ok()]})
@@ -104,6 +109,7 @@ def test_timeouts_and_resets_are_retried(store, fault):
     assert server.hits(URL) == 2
 
 
+@pytest.mark.reliability("fetch", "body shorter than Content-Length", "treated as a failure and retried; nothing stored")
 def test_truncated_body_is_not_stored(store):
     def short():
         return httpx.Response(200, headers={"Content-Type": "text/csv", "Content-Length": str(len(CSV) + 100)},
@@ -116,6 +122,7 @@ def test_truncated_body_is_not_stored(store):
     assert list(store) == []
 
 
+@pytest.mark.reliability("fetch", "HTML challenge page instead of CSV", "failure naming the content type; nothing stored")
 def test_wrong_content_type_is_a_failure(store):
     server = Server({URL: [httpx.Response(200, content=b"<html>challenge</html>", headers={"Content-Type": "text/html"})]})
     with client(server) as c:
@@ -124,6 +131,7 @@ def test_wrong_content_type_is_a_failure(store):
     assert list(store) == []
 
 
+@pytest.mark.reliability("fetch", "redirect to a foreign host", "refused, naming the host")
 def test_redirect_to_another_host_is_refused(store):
     server = Server({URL: [httpx.Response(302, headers={"Location": "https://evil.example.com/x.csv"})]})
     with client(server) as c:
@@ -139,6 +147,7 @@ def test_redirect_within_hosts_is_followed(store):
     assert outcome.status == "new" and outcome.snapshot.final_url == target
 
 
+@pytest.mark.reliability("fetch", "response over the size limit", "refused; nothing stored")
 def test_oversized_response_is_refused(store):
     server = Server({URL: [ok(b"x" * 5000)]})
     with client(server, max_bytes=1000) as c:
@@ -146,6 +155,7 @@ def test_oversized_response_is_refused(store):
     assert outcome.status == "failed" and "over the limit of 1,000" in outcome.message
 
 
+@pytest.mark.reliability("fetch", "robots.txt disallows the URL", "not requested; failure says robots.txt")
 def test_robots_txt_is_respected(store):
     server = Server({"https://transparency.fb.com/robots.txt": [httpx.Response(200, text="User-agent: *\nDisallow: /sr/\n")],
                      URL: [ok()]})
@@ -166,6 +176,7 @@ def test_per_host_rate_limit_spaces_requests(store):
     assert sleeps == [pytest.approx(1.5)]
 
 
+@pytest.mark.reliability("fetch", "no network (DNS failure)", "each source says 'no network'; nothing changes")
 def test_no_network_fails_fast_per_source_and_changes_nothing(store):
     def offline(request):
         raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
@@ -175,6 +186,7 @@ def test_no_network_fails_fast_per_source_and_changes_nothing(store):
     assert list(store) == []
 
 
+@pytest.mark.reliability("fetch", "one source's fetcher raises", "that source fails; the others are fetched")
 def test_one_failing_source_does_not_stop_the_others(store, monkeypatch):
     import types
 

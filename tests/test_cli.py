@@ -1,11 +1,12 @@
 """The command-line contracts."""
 
-import pytest
 import csv
 import io
 import os
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import FIXTURES, REPO
 

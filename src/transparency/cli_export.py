@@ -155,7 +155,8 @@ def release(
         con = connect_readonly(db)
     except WarehouseMissing as exc:
         raise fail(str(exc)) from None
-    label = day or str(con.execute("SELECT coalesce(max(vintage)::VARCHAR, 'empty') FROM observations").fetchone()[0])
+    newest = con.execute("SELECT coalesce(max(vintage)::VARCHAR, 'empty') FROM observations").fetchone()
+    label = day or str(newest[0] if newest else "empty")
     bundle = out_root / f"transparency-{label}"
     if bundle.exists():
         shutil.rmtree(bundle)

@@ -79,7 +79,7 @@ def write(out: Path, con: duckdb.DuckDBPyConnection, resources: list[dict], *, f
     """Write datapackage.json describing ``resources`` (already written into ``out``)."""
     src_rows = con.execute(
         "SELECT source_id, publisher, title, homepage, licence FROM sources WHERE source_id IN "
-        f"(SELECT unnest(?::VARCHAR[])) ORDER BY source_id", [source_ids]).fetchall()
+        "(SELECT unnest(?::VARCHAR[])) ORDER BY source_id", [source_ids]).fetchall()
     snaps = con.execute(
         "SELECT count(*), max(retrieved_at)::DATE FROM snapshots WHERE source_id IN (SELECT unnest(?::VARCHAR[]))",
         [source_ids]).fetchone()

@@ -50,7 +50,8 @@ class Filters:
 
 def observations_sql(f: Filters) -> tuple[str, list]:
     """SQL (with parameters, never formatted values) selecting the filtered long rows."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     for col, values in (("platform", f.platform), ("service", f.service), ("metric", f.metric),
                         ("scope", f.scope), ("reporter", f.reporter), ("source_id", f.source)):
         if values:
@@ -123,9 +124,9 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, f: Filters, layo
         sql = _wide_sql(sql, layout.split("-")[1])
     target = out / f"{name}.{fmt}"
     con.execute("SET threads = 1")  # one writer thread: byte-identical output on every run
-    rel = con.execute(f"CREATE OR REPLACE TEMP TABLE _export AS {sql}", params)
-    rel = con.execute("SELECT count(*) FROM _export").fetchone()
-    rows = int(rel[0]) if rel else 0
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _export AS {sql}", params)
+    counted = con.execute("SELECT count(*) FROM _export").fetchone()
+    rows = int(counted[0]) if counted else 0
     columns = [(r[0], r[1]) for r in con.execute("DESCRIBE _export").fetchall()]
     options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet, COMPRESSION zstd",
                "json": "FORMAT json, ARRAY true"}[fmt]

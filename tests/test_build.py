@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURES, REPO
+from transparency import paths
 from transparency.build import BuildError, build
 from transparency.store import SnapshotStore
 from transparency.warehouse import checksums
@@ -142,3 +144,32 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     assert after["observations"][0] == before["observations"][0] + 17
     assert not list(tmp_path.glob(".w.duckdb.building-*"))
     request.node.user_properties.append(("rows_lost", 0))
+
+
+@pytest.mark.reliability("build", "a new release whose columns changed (schema drift)",
+                         "snapshot skipped with a finding naming file and difference; previous data stays current; other sources load")
+def test_schema_drift_is_isolated_and_reported(tmp_path):
+    drifted = tmp_path / "meta-cser-2022q1.csv"
+    drifted.write_text('app,policy_area,metric,period,value,region\nFacebook,Spam,Content Actioned,2022Q1,"1,000",EU\n')
+    SnapshotStore().put_file(drifted, source_id="meta_cser", url=META_URL, published_at="2022-05-17")
+    report = build()
+    [drift] = [f for f in report.findings if f.check == "schema_drift"]
+    assert drift.file == "meta-cser-2022q1.csv" and drift.row == "line 1"
+    assert "expected header app,policy_area,metric,period,value, found 'app,policy_area,metric,period,value,region'" in drift.message
+    with duckdb.connect(str(report.db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM current_observations WHERE source_id = 'meta_cser'").fetchone()[0] == 1904
+
+
+@pytest.mark.reliability("build", "a platform stops reporting a series in its latest release",
+                         "missing_series warning naming the series and the release")
+def test_stopped_series_is_reported(tmp_path):
+    data = tmp_path / "data"  # registries only: no embedded release, so the fixture is the previous release
+    shutil.copytree(paths.data_dir(), data, ignore=shutil.ignore_patterns("release"))
+    add_meta_fixture("meta-cser-sample-2021q2.csv", "2021-08-18")
+    later = tmp_path / "meta-cser-2021q3-short.csv"
+    lines = (FIXTURES / "meta_cser" / "meta-cser-sample-2021q2.csv").read_text().splitlines()
+    later.write_text("\n".join(line for line in lines if "Fake Accounts" not in line) + "\n")
+    SnapshotStore().put_file(later, source_id="meta_cser", url=META_URL, published_at="2021-11-09")
+    report = build(data_dir=data)
+    msgs = [f.message for f in report.findings if f.check == "missing_series" and f.file == "meta-cser-2021q3-short.csv"]
+    assert msgs == ["meta/facebook 'Fake Accounts' 'Prevalence' was reported in the previous release but not in this one"]

@@ -197,8 +197,9 @@ def load_observations(ctx: BuildContext) -> None:
             continue
         try:
             result, vintage = parse_snapshot(src, snap, ctx.store)
-        except ParseError as exc:
-            ctx.findings.append(Finding("error", "parse_error", snap.source_id, exc.path, exc.row or "", exc.reason))
+        except ParseError as exc:  # isolation: the source's previous data stays current
+            ctx.findings.append(Finding("warning", "schema_drift", snap.source_id, snap.filename, exc.row or "",
+                                        f"snapshot {snap.sha256[:12]} skipped, previous data stays current: {exc.reason}"))
             continue
         for w in result.warnings:
             ctx.findings.append(Finding("warning", "parse_warning", snap.source_id, snap.filename, w.row, w.message))

@@ -75,7 +75,10 @@ def build(
     for name, (rows, digest) in report.tables.items():
         table.add_row(name, f"{rows:,}", digest)
     out.print(table)
-    warnings = [f for f in report.findings if f.severity == "warning"]
+    drift = [f for f in report.findings if f.check == "schema_drift"]
+    for f in drift:
+        console.print(f"[bold red]schema drift:[/] {f}", highlight=False, soft_wrap=True)
+    warnings = [f for f in report.findings if f.severity == "warning" and f.check != "schema_drift"]
     if warnings:
         console.print(f"[yellow]{len(warnings)} warning(s)[/] recorded in table findings; first ones:")
         for f in warnings[:10]:

@@ -45,4 +45,30 @@ def observations(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         HAVING count(DISTINCT coalesce(o.value_text, '')) > 1 ORDER BY 1, 2, 3 LIMIT 1000""").fetchall():
         out.append(Finding("error", "duplicate_key", source_id, file, rows,
                            f"{n} rows give different values for one key ({keys}): map the raw labels to distinct ids"))
+    out += missing_series(con)
     return out
+
+
+def missing_series(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """Series a platform reported in its previous release but not in its latest: it stopped
+    reporting them (or renamed a label). Warnings, so advocates see who stopped reporting what."""
+    rows = con.execute("""
+        WITH ranked AS (
+            SELECT source_id, sha256, filename, vintage,
+                   dense_rank() OVER (PARTITION BY source_id ORDER BY vintage DESC) AS r
+            FROM snapshots),
+        series AS (
+            SELECT DISTINCT r.source_id, r.r, r.filename, o.series_id, o.platform, o.service, o.policy_area,
+                   o.metric, o.raw_policy_label, o.raw_metric_label
+            FROM observations o JOIN ranked r ON r.sha256 = o.snapshot_sha256
+            WHERE r.r <= 2 AND o.reporter = 'platform' AND o.value IS NOT NULL)
+        SELECT p.source_id, (SELECT string_agg(DISTINCT l.filename, ', ') FROM series l
+                             WHERE l.source_id = p.source_id AND l.r = 1) AS latest_file,
+               p.platform, p.service, p.raw_policy_label, p.raw_metric_label
+        FROM series p
+        WHERE p.r = 2 AND NOT EXISTS (SELECT 1 FROM series l WHERE l.source_id = p.source_id AND l.r = 1
+                                      AND l.series_id = p.series_id)
+        ORDER BY ALL LIMIT 2000""").fetchall()
+    return [Finding("warning", "missing_series", sid, latest or "", "",
+                    f"{platform}/{service} {policy!r} {metric!r} was reported in the previous release but not in this one")
+            for sid, latest, platform, service, policy, metric in rows]

@@ -22,6 +22,7 @@ the Bing figures, and a note whose stated period differs from the header's (the 
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,7 @@ def parse(path: Path) -> ParseResult:
 
     path = Path(path)
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)  # any file name, e.g. a CMS URL's
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
         raise ParseError(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
     result = ParseResult()

@@ -166,7 +166,7 @@ def _parse_xlsx(path: Path, result: ParseResult) -> None:
     from openpyxl.utils import get_column_letter
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)  # any file name
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
         raise ParseError(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
     understood = 0

@@ -191,8 +191,8 @@ def download_links(html: str, base: str) -> list[tuple[str, str]]:
     from extension-less URLs)."""
     out: list[tuple[str, str]] = []
     for a in BeautifulSoup(html, "lxml").find_all("a", href=True):
-        url = urljoin(base, a["href"])
-        text = " ".join(filter(None, [a.get_text(" ", strip=True), a.get("aria-label", ""), a.get("title", "")]))
+        url = urljoin(base, str(a["href"]))
+        text = " ".join(filter(None, [a.get_text(" ", strip=True), str(a.get("aria-label") or ""), str(a.get("title") or "")]))
         low = text.casefold()
         if urlsplit(url).path.lower().endswith(".xlsx") or "xlsx" in low or "excel" in low \
                 or ("download" in low and "data" in low):

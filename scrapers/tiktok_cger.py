@@ -323,7 +323,7 @@ def release_pages(html: str, base: str) -> list[tuple[int, int, str]]:
     """(year, quarter, url) of every quarterly report page linked from the index, newest first."""
     found: dict[tuple[int, int], str] = {}
     for a in BeautifulSoup(html, "lxml").find_all("a", href=True):
-        url = urljoin(base, a["href"]).split("#")[0].split("?")[0]
+        url = urljoin(base, str(a["href"])).split("#")[0].split("?")[0]
         m = _RELEASE_PAGE.search(urlsplit(url).path)
         if m:
             found.setdefault((int(m[1]), int(m[2])), url)
@@ -335,7 +335,7 @@ def download_links(html: str, base: str) -> list[str]:
     failing that, CDN URLs inside the page's embedded JSON (the page is rendered by script)."""
     links: list[str] = []
     for a in BeautifulSoup(html, "lxml").find_all("a", href=True):
-        url = urljoin(base, a["href"])
+        url = urljoin(base, str(a["href"]))
         host = (urlsplit(url).hostname or "").lower()
         is_file = Path(urlsplit(url).path).suffix.lower() in (".csv", ".xlsx", ".zip")
         if host.endswith("tiktokcdn.com") or ("download" in a.get_text(" ", strip=True).casefold() and is_file):

@@ -128,7 +128,7 @@ class PoliteClient:
             if check_robots and not self.allowed_by_robots(url):
                 raise FetchError(f"{url}: disallowed by robots.txt")
             resp = self._attempts(method, url, headers, host)
-            if resp.status_code in (301, 302, 303, 307, 308) and "Location" in resp.headers:
+            if resp.has_redirect_location:  # not 304 Not Modified (is_redirect is true for any 3xx)
                 target = urljoin(url, resp.headers.get("Location", ""))
                 resp.close()
                 url = target

@@ -42,10 +42,10 @@ def main() -> int:
                                      published_at=row["published_at"],
                                      retrieved_at=retrieved + "T00:00:00Z" if len(retrieved) == 10 else retrieved,
                                      method="manual")
-            result, vintage = parse_snapshot(get_source(row["source_id"]), snap, store)
+            result, vintage, basis = parse_snapshot(get_source(row["source_id"]), snap, store)
             print(f"{row['source_id']:<24} {path.name:<48} {len(result.records):>7,} records "
                   f"{len(result.warnings):>3} warnings")
-            parsed.append((snap, result, vintage))
+            parsed.append((snap, result, vintage, basis))
         counts = release.write(parsed)
     print(f"wrote {paths.release_dir()}: {sum(counts.values()):,} records from {len(parsed)} files")
     return 0

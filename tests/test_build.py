@@ -120,7 +120,7 @@ def _build_cmd(db: Path) -> list[str]:
     return [sys.executable, "-m", "transparency", "build", "--force", "--quiet", "--db", str(db)]
 
 
-@pytest.mark.reliability("build", "build killed (SIGKILL) at random points, 6 times", "previous warehouse intact and readable; next build completes")
+@pytest.mark.reliability("build", "build killed (SIGKILL) at random points, 6 times (4 inside the build)", "previous warehouse intact and readable; next build completes")
 def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     db = tmp_path / "w.duckdb"
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "TRANSPARENCY_BUILD_PAUSE": "0.15"}
@@ -129,15 +129,21 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")  # the next build has new input
     rng = random.Random(42)
     mid_build_kills = 0
-    for _ in range(6):
+    for i in range(6):
         proc = subprocess.Popen(_build_cmd(db), env=env)
-        time.sleep(rng.uniform(0.6, 1.6))
+        if i % 3 == 2:  # a random early point (start-up, before the new file exists)
+            time.sleep(rng.uniform(0.0, 0.5))
+        else:  # a random point inside the build: wait for its new file, then a little more
+            deadline = time.monotonic() + 60
+            while not list(tmp_path.glob(".w.duckdb.building-*")) and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.6))
         building = list(tmp_path.glob(".w.duckdb.building-*"))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         mid_build_kills += bool(building)
         assert sums(db) == before  # the old warehouse, readable and unchanged
-    assert mid_build_kills >= 3
+    assert mid_build_kills >= 4
     request.node.user_properties += [("builds_killed", 6), ("builds_killed_mid_build", mid_build_kills)]
     subprocess.run(_build_cmd(db), env=env, check=True)  # a later build completes and cleans up
     after = sums(db)

@@ -90,7 +90,11 @@ def test_round_trip_is_lossless(restated_db, tmp_path, fmt):
     with duckdb.connect() as fresh:
         fresh.execute(f"ATTACH '{restated_db}' AS w (READ_ONLY)")
         fresh.execute(f"CREATE TABLE back AS SELECT * FROM {reader}('{tmp_path / ('observations.' + fmt)}')")
-        cols = "series_id, source_id, platform, service, scope, period_start::DATE, period_end::DATE, policy_area, metric, value::DOUBLE, unit, coalesce(qualifier, ''), value_text, raw_policy_label, raw_metric_label, reporter, vintage::DATE, is_current::BOOLEAN, snapshot_sha256, row_ref"
+        # CSV has no NULL for text: an empty cell is "" or missing alike (frictionless missingValues [""])
+        text = ["series_id", "source_id", "platform", "service", "scope", "policy_area", "metric", "unit", "qualifier",
+                "value_text", "raw_policy_label", "raw_metric_label", "reporter", "snapshot_sha256", "row_ref"]
+        cols = ", ".join([*(f"coalesce({c}::VARCHAR, '')" for c in text), "period_start::DATE", "period_end::DATE",
+                          "value::DOUBLE", "vintage::DATE", "is_current::BOOLEAN"])
         diff = fresh.execute(f"""SELECT count(*) FROM (
             (SELECT {cols} FROM w.observations EXCEPT ALL SELECT {cols} FROM back)
             UNION ALL (SELECT {cols} FROM back EXCEPT ALL SELECT {cols} FROM w.observations))""").fetchone()[0]
@@ -106,7 +110,9 @@ def test_release_is_reproducible_and_rebuilds_byte_identical(tmp_path):
     assert cli("release", "--db", str(db), "--out", str(tmp_path / "b")).returncode == 0
     [a] = list((tmp_path / "a").iterdir())
     [b] = list((tmp_path / "b").iterdir())
-    assert a.name == b.name == "transparency-2021-08-18"
+    with duckdb.connect(str(db), read_only=True) as con:
+        newest = con.execute("SELECT max(vintage)::VARCHAR FROM observations").fetchone()[0]
+    assert a.name == b.name == f"transparency-{newest}"
 
     def data_files(root: Path) -> dict[str, str]:
         return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -123,6 +129,6 @@ def test_query_is_read_only_and_outputs_csv():
     db = build().db
     p = cli("query", "--db", str(db), "--format", "csv",
             "SELECT platform, count(*) AS n FROM observations GROUP BY platform ORDER BY platform")
-    assert p.returncode == 0 and p.stdout.splitlines() == ["platform,n", "meta,1904"]
+    assert p.returncode == 0 and p.stdout.splitlines()[0] == "platform,n" and "meta,1904" in p.stdout.splitlines()
     p = cli("query", "--db", str(db), "DELETE FROM observations")
     assert p.returncode == 2 and "read-only" in p.stderr.lower()

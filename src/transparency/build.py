@@ -68,7 +68,7 @@ Step = tuple[str, Callable[[BuildContext], None]]
 SOURCE_COLUMNS = ["source_id", "publisher", "kind", "title", "homepage", "formats", "cadence", "licence",
                   "download_urls", "reporter", "platform", "coverage", "expected_lag_days"]
 SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "final_url", "filename", "retrieved_at", "published_at",
-                    "media_type", "bytes", "storage_path", "origin", "vintage", "records"]
+                    "media_type", "bytes", "storage_path", "origin", "vintage", "vintage_basis", "records"]
 
 
 def _code_files() -> list[Path]:
@@ -176,7 +176,7 @@ def load_observations(ctx: BuildContext) -> None:
     for ew in embedded_warnings:
         ctx.findings.append(Finding("warning", "parse_warning", ew["source_id"], ew["file"], ew["row"], ew["message"]))
 
-    def add(snap, vintage, records, origin: str, storage: str | None) -> None:
+    def add(snap, vintage, basis: str, records, origin: str, storage: str | None) -> None:
         src = ctx.sources.get(snap.source_id)
         reporter = src.decl.reporter if src else "platform"
         obs, found = normalise(records, ctx.reg, Context(snap.source_id, reporter, snap.sha256, vintage, snap.filename))
@@ -184,7 +184,7 @@ def load_observations(ctx: BuildContext) -> None:
         ctx.findings.extend(found)
         snap_rows.append([snap.sha256, snap.source_id, snap.url, snap.final_url or None, snap.filename,
                           snap.retrieved_at.replace("Z", ""), snap.published_at or None, snap.media_type,
-                          snap.bytes, storage, origin, vintage, len(records)])
+                          snap.bytes, storage, origin, vintage, basis, len(records)])
         seen.add(snap.sha256)
 
     for snap in ctx.store:  # the store first: re-parsed with the current code
@@ -196,17 +196,17 @@ def load_observations(ctx: BuildContext) -> None:
         if not hasattr(src.module, "parse") or getattr(src.module, "OBSERVATIONS", True) is False:
             continue
         try:
-            result, vintage = parse_snapshot(src, snap, ctx.store)
+            result, vintage, basis = parse_snapshot(src, snap, ctx.store)
         except ParseError as exc:  # isolation: the source's previous data stays current
             ctx.findings.append(Finding("warning", "schema_drift", snap.source_id, snap.filename, exc.row or "",
                                         f"snapshot {snap.sha256[:12]} skipped, previous data stays current: {exc.reason}"))
             continue
         for w in result.warnings:
             ctx.findings.append(Finding("warning", "parse_warning", snap.source_id, snap.filename, w.row, w.message))
-        add(snap, vintage, result.records, "store", str(ctx.store.path_for(snap.sha256)))
-    for snap, vintage in embedded_snaps:
+        add(snap, vintage, basis, result.records, "store", str(ctx.store.path_for(snap.sha256)))
+    for snap, vintage, basis in embedded_snaps:
         if snap.sha256 not in seen:
-            add(snap, vintage, embedded_records.get(snap.sha256, []), "embedded", None)
+            add(snap, vintage, basis, embedded_records.get(snap.sha256, []), "embedded", None)
 
     insert_rows(ctx.con, "snapshots", SNAPSHOT_COLUMNS, snap_rows)
     import pyarrow as pa

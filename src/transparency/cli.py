@@ -216,10 +216,10 @@ def embed(
         if src is None or getattr(src.module, "OBSERVATIONS", True) is False:
             continue
         try:
-            result, vintage = parse_snapshot(src, snap, store)
+            result, vintage, basis = parse_snapshot(src, snap, store)
         except ParseError as exc:
             raise fail(str(exc)) from None
-        parsed.append((snap, result, vintage))
+        parsed.append((snap, result, vintage, basis))
     counts = release.write(parsed)
     for sid, n in counts.items():
         out.print(f"{sid}: {n:,} records")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .records import ParseError, ParseResult
@@ -29,7 +29,25 @@ def parse_file(source: Source, path: Path) -> ParseResult:
     return result
 
 
-def parse_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> tuple[ParseResult, date]:
+def vintage_of(snap: Snapshot, result: ParseResult, lag_days: int) -> tuple[date, str]:
+    """The release date of a file and how it is known.
+
+    ``published`` (the sidecar says), ``stated`` (the file says), ``estimated`` (the end of the
+    latest period the file covers plus the source's expected lag, never after the retrieval day),
+    or ``retrieved`` (the retrieval day, for a file with no periods).
+    """
+    if snap.published_at:
+        return date.fromisoformat(snap.published_at[:10]), "published"
+    if result.release_date:
+        return result.release_date, "stated"
+    retrieved = snap.vintage_hint
+    if result.records:
+        latest = max(r.period_end for r in result.records)
+        return min(latest + timedelta(days=lag_days), retrieved), "estimated"
+    return retrieved, "retrieved"
+
+
+def parse_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> tuple[ParseResult, date, str]:
     """Parse a stored snapshot under its original file name (parsers may look at the suffix)."""
     raw = store.path_for(snap.sha256)
     name = Path(snap.filename or Path(snap.url).name or snap.sha256).name
@@ -40,6 +58,5 @@ def parse_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> tupl
             result = parse_file(source, link)
         except ParseError as exc:
             raise ParseError(f"{name} (snapshot {snap.sha256[:12]})", exc.reason, exc.row) from exc
-    vintage = date.fromisoformat(snap.published_at[:10]) if snap.published_at else (
-        result.release_date or snap.vintage_hint)
-    return result, vintage
+    vintage, basis = vintage_of(snap, result, source.decl.expected_lag_days)
+    return result, vintage, basis

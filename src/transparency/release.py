@@ -27,7 +27,7 @@ from .records import ParseResult, RawRecord
 from .store import Snapshot
 
 SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "filename", "media_type", "bytes",
-                    "retrieved_at", "published_at", "vintage"]
+                    "retrieved_at", "published_at", "vintage", "vintage_basis"]
 RECORD_COLUMNS = ["snapshot_sha256", *RawRecord.columns()]
 WARNING_COLUMNS = ["source_id", "snapshot_sha256", "file", "row", "message"]
 
@@ -54,16 +54,16 @@ def _fmt(v: object) -> object:
     return v
 
 
-def write(parsed: list[tuple[Snapshot, ParseResult, date]], root: Path | None = None) -> dict[str, int]:
+def write(parsed: list[tuple[Snapshot, ParseResult, date, str]], root: Path | None = None) -> dict[str, int]:
     """Replace the embedded release with these parsed snapshots; return rows per source."""
     root = root or paths.release_dir()
     parsed = sorted(parsed, key=lambda t: (t[0].source_id, t[0].sha256))
     _write_csv(root / "snapshots.csv", SNAPSHOT_COLUMNS, [
         [s.sha256, s.source_id, s.url, s.filename, s.media_type, s.bytes, s.retrieved_at,
-         s.published_at, v.isoformat()] for s, _, v in parsed])
+         s.published_at, v.isoformat(), basis] for s, _, v, basis in parsed])
     by_source: dict[str, list[list]] = defaultdict(list)
     warnings: list[list] = []
-    for snap, result, _ in parsed:
+    for snap, result, _, _ in parsed:
         for r in result.records:
             by_source[snap.source_id].append([snap.sha256, *(_fmt(x) for x in asdict(r).values())])
         for w in result.warnings:
@@ -91,10 +91,10 @@ def _record(row: dict[str, str]) -> RawRecord:
     return RawRecord(**kwargs)  # type: ignore[arg-type]
 
 
-def read(root: Path | None = None) -> tuple[list[tuple[Snapshot, date]], dict[str, list[RawRecord]], list[dict[str, str]]]:
-    """(snapshots with vintage, records by snapshot sha256, parse warnings)."""
+def read(root: Path | None = None) -> tuple[list[tuple[Snapshot, date, str]], dict[str, list[RawRecord]], list[dict[str, str]]]:
+    """(snapshots with vintage and its basis, records by snapshot sha256, parse warnings)."""
     root = root or paths.release_dir()
-    snaps: list[tuple[Snapshot, date]] = []
+    snaps: list[tuple[Snapshot, date, str]] = []
     records: dict[str, list[RawRecord]] = defaultdict(list)
     warnings: list[dict[str, str]] = []
     if not (root / "snapshots.csv").exists():
@@ -105,7 +105,7 @@ def read(root: Path | None = None) -> tuple[list[tuple[Snapshot, date]], dict[st
                             filename=row["filename"], media_type=row["media_type"],
                             bytes=int(row["bytes"]), retrieved_at=row["retrieved_at"],
                             published_at=row["published_at"], method="embedded")
-            snaps.append((snap, date.fromisoformat(row["vintage"])))
+            snaps.append((snap, date.fromisoformat(row["vintage"]), row.get("vintage_basis") or "published"))
     for f in sorted((root / "records").glob("*.csv")):
         with f.open(newline="", encoding="utf-8") as fh:
             for i, row in enumerate(csv.DictReader(fh), start=2):

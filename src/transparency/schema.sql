@@ -11,7 +11,7 @@ CREATE TABLE snapshots (
     sha256 VARCHAR PRIMARY KEY, source_id VARCHAR NOT NULL, url VARCHAR NOT NULL,
     final_url VARCHAR, filename VARCHAR, retrieved_at TIMESTAMP NOT NULL, published_at DATE,
     media_type VARCHAR, bytes BIGINT, storage_path VARCHAR, origin VARCHAR NOT NULL,
-    vintage DATE NOT NULL, records INTEGER NOT NULL
+    vintage DATE NOT NULL, vintage_basis VARCHAR NOT NULL, records INTEGER NOT NULL
 );
 
 CREATE TABLE platforms (platform_id VARCHAR PRIMARY KEY, name VARCHAR, company VARCHAR, homepage VARCHAR);

@@ -320,7 +320,7 @@ def test_fetch_discovers_the_newest_release_and_stores_it(page, tmp_path):
         [out] = SOURCE.fetch(client, store)
         assert out.status == "new" and out.url.endswith("CGER_Q4_2022.csv")
         assert out.snapshot.filename == "tiktok-cger-2022-q4.csv"
-        result, _ = parse_snapshot(SOURCE, out.snapshot, store)
+        result, _, _ = parse_snapshot(SOURCE, out.snapshot, store)
         assert len(result.records) == 12
         [again] = SOURCE.fetch(client, store)  # conditional request: 304
         assert again.status == "unchanged"

@@ -207,12 +207,13 @@ def parse(path: Path) -> ParseResult:
     """Every ESP row and the printed total of one reports-by-ESP PDF, exactly as printed."""
     import pdfplumber  # imported here: only PDF sources need it
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     try:
         with pdfplumber.open(path) as pdf:
             pages = [lines_of(_page_words(page)) for page in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise ParseError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError) as exc:
+        raise ParseError(path, f"not a readable PDF ({exc})") from exc
     return records_from_pages(pages, path)
 
 

@@ -206,7 +206,7 @@ def _pdf(tmp_path: Path, name: str, lines: list[tuple[float, float, str]]) -> Pa
 def test_not_a_pdf_is_a_clean_error(tmp_path):
     bad = tmp_path / "2023-reports-by-esp.pdf"
     bad.write_text("<html>Access denied</html>")
-    with pytest.raises(ParseError, match=r"2023-reports-by-esp.pdf"):
+    with pytest.raises(ParseError, match=r"2023-reports-by-esp.pdf: not a readable PDF"):
         parse_file(SOURCE, bad)
 
 

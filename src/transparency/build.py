@@ -73,7 +73,8 @@ SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "final_url", "filename", "retr
 
 def _code_files() -> list[Path]:
     root = paths.REPO_ROOT
-    return sorted([*(root / "src" / "transparency").rglob("*.py"), SCHEMA, *(root / "scrapers").rglob("*.py")])
+    return sorted([*(root / "src" / "transparency").rglob("*.py"), *(root / "src" / "transparency").glob("*.sql"),
+                   *(root / "scrapers").rglob("*.py")])
 
 
 def fingerprint(data_dir: Path, store: SnapshotStore) -> str:

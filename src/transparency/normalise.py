@@ -56,13 +56,14 @@ def normalise(records: Iterable[RawRecord], reg: Registries, ctx: Context) -> tu
         if plat is None and r.service_label:
             plat = reg.platform(r.platform_label)
         if plat is None:
-            report("platform", r.service_label or r.platform_label, r.row_ref)
             platform, service = None, None
         else:
             platform, service = plat[0], plat[1] or "all"
         mapped_platform = reg.label(ctx.source_id, "platform", r.platform_label)
         if mapped_platform and plat is None:
             platform, service = mapped_platform, "all"
+        elif plat is None:  # neither an alias nor the source's own label map knows the name
+            report("platform", r.service_label or r.platform_label, r.row_ref)
         scope = reg.scope(r.scope)
         if scope is None:
             report("scope", r.scope, r.row_ref)

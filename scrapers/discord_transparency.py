@@ -39,7 +39,7 @@ from urllib.parse import urljoin
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
 from transparency.numbers import NumberError, parse_number
-from transparency.periods import Period, PeriodError, find_period, months, parse_period
+from transparency.periods import Period, PeriodError, find_period, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
@@ -153,7 +153,7 @@ class Table:
     implied_section: bool = False
     rows: list[Row] = field(default_factory=list)
     shifted_at: int = 0  # line of a row repeating the header text (section shifted down one row)
-    stray: list[Row] = field(default_factory=list)  # unlabelled rows
+    starred: set[int] = field(default_factory=set)  # value columns whose header ends in a footnote '*'
 
     @property
     def kind(self) -> str:
@@ -197,7 +197,9 @@ def _tables(rows: list[tuple[int, list[str]]], file: str, result: ParseResult) -
             continue
         if headerlike and not TOTAL.match(label):
             implied = not section
-            current = Table(section or IMPLIED_NCMEC, cells, line, implied)
+            starred = {i for i, c in enumerate(values) if c.endswith("*")}
+            current = Table(section or IMPLIED_NCMEC, [c.rstrip("*").strip() for c in cells], line, implied,
+                            starred=starred)
             if implied and current.kind != "month":
                 raise ParseError(file, f"table header {','.join(filled)!r} has no section title above it", f"line {line}")
             tables.append(current)
@@ -220,6 +222,9 @@ class Ctx:
     def add(self, table: Table, policy: str, col: int, text: str, row: int, *, period: Period | None = None,
             scope: str = "global", note: str = "", value_line: int | None = None) -> None:
         p = period or self.period
+        if col in table.starred:
+            note = "; ".join(x for x in (note, f"column header printed as {table.columns[col] + '*'!r} (its "
+                                         "footnote is not in the CSV)") if x)
         self.result.add(platform=PLATFORM, period=p, policy=policy, metric=f"{table.section} | {table.columns[col]}",
                         text=text, row=f"line {value_line or row}", file=self.file, scope=scope,
                         period_label=p.label(), note=note)
@@ -323,24 +328,22 @@ def _month_period(label: str, year: int) -> Period | None:
 
 
 def _month_table(ctx: Ctx, table: Table) -> None:
-    month_rows = [r for r in table.rows if r.label and not TOTAL.match(r.label) and _month_period(r.label, ctx.period.start.year)]
+    year = ctx.period.start.year
+    dated = [(r, _month_period(r.label, year)) for r in table.rows if r.label and not TOTAL.match(r.label)]
+    month_rows = [r for r, p in dated if p is not None]
     others = [r for r in table.rows if r not in month_rows]
-    expected = [months(d.year, d.month, d.month) for d in _month_starts(ctx.period)]
-    periods = [_month_period(r.label, ctx.period.start.year) for r in month_rows]
-    outside = [p for p in periods if p is not None and not (ctx.period.start <= p.start <= ctx.period.end)]
-    relabel = bool(outside) and len(month_rows) == len(expected)
-    for r, p in zip(month_rows, periods, strict=True):
-        note = ""
-        if relabel:
-            q = expected[month_rows.index(r)]
-            ctx.result.warn(ctx.file, f"line {r.line}", f"month row {r.label!r} lies outside the file's period "
-                            f"{ctx.period.label()}; read by position as {q.label()}")
-            p, note = q, f"printed as {r.label!r}; read by position"
-        elif p is not None and p in outside:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"month row {r.label!r} lies outside the file's period "
-                            f"{ctx.period.label()} and cannot be re-read by position; kept as {p.label()}")
-        _emit_row(ctx, table, r, table.section, period=p, note=note)
-        _check_month_total(ctx, table, r)
+    outside = [r.label for r, p in dated if p is not None and not ctx.period.start <= p.start <= ctx.period.end]
+    if outside:  # mislabelled, or another period's table repeated: attributing them would be a guess
+        for r in table.rows:
+            ctx.result.warn(ctx.file, f"line {r.line}", f"section {table.section!r}: its month rows "
+                            f"({', '.join(outside)}) lie outside the file's period {ctx.period.label()}; they may "
+                            "be mislabelled (Discord's Q4 2022 release) or another period's table repeated (the "
+                            "Q2 2022 release repeats Q1 2022's); not attributed to any period, row dropped")
+        return
+    for r, p in dated:
+        if p is not None:
+            _emit_row(ctx, table, r, table.section, period=p)
+            _check_month_total(ctx, table, r)
     totals: list[Row] = []
     for r in others:
         if r.label and not TOTAL.match(r.label):
@@ -358,13 +361,6 @@ def _month_table(ctx: Ctx, table: Table) -> None:
         totals.append(r)
         _emit_row(ctx, table, r, table.section)
     _check_sums(ctx, table, month_rows, totals[0] if totals else None)
-
-
-def _month_starts(p: Period):
-    y, m = p.start.year, p.start.month
-    while (y, m) <= (p.end.year, p.end.month):
-        yield months(y, m, m).start
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
 
 def _check_month_total(ctx: Ctx, table: Table, row: Row) -> None:

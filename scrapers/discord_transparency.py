@@ -490,7 +490,9 @@ def parse(path: Path) -> ParseResult:
     result = ParseResult()
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ParseError(path, f"file is {path.stat().st_size:,} bytes, over {MAX_FILE_BYTES:,}")
-    if zipfile.is_zipfile(path):
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if zipfile.is_zipfile(path) or magic == b"PK\x03\x04" or path.suffix.lower() == ".zip":
         for member, data in read_zip_csvs(path):
             file = f"{path.name}/{member}"
             parse_csv_text(_decode(data, file, result), file, (member, path.name), result)

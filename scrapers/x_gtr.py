@@ -177,9 +177,10 @@ def read_tables(path: Path) -> tuple[list[PdfTable], Period]:
 
 def _numeric(text: str) -> bool:
     try:
-        return parse_number(text).value is not None or parse_number(text).qualifier == "censored"
+        n = parse_number(text)
     except NumberError:
         return False
+    return n.value is not None or n.qualifier == "censored"
 
 
 def _add(result: ParseResult, file: str, period: Period, table: PdfTable, *, policy: str, metric: str,
@@ -227,9 +228,6 @@ def table_records(table: PdfTable, period: Period, result: ParseResult, file: st
                 kw = {"policy": totals[0][0].text, "metric": column, "scope": "global" if is_total else label.text}
             else:
                 kw = {"policy": label.text, "metric": f"{label.text} | {column}"}
-            if not _numeric(cell.text):
-                result.warn(file, f"page {table.page}", f"{kw['policy']!r} / {kw['metric']!r}: cell "
-                            f"{cell.text!r} is not a number; kept as text with no value")
             _add(result, file, period, table, cell=cell, label_marks=label.marks, **kw)
 
 

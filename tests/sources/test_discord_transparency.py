@@ -460,3 +460,24 @@ def test_declaration():
     assert d.id == "discord_transparency" and d.platform == "discord" and d.publisher == "Discord"
     assert set(d.hosts) == {"discord.com", "cdn.discordapp.com"} and "zip" in d.formats
     assert any("{period}" in u for u in d.download_urls) and d.coverage.startswith("Covered:")
+
+
+def test_build_with_the_fixtures_has_no_errors_and_no_unmapped_labels():
+    from transparency.build import build
+
+    store = SnapshotStore()
+    for f in sorted(FIX.glob("*-sample.*")):
+        store.put_file(f, source_id="discord_transparency", url=f"{CDN}{f.name}", published_at="2024-10-01",
+                       retrieved_at="2024-10-02T00:00:00Z", method="manual")
+    report = build()
+    mine = [f for f in report.findings
+            if f.source_id == "discord_transparency" and f.file.endswith(("-sample.csv", "-sample.zip"))]
+    assert {f.check for f in mine} == {"parse_warning"}, [str(f) for f in mine]
+    import duckdb
+
+    with duckdb.connect(str(report.db), read_only=True) as con:
+        got = con.execute("""
+            SELECT o.value FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
+            WHERE s.filename = 'Discord-Transparency-Report-H1-2024-sample.zip' AND o.metric = 'accounts_actioned'
+              AND o.policy_area = 'protection_of_minors.youth_safety' AND o.service = 'discord'""").fetchall()
+    assert got == [(178_165,)]

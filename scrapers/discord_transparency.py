@@ -15,7 +15,9 @@ paths, ``..`` components, symlinks and encrypted members are refused).
 Known data errors, each handled explicitly with a warning naming file and line: a section
 shifted down one row (2023 Q3 Accounts Disabled: the header text repeated in a value cell; the
 values are re-paired with the labels above them); NCMEC month rows labelled outside the file's
-period (Q4 2022 labels October-December as January-March: read by position); an unlabelled
+period (Discord's Q4 2022 release labels its months January-March; its 2022 Q2 release repeats
+Q1's table: such rows and their total are not attributed to any period, each dropped with a
+warning, since re-reading them by position would be a guess); an unlabelled
 totals row and a ``Total`` row holding media + escalations (2022 Q3); a country listed twice
 (2024 H1 Emergency Requests, Norway: the row whose removal makes the rows add up to the
 printed total is dropped); appeals exceeding the accounts they refer to (2023 Q3
@@ -175,38 +177,63 @@ def _numeric(cell: str) -> bool:
     return True
 
 
+KEY_HEADER = re.compile(r"^(month|country|request type|policy category|.*\bcategory)$", re.IGNORECASE)
+
+
+def _headerlike(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and bool(cells[0]) and not any(_numeric(v) for v in cells[1:])
+
+
+def _single(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return len(filled) == 1 and bool(cells[0]) and not TOTAL.match(cells[0]) and not _numeric(cells[0])
+
+
 def _tables(rows: list[tuple[int, list[str]]], file: str, result: ParseResult) -> tuple[list[Table], list[tuple[int, str]]]:
     """Split the CSV into tables by section title and header row; return them and the titles."""
     tables: list[Table] = []
     titles: list[tuple[int, str]] = []
-    section, current = "", None
-    for line, cells in rows:
-        filled = [c for c in cells if c]
-        if not filled:
-            continue
+    section, current, previous = "", None, None
+    after_blank = {line for (_, a), (line, _) in zip(rows, rows[1:], strict=False) if not any(a)}
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    for i, (line, cells) in enumerate(rows):
         label, values = cells[0], cells[1:]
-        if len(filled) == 1 and label and not TOTAL.match(label) and not _numeric(label):
+        after = rows[i + 1][1] if i + 1 < len(rows) else None
+        opens = after is not None and _headerlike(after) and (
+            bool(KEY_HEADER.match(after[0])) or after[0] == label or previous is None or line in after_blank
+            or bool(TOTAL.match(previous[0] or "")))
+        if _single(cells) and (after is None or _single(after) or opens):
             section, current = label, None  # a section (or document) title
             titles.append((line, label))
+            previous = cells
             continue
-        headerlike = len(filled) >= 2 and bool(label) and not any(_numeric(v) for v in values)
+        headerlike = _headerlike(cells)
         if headerlike and current is not None and not current.rows and not current.shifted_at \
                 and [v for v in values if v] == [c for c in current.columns if c]:
             current.shifted_at = line  # the header text repeated as a data row: the section is shifted
             current.rows.append(Row(line, label, values))
+            previous = cells
             continue
-        if headerlike and not TOTAL.match(label):
+        new_table = current is None or KEY_HEADER.match(label) or label == current.section or (
+            previous is not None and TOTAL.match(previous[0] or ""))
+        if headerlike and new_table and not TOTAL.match(label):
             implied = not section
             starred = {i for i, c in enumerate(values) if c.endswith("*")}
             current = Table(section or IMPLIED_NCMEC, [c.rstrip("*").strip() for c in cells], line, implied,
                             starred=starred)
             if implied and current.kind != "month":
-                raise ParseError(file, f"table header {','.join(filled)!r} has no section title above it", f"line {line}")
+                raise ParseError(file, f"table header {','.join(c for c in cells if c)!r} has no section title "
+                                 "above it", f"line {line}")
             tables.append(current)
-            continue
-        if current is None:
+        elif current is None:
             raise ParseError(file, f"data before any header row: {','.join(cells)!r}", f"line {line}")
-        current.rows.append(Row(line, label, values))
+        elif not any(values) and not current.shifted_at:  # a shifted section keeps its empty labels
+            result.warn(file, f"line {line}", f"section {current.section!r}: row {label!r} has no values; "
+                        "nothing to record")
+        else:
+            current.rows.append(Row(line, label, values))
+        previous = cells
     return tables, titles
 
 

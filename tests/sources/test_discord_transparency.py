@@ -481,3 +481,14 @@ def test_build_with_the_fixtures_has_no_errors_and_no_unmapped_labels():
             WHERE s.filename = 'Discord-Transparency-Report-H1-2024-sample.zip' AND o.metric = 'accounts_actioned'
               AND o.policy_area = 'protection_of_minors.youth_safety' AND o.service = 'discord'""").fetchall()
     assert got == [(178_165,)]
+
+
+def test_label_without_values_and_text_only_row_do_not_open_tables(tmp_path):
+    f = tmp_path / "discord-2023-q1.csv"
+    f.write_text("Accounts Disabled,,\n,,\nAccounts Disabled Category,Accounts Disabled,\nChild Safety,10,\n"
+                 "Identity and Authenticity,,\nMisinformation,pending,\n,,\nTotal:,10,\n")
+    result = parse(f)
+    assert [(r.raw_policy_label, r.value_text) for r in result.records] == [
+        ("Child Safety", "10"), ("Misinformation", "pending"), ("Total:", "10")]
+    assert [(w.row, w.message.split(":")[0]) for w in result.warnings] == [
+        ("line 5", "section 'Accounts Disabled'"), ("line 6", "'Accounts Disabled | Accounts Disabled' for 'Misinformation' 2023-Q1")]

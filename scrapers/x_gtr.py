@@ -40,7 +40,7 @@ from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
-LANDING = "https://transparency.x.com/en/reports/global-reports"
+LANDING = "https://transparency.x.com/"  # the transparency centre links each report PDF
 KNOWN_PDFS = ("https://transparency.x.com/content/dam/transparency-twitter/2024/x-global-transparency-report-h1.pdf",)
 
 SOURCE = SourceDeclaration(
@@ -262,7 +262,7 @@ def report_links(html: str, base: str) -> list[str]:
 
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
-    """Every report PDF linked from the global-reports page (or the ones known to exist)."""
+    """Every report PDF linked from the transparency centre (or the ones known to exist)."""
     outcomes: list[FetchOutcome] = []
     urls: list[str] = []
     try:

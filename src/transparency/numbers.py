@@ -61,7 +61,7 @@ def parse_number(text: object) -> Number:
     m = re.fullmatch(r"([\d.,]+)\s*%?\s*(?:-|–|to)\s*([\d.,]+)\s*%", t)
     if m:
         return Number(_plain(m[1]) / 100, True, "range")
-    m = re.fullmatch(r"([<>]=?|≤|≥)\s*([\d.,]+)", t)
+    m = re.fullmatch(r"([<>]=?|≤|≥)\s*([\d.,]+)\s*%?", t)  # <10, <0.0001%
     if m:
         return Number(None, False, "censored")
     m = re.fullmatch(r"(?:over|more than|>|about|approx\.?|approximately|~)?\s*([\d.,]+)\s*(k|m|mn|b|bn|thousand|million|billion)\+?", t, re.IGNORECASE)

@@ -173,3 +173,26 @@ def parse_period(label: str) -> Period:
             except (ValueError, KeyError) as exc:
                 raise PeriodError(f"bad period {label!r}: {exc}") from exc
     raise PeriodError(f"unknown period format {label!r}")
+
+
+_BOUND_L, _BOUND_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+_SEARCH = [re.compile(_BOUND_L + rx + _BOUND_R, re.IGNORECASE) for rx in (
+    rf"{_MONTH}\s*\d{{4}}{_DASH}{_MONTH},?\s*\d{{4}}",  # Dec 2023 - Feb 2024
+    rf"{_MONTH}{_DASH}{_MONTH},?\s*\d{{4}}",  # January-June 2024, January to June 2024
+    r"\d{4}[-_ /]?[QH]\d",  # 2023-q1, 2020_h2
+    r"[QH]\d[-_ /]?\d{4}",  # Q1-2022, H1 2024
+)]
+
+
+def find_period(text: str) -> Period | None:
+    """The first period label found inside a longer text (a file name, a title row, a page
+    header), or None. ``Discord-Transparency-Report-Q1-2022.zip`` gives 2022-Q1 and
+    ``Discord January-June 2024 Transparency Report CSV`` gives 2024-H1."""
+    flat = " ".join(str(text).replace("\u00a0", " ").split())
+    found = [(m.start(), -len(m[0]), m[0]) for rx in _SEARCH for m in rx.finditer(flat)]
+    for _, _, label in sorted(found):
+        try:
+            return parse_period(label.replace("_", "-"))
+        except PeriodError:
+            continue
+    return None

@@ -51,3 +51,13 @@ def test_bad_registry_row_is_named(tmp_path):
     (data / "labels" / "demo.csv").write_text("field,raw_label,harmonised\npolicy,Foo,no_such_area\n")
     with pytest.raises(RegistryError, match=r"labels/demo.csv line 2: unknown policy area 'no_such_area'"):
         registries.load(data)
+
+
+def test_duplicate_ids_are_named(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir() / "registry", data / "registry")
+    (data / "labels").mkdir()
+    with (data / "registry" / "metrics.csv").open("a") as fh:
+        fh.write("content_actioned,Again,pieces of content,count,a second definition\n")
+    with pytest.raises(RegistryError, match=r"metrics.csv line \d+: 'content_actioned' is already defined at line 2"):
+        registries.load(data)

@@ -61,6 +61,16 @@ class Registries:
     _label: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        for name, rows, key in (("platforms.csv", self.platforms, ("platform_id",)),
+                                ("services.csv", self.services, ("platform_id", "service_id")),
+                                ("policy_areas.csv", self.policy_areas, ("policy_area",)),
+                                ("metrics.csv", self.metrics, ("metric",))):
+            first: dict[tuple[str, ...], str] = {}
+            for r in rows:
+                k = tuple(r[c] for c in key)
+                if k in first:
+                    raise RegistryError(f"{name} {r['_row']}: {'/'.join(k)!r} is already defined at {first[k]}")
+                first[k] = r["_row"]
         platform_ids = {p["platform_id"] for p in self.platforms}
         service_ids = {(s["platform_id"], s["service_id"]) for s in self.services}
         for s in self.services:

@@ -8,4 +8,8 @@ and row; the previous warehouse is kept). Add ``("name", module.step)`` here to 
 
 from __future__ import annotations
 
-STEPS: list = []
+from . import actions
+
+STEPS: list = [
+    ("actions", actions.step),
+]

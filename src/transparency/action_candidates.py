@@ -14,6 +14,7 @@ Every candidate a feed yields ends in ``action_candidates`` with an outcome:
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from dataclasses import asdict
 from datetime import date
@@ -49,36 +50,57 @@ def parse_actions_snapshot(source: Source, snap: Snapshot, store: SnapshotStore)
 
 
 class NameScanner:
-    """Finds registered platform and service names in free text (headlines), longest first."""
+    """Finds registered platform and service names in free text (headlines), longest first.
+
+    Names of three characters or more are compared loosely (``match_key``); shorter ones (``X``)
+    only as a capitalised word exactly as registered, so "X" is found in "Commission fines X"
+    but not in "x-ray". A platform named through several of its services gets no single service.
+    """
 
     def __init__(self, reg: Registries):
-        names: dict[str, tuple[str, str]] = {}
-        for a in reg.aliases:
-            names.setdefault(match_key(a["alias"]), (a["platform_id"], a["service_id"]))
-        for s in reg.services:
-            names.setdefault(match_key(s["name"]), (s["platform_id"], s["service_id"]))
-        for p in reg.platforms:
-            names.setdefault(match_key(p["name"]), (p["platform_id"], ""))
-        self._names = sorted(((k, v) for k, v in names.items() if len(k) >= 3 and k not in _NOT_NAMES),
-                             key=lambda kv: -len(kv[0]))
+        names: dict[str, tuple[str, str, str]] = {}
+        short: dict[str, tuple[str, str]] = {}
+        printed = [(a["alias"], a["platform_id"], a["service_id"]) for a in reg.aliases]
+        printed += [(s["name"], s["platform_id"], s["service_id"]) for s in reg.services]
+        printed += [(p["name"], p["platform_id"], "") for p in reg.platforms]
+        for name, platform, service in printed:
+            key = match_key(name)
+            if len(key) >= 3 and key not in _NOT_NAMES:
+                names.setdefault(key, (name, platform, service))
+            elif 0 < len(name) < 3 and name[0].isupper():
+                short.setdefault(name, (platform, service))
+        self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        self._short = short
 
-    def find(self, text: str) -> list[tuple[str, str]]:
+    def find(self, text: str) -> list[tuple[str, str, str]]:
+        """(platform, service, name as registered) for each platform named in ``text``."""
         hay = f" {match_key(text)} "
-        found: list[tuple[str, str]] = []
-        for key, hit in self._names:
+        hits: list[tuple[str, str, str]] = []
+        for key, (name, platform, service) in self._names:
             needle = f" {key} "
             if needle in hay:
                 hay = hay.replace(needle, " | ")
-                if hit[0] not in {p for p, _ in found}:
-                    found.append(hit)
-        return found
+                hits.append((platform, service, name))
+        for name, (platform, service) in self._short.items():
+            if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)", text):
+                hits.append((platform, service, name))
+        found: dict[str, tuple[str, str, str]] = {}
+        for platform, service, name in hits:
+            if platform in found:
+                if found[platform][1] != service:
+                    found[platform] = (platform, "", found[platform][2])
+                continue
+            found[platform] = (platform, service, name)
+        return list(found.values())
 
 
-def _resolve_platforms(c: CandidateAction, reg: Registries, scanner: NameScanner) -> list[tuple[str, str]]:
+def _resolve_platforms(c: CandidateAction, reg: Registries, scanner: NameScanner) -> list[tuple[str, str, str]]:
+    """The platforms a candidate concerns: its printed respondent, else names in its title, else
+    names in its summary (an FTC release listing the recipients of 6(b) orders)."""
     if c.raw_platform_label:
         hit = reg.platform(c.raw_platform_label)
-        return [hit] if hit else scanner.find(c.raw_platform_label)
-    return scanner.find(c.title)
+        return [(*hit, c.raw_platform_label)] if hit else scanner.find(c.raw_platform_label)
+    return scanner.find(c.title) or scanner.find(c.summary)
 
 
 def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]]:
@@ -109,6 +131,8 @@ def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]
                 continue
             regulator_id = register.regulators.resolve(c.regulator) if register.regulators else None
             plats = _resolve_platforms(c, reg, scanner) if regulator_id else []
+            if not c.source_url:
+                c.source_url = snap.final_url or snap.url
             base = {**asdict(c), "source_id": snap.source_id, "snapshot_sha256": snap.sha256,
                     "retrieved_at": snap.retrieved_at, "regulator_id": regulator_id, "file": snap.filename}
             if not plats:
@@ -117,9 +141,9 @@ def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]
                 candidates.append({**base, "platform": None, "service": None, "outcome": "unresolved",
                                    "action_id": None, "message": f"no registered {what} in {c.title!r}"})
                 continue
-            for platform, service in plats:
+            for platform, service, name in plats:
                 candidates.append({**base, "platform": platform, "service": service or None,
-                                   "outcome": "", "action_id": None, "message": ""})
+                                   "raw_platform_label": name, "outcome": "", "action_id": None, "message": ""})
         if unresolved:
             ctx.findings.append(Finding("warning", "unresolved_candidate", snap.source_id, snap.filename, "",
                                         f"{unresolved} item(s) name no registered regulator or platform "

@@ -26,7 +26,7 @@ class CandidateAction:
     title: str  # headline as printed
     action_type: str  # vocabulary id (data/registry/action_types.csv)
     raw_action_label: str  # the words the action type was read from ("opens formal proceedings")
-    source_url: str  # public page of the item
+    source_url: str  # public page of the item ("" = the URL the snapshot was fetched from)
     row_ref: str  # where in the raw file: "docuLanguageListResources[3]", "item 2", "update 13 May 2026"
     raw_platform_label: str = ""  # respondent as printed; "" = scan the title for a known name
     date_precision: str = "day"

@@ -62,15 +62,25 @@ def _register_rows(ctx: BuildContext, reg: regulator_register.Register, rates: R
     return rows
 
 
+def _case_for(reg: regulator_register.Register, c: dict) -> str | None:
+    """The case of a new scraped action: the only register case of its regulator and platform."""
+    hits = [k["case_id"] for k in reg.cases if k["regulator"] == c["regulator_id"] and k["platform"] == c["platform"]]
+    if len(hits) == 1:
+        c["message"] += f"; case {hits[0]} assigned as the only case of this regulator and platform"
+        return hits[0]
+    return None
+
+
 def _scraped_rows(ctx: BuildContext, reg: regulator_register.Register, rates: Rates, new: list[dict]) -> list[list]:
     types = {t["action_type"]: t for t in reg.action_types}
     rows = []
     for c in new:
+        case_id = _case_for(reg, c)
         eur, usd, fx_day = _convert(ctx, rates, c["amount"], c["currency"], c["date"],
                                     (c["source_id"], c["file"], c["row_ref"]))
         t = types[c["action_type"]]
         rows.append([
-            c["action_id"], None, c["date"], c["date_precision"], reg.regulators.name(c["regulator_id"]),
+            c["action_id"], case_id, c["date"], c["date_precision"], reg.regulators.name(c["regulator_id"]),
             c["jurisdiction"], c["legal_basis"], c["platform"], c["service"], c["raw_platform_label"] or c["title"],
             c["action_type"], c["amount"], c["currency"] or None, eur, usd, c["status"] or None,
             c["summary"] or c["title"], c["source_url"], c["confidence"], c["snapshot_sha256"], "scraped",
@@ -88,7 +98,7 @@ def step(ctx: BuildContext) -> None:
     rates = Rates(reg.fx_rates)
 
     insert_rows(con, "action_types", ["action_type", "label", "stage", "description", "family"],
-                [[t[c] if c in t else "" for c in ("action_type", "label", "stage", "description", "family")]
+                [[t.get(c, "") for c in ("action_type", "label", "stage", "description", "family")]
                  for t in reg.action_types])
     if reg.regulators:
         insert_rows(con, "regulators", ["regulator_id", "name", "jurisdiction", "kind", "homepage"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,7 +16,7 @@ CSV_COLUMNS = ["case_id", "date", "regulator", "jurisdiction", "platform", "acti
                "currency", "amount_eur", "status", "source_url"]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     csv = "csv"
     table = "table"
 

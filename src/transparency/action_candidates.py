@@ -129,7 +129,7 @@ def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]
                 ctx.findings.append(Finding("error", "unknown_action_type", snap.source_id, snap.filename, c.row_ref,
                                             f"parser gave action type {c.action_type!r}, not in data/registry/action_types.csv"))
                 continue
-            regulator_id = register.regulators.resolve(c.regulator) if register.regulators else None
+            regulator_id = register.regulators.resolve(c.regulator)
             plats = _resolve_platforms(c, reg, scanner) if regulator_id else []
             if not c.source_url:
                 c.source_url = snap.final_url or snap.url

@@ -100,13 +100,13 @@ def step(ctx: BuildContext) -> None:
     insert_rows(con, "action_types", ["action_type", "label", "stage", "description", "family"],
                 [[t.get(c, "") for c in ("action_type", "label", "stage", "description", "family")]
                  for t in reg.action_types])
-    if reg.regulators:
+    if reg.regulators.rows:
         insert_rows(con, "regulators", ["regulator_id", "name", "jurisdiction", "kind", "homepage"],
                     [[r.get(c, "") for c in ("regulator_id", "name", "jurisdiction", "kind", "homepage")]
                      for r in reg.regulators.rows])
     insert_rows(con, "fx_rates", ["date", "currency", "per_eur", "source_url", "obtained_via"],
                 [[r["date"], r["currency"], r["per_eur"], r["source_url"], r["obtained_via"]] for r in reg.fx_rates])
-    if reg.regulators is None or not reg.action_types:
+    if not reg.regulators.rows or not reg.action_types:
         return  # registry files missing: already reported as errors
 
     candidates, new, snapshot_rows = action_candidates.collect(ctx, reg)

@@ -86,9 +86,9 @@ class Regulators:
 class Register:
     actions: list[dict] = field(default_factory=list)  # resolved rows, ready for the warehouse
     cases: list[dict[str, str]] = field(default_factory=list)
-    commitments: list[dict[str, str]] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
     action_types: list[dict[str, str]] = field(default_factory=list)
-    regulators: Regulators | None = None
+    regulators: Regulators = field(default_factory=lambda: Regulators([], []))
     fx_rates: list[dict] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -147,7 +147,7 @@ def _cases(path: Path, platforms: Registries, out: Register) -> list[dict[str, s
         problems = []
         if not r["case_id"] or r["case_id"] in seen:
             problems.append(f"case_id {r['case_id']!r} is empty or repeated")
-        if out.regulators and r["regulator"] not in out.regulators.info:
+        if r["regulator"] not in out.regulators.info:
             problems.append(f"unknown regulator id {r['regulator']!r} (see data/registry/regulators.csv)")
         if r["platform"] not in known:
             problems.append(f"unknown platform id {r['platform']!r} (see data/registry/platforms.csv)")
@@ -187,7 +187,7 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
         except ValueError as exc:
             problems.append(f"malformed date: {exc}")
             day, precision, announced = None, "", None
-        regulator_id = out.regulators.resolve(r["regulator"]) if out.regulators else None
+        regulator_id = out.regulators.resolve(r["regulator"])
         if regulator_id is None:
             problems.append(f"unknown regulator {r['regulator']!r} (add it to data/registry/regulator_aliases.csv)")
         if r["platform"]:
@@ -235,11 +235,13 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
     return rows
 
 
-def _commitments(path: Path, platforms: Registries, out: Register) -> list[dict[str, str]]:
+def _commitments(path: Path, platforms: Registries, out: Register) -> list[dict]:
     known = {p["platform_id"] for p in platforms.platforms}
     action_ids = {a["action_id"] for a in out.actions}
-    rows, seen = [], set()
-    for r in _read(path, COMMITMENT_COLUMNS, out):
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for row in _read(path, COMMITMENT_COLUMNS, out):
+        r: dict = dict(row)
         problems = []
         if not r["commitment_id"] or r["commitment_id"] in seen:
             problems.append(f"commitment_id {r['commitment_id']!r} is empty or repeated")

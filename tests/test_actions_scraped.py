@@ -103,3 +103,15 @@ def test_an_unreadable_feed_snapshot_fails_the_build(tmp_path):
     SnapshotStore().put_file(bad, source_id="ec_presscorner", url="https://ec.europa.eu/commission/presscorner/api/search")
     with pytest.raises(BuildError, match=r"ec_presscorner, presscorner-broken.json \(snapshot [0-9a-f]{12}\): not Press Corner JSON"):
         build()
+
+
+def test_an_unknown_respondent_is_reported_not_added(tmp_path):
+    page = (FIXTURES / "uk_ofcom" / "4chan.html").read_text().replace("4chan Community Support LLC", "Acme Widgets Ltd")
+    odd = tmp_path / "acme.html"
+    odd.write_text(page)
+    SnapshotStore().put_file(odd, source_id="uk_ofcom", url=OFCOM + "investigation-into-acme")
+    report = build()
+    assert query(report.db, "SELECT outcome, count(*) FROM action_candidates GROUP BY 1") == [("unresolved", 3)]
+    assert query(report.db, "SELECT count(*) FROM actions WHERE origin = 'scraped'") == [(0,)]
+    [msg] = [str(f) for f in report.findings if f.check == "unresolved_candidate"]
+    assert msg.startswith("[warning] uk_ofcom, acme.html: 3 item(s) name no registered regulator or platform")

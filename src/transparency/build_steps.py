@@ -8,8 +8,9 @@ and row; the previous warehouse is kept). Add ``("name", module.step)`` here to 
 
 from __future__ import annotations
 
-from . import ncmec
+from . import actions, ncmec
 
 STEPS: list = [
+    ("actions", actions.step),
     ("cybertipline_crosscheck", ncmec.step),
 ]

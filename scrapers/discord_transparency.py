@@ -35,6 +35,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
@@ -119,8 +120,11 @@ def read_zip_csvs(path: Path) -> list[tuple[str, bytes]]:
                 raise ParseError(path, f"ZIP member {info.filename!r} is {info.file_size:,} bytes, over {MAX_CSV_BYTES:,}")
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
                 raise ParseError(path, f"ZIP member {info.filename!r} expands {info.file_size / info.compress_size:.0f}x; refused as a ZIP bomb")
-            with zf.open(info) as fh:
-                data = fh.read(MAX_CSV_BYTES + 1)
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_CSV_BYTES + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+                raise ParseError(path, f"ZIP member {info.filename!r} is corrupt ({type(exc).__name__}: {exc})") from exc
             if len(data) > MAX_CSV_BYTES:
                 raise ParseError(path, f"ZIP member {info.filename!r} expands past {MAX_CSV_BYTES:,} bytes")
             out.append((info.filename, data))

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.pdfs import open_pdf
 from transparency.periods import parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
@@ -205,15 +206,8 @@ def _page_words(page) -> list[Word]:
 
 def parse(path: Path) -> ParseResult:
     """Every ESP row and the printed total of one reports-by-ESP PDF, exactly as printed."""
-    import pdfplumber  # imported here: only PDF sources need it
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-    try:
-        with pdfplumber.open(path) as pdf:
-            pages = [lines_of(_page_words(page)) for page in pdf.pages]
-    except (PdfminerException, MalformedPDFException, PDFSyntaxError) as exc:
-        raise ParseError(path, f"not a readable PDF ({exc})") from exc
+    with open_pdf(path) as pdf:
+        pages = [lines_of(_page_words(page)) for page in pdf.pages]
     return records_from_pages(pages, path)
 
 

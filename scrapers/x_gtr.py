@@ -35,6 +35,7 @@ from urllib.parse import urljoin
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
 from transparency.numbers import NumberError, parse_number
+from transparency.pdfs import open_pdf
 from transparency.periods import Period, find_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
@@ -131,20 +132,9 @@ def _footnotes(text: str) -> dict[str, str]:
 
 def read_tables(path: Path) -> tuple[list[PdfTable], Period]:
     """Every ruled table with two or more columns, and the report's period."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    try:
-        pdf = pdfplumber.open(path)
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise ParseError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    except Exception as exc:  # pdfminer raises many kinds for a damaged file
-        if "PDF" in type(exc).__name__ or "pdf" in str(exc).lower():
-            raise ParseError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
-        raise
     tables: list[PdfTable] = []
     period = None
-    with pdf:
+    with open_pdf(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             text = page.extract_text() or ""
             if period is None:

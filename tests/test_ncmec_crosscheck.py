@@ -38,8 +38,8 @@ class Warehouse:
         if url not in self.snaps:
             sha = f"{len(self.snaps):064d}"
             self.snaps[url] = sha
-            self.con.execute("INSERT INTO snapshots (sha256, source_id, url, retrieved_at, origin, vintage, records) "
-                             "VALUES (?, 'x', ?, TIMESTAMP '2024-05-01 00:00:00', 'store', DATE '2024-05-01', 0)",
+            self.con.execute("INSERT INTO snapshots (sha256, source_id, url, retrieved_at, origin, vintage, vintage_basis, records) "
+                             "VALUES (?, 'x', ?, TIMESTAMP '2024-05-01 00:00:00', 'store', DATE '2024-05-01', 'published', 0)",
                              [sha, url])
         return self.snaps[url]
 
@@ -145,7 +145,8 @@ def test_the_build_creates_the_view_over_parsed_ncmec_files():
     with duckdb.connect(str(report.db), read_only=True) as con:
         got = con.execute("""
             SELECT platform, service, value, period_start, vintage FROM observations_with_provenance
-            WHERE source_id = 'ncmec_reports_by_esp' AND source_url = ? ORDER BY value DESC""", [NCMEC_2023]).fetchall()
+            WHERE source_id = 'ncmec_reports_by_esp' AND source_file = 'ncmec-esp-sample-2023.pdf'
+            ORDER BY value DESC""").fetchall()
         cols = [r[0] for r in con.execute("DESCRIBE cybertipline_crosscheck").fetchall()]
     assert got[:2] == [("all_esps", "all", 13_690_128, date(2023, 1, 1), date(2024, 4, 12)),
                        ("meta", "instagram", 11_430_007, date(2023, 1, 1), date(2024, 4, 12))]

@@ -122,7 +122,8 @@ def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]
         vintage = date.fromisoformat((snap.published_at or snap.retrieved_at)[:10])
         snapshot_rows.append([snap.sha256, snap.source_id, snap.url, snap.final_url or None, snap.filename,
                               snap.retrieved_at.replace("Z", ""), snap.published_at or None, snap.media_type,
-                              snap.bytes, str(ctx.store.path_for(snap.sha256)), "store", vintage, len(found)])
+                              snap.bytes, str(ctx.store.path_for(snap.sha256)), "store", vintage,
+                              "published" if snap.published_at else "retrieved", len(found)])
         unresolved = 0
         for c in found:
             if c.action_type not in types:

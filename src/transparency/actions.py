@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import action_candidates, regulator_register
-from .build import BuildContext, insert_rows
+from .build import SNAPSHOT_COLUMNS, BuildContext, insert_rows
 from .findings import Finding
 from .fx import NoRate, Rates
 
@@ -28,8 +28,6 @@ ACTION_COLUMNS = [
 CANDIDATE_COLUMNS = ["source_id", "snapshot_sha256", "row_ref", "ref", "regulator_id", "date", "platform",
                      "service", "action_type", "raw_platform_label", "title", "amount", "currency",
                      "source_url", "outcome", "action_id", "message"]
-SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "final_url", "filename", "retrieved_at", "published_at",
-                    "media_type", "bytes", "storage_path", "origin", "vintage", "records"]
 
 
 def _convert(ctx: BuildContext, rates: Rates, amount, currency, on, where: tuple[str, str, str]):

@@ -63,7 +63,7 @@ def normalise(records: Iterable[RawRecord], reg: Registries, ctx: Context) -> tu
         mapped_platform = reg.label(ctx.source_id, "platform", r.platform_label)
         if mapped_platform and plat is None:
             platform, service = mapped_platform, "all"
-        scope = reg.scope(r.scope)
+        scope = reg.scope(r.scope) or reg.label(ctx.source_id, "scope", r.scope)
         if scope is None:
             report("scope", r.scope, r.row_ref)
         policy = reg.label(ctx.source_id, "policy", r.raw_policy_label)

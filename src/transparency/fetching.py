@@ -128,7 +128,7 @@ class PoliteClient:
             if check_robots and not self.allowed_by_robots(url):
                 raise FetchError(f"{url}: disallowed by robots.txt")
             resp = self._attempts(method, url, headers, host)
-            if resp.is_redirect:
+            if resp.has_redirect_location:  # not every 3xx is a redirect: 304 Not Modified is not
                 target = urljoin(url, resp.headers.get("Location", ""))
                 resp.close()
                 url = target

@@ -86,7 +86,8 @@ PAGE = """<html><head><title>Telegram Moderation Overview</title></head><body>
 def chart(days: list[int], values: list[int]) -> str:
     xs = [calendar.timegm(date(2025, 1, d).timetuple()) * 1000 for d in days]
     columns = f'[["x",{",".join(map(str, xs))}],["y0",{",".join(map(str, values))}]]'
-    return f'{{"columns":{columns},"types":{{"y0":"bar","x":"x"}},"names":{{"y0":"Groups and channels banned"}}}}
+    names = '"types":{"y0":"bar","x":"x"},"names":{"y0":"Groups and channels banned"}'
+    return "{" + f'"columns":{columns},{names}' + "}"
 
 
 def write(tmp_path, name, **kw):

@@ -262,8 +262,13 @@ def _links(html: bytes, base: str) -> tuple[list[str], list[str]]:
         host = urlsplit(url).hostname or ""
         if CSV_LINK.search(urlsplit(url).path) and host.endswith("ctfassets.net"):
             csvs.append(url)
-        elif host.endswith("snap.com") and _slug_period(urlsplit(url).path):
-            pages.append(url.split("#")[0])
+        elif host.endswith("snap.com"):
+            try:
+                is_report = _slug_period(urlsplit(url).path) is not None
+            except PeriodError:  # e.g. a period-end slug that is not a half-year's end
+                is_report = False
+            if is_report:
+                pages.append(url.split("#")[0])
     return list(dict.fromkeys(pages)), list(dict.fromkeys(csvs))
 
 

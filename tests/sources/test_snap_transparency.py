@@ -209,6 +209,7 @@ def test_fetch_discovers_pages_and_csv_and_stores_them(tmp_path):
         ("new", CSV_URL),
     ]
     assert "https://www.example.org/report.csv" not in seen
+    assert not any("india" in u or "2021-5-31" in u for u in seen)
     names = sorted(o.snapshot.filename for o in outcomes)
     assert names == ["Snap_Transparency_Report_H1-2024.csv", "snap-transparency-2021-6-30.html",
                      "snap-transparency-h1-2024.html", "snap-transparency-h2-2023.html"]

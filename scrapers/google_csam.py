@@ -40,7 +40,7 @@ SOURCE = SourceDeclaration(
     id="google_csam",
     publisher="Google LLC",
     kind="platform report",
-    title="Google's efforts to combat online child sexual abuse material (JSON behind the report app)",
+    title="Google's efforts to combat online child sexual abuse material (JSON behind the app)",
     homepage="https://transparencyreport.google.com/child-sexual-abuse-material",
     formats=("json",),
     cadence="half-yearly",
@@ -61,8 +61,10 @@ COLUMNS = (  # field order of a service row after its name (assumed, see the doc
 )
 POLICY = "Child sexual abuse material (CSAM)"
 KNOWN_ENDPOINTS: tuple[str, ...] = ()  # add the path once captured from the browser
-ENDPOINT = re.compile(r"/transparencyreport/api/v3/([A-Za-z0-9_/]*(?:csam|childsexualabuse)[A-Za-z0-9_/]*)",
-                      re.IGNORECASE)
+ENDPOINT = re.compile(
+    r"/transparencyreport/api/v3/([A-Za-z0-9_/]*(?:csam|childsexualabuse)[A-Za-z0-9_/]*)",
+    re.IGNORECASE,
+)
 
 
 def _day(ms: object) -> date | None:
@@ -79,14 +81,24 @@ def parse(path: Path) -> ParseResult:
         data = xssi.loads(path.read_bytes())
     except xssi.XssiError as exc:
         raise ParseError(path, str(exc)) from exc
-    if not (isinstance(data, list) and data and isinstance(data[0], list) and len(data[0]) >= 2
-            and isinstance(data[0][0], str) and isinstance(data[0][1], list)):
+    if not (
+        isinstance(data, list)
+        and data
+        and isinstance(data[0], list)
+        and len(data[0]) >= 2
+        and isinstance(data[0][0], str)
+        and isinstance(data[0][1], list)
+    ):
         raise ParseError(path, "expected [[tag, [periods...]]] as the CSAM report's response")
     result = ParseResult()
     for i, entry in enumerate(data[0][1], start=1):
         where = f"period {i}"
-        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
-                and isinstance(entry[3], list)):
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 4
+            and isinstance(entry[0], str)
+            and isinstance(entry[3], list)
+        ):
             raise ParseError(path, "expected [label, start_ms, end_ms, [service rows]]", where)
         label, start_ms, end_ms, services = entry
         try:
@@ -95,26 +107,50 @@ def parse(path: Path) -> ParseResult:
             raise ParseError(path, str(exc), where) from exc
         stamped = (_day(start_ms), _day(end_ms))
         if None not in stamped and stamped != (period.start, period.end):
-            result.warn(name, where, f"label {label!r} is {period.label()} but the timestamps say "
-                        f"{stamped[0]}..{stamped[1]}; the label is used")
+            result.warn(
+                name,
+                where,
+                f"label {label!r} is {period.label()} but the timestamps say "
+                f"{stamped[0]}..{stamped[1]}; the label is used",
+            )
         totals: dict[str, dict[str, float | None]] = {}
         for row in services:
-            if not (isinstance(row, list) and len(row) == 1 + len(COLUMNS) and isinstance(row[0], str)):
-                raise ParseError(path, f"expected [service, {len(COLUMNS)} figures]", f"{where} ({label})")
+            if not (
+                isinstance(row, list) and len(row) == 1 + len(COLUMNS) and isinstance(row[0], str)
+            ):
+                raise ParseError(
+                    path, f"expected [service, {len(COLUMNS)} figures]", f"{where} ({label})"
+                )
             service = row[0]
             for column, value in zip(COLUMNS, row[1:], strict=True):
                 if value is None:
                     continue  # not reported for this service
-                rec = result.add(platform="Google", service="" if service == "Google" else service,
-                                 period=period, policy=POLICY, metric=column, text=str(value),
-                                 row=f"{where} ({label}), {service}, {column!r}", file=name, period_label=label)
+                rec = result.add(
+                    platform="Google",
+                    service="" if service == "Google" else service,
+                    period=period,
+                    policy=POLICY,
+                    metric=column,
+                    text=str(value),
+                    row=f"{where} ({label}), {service}, {column!r}",
+                    file=name,
+                    period_label=label,
+                )
                 totals.setdefault(service, {})[column] = rec.value if rec else None
         google = totals.get("Google", {})
         for service, figures in totals.items():
             for column, value in figures.items():
-                if service != "Google" and None not in (value, google.get(column)) and value > google[column]:
-                    result.warn(name, f"{where} ({label}), {service}, {column!r}",
-                                f"{service} figure {value:,.0f} exceeds Google's total {google[column]:,.0f}")
+                if (
+                    service != "Google"
+                    and None not in (value, google.get(column))
+                    and value > google[column]
+                ):
+                    result.warn(
+                        name,
+                        f"{where} ({label}), {service}, {column!r}",
+                        f"{service} figure {value:,.0f} exceeds Google's total "
+                        f"{google[column]:,.0f}",
+                    )
     if not result.records:
         raise ParseError(path, "no figures in the response")
     return result
@@ -136,7 +172,7 @@ def _endpoints(html: bytes, base: str, client: PoliteClient) -> list[str]:
 
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
-    """Find the CSAM endpoint(s) in the report app and store each response (one holds every half)."""
+    """Find the CSAM endpoint(s) in the report app; store each response (one holds every half)."""
     page = SOURCE.homepage + "?hl=en"
     try:
         resp = client.get(page)
@@ -146,12 +182,26 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
         return [FetchOutcome(page, "failed", message=f"{page}: HTTP {resp.status_code}")]
     endpoints = _endpoints(resp.content, page, client)
     if not endpoints:
-        return [FetchOutcome(page, "failed", message=f"{page}: no /transparencyreport/api/v3/ path naming CSAM "
-                             "in the page or its scripts; capture it in the browser and add it to KNOWN_ENDPOINTS")]
+        return [
+            FetchOutcome(
+                page,
+                "failed",
+                message=f"{page}: no /transparencyreport/api/v3/ path naming CSAM "
+                "in the page or its scripts; capture it in the browser and add it to "
+                "KNOWN_ENDPOINTS",
+            )
+        ]
     outcomes = []
     for endpoint in endpoints:
         url = API_BASE + endpoint
-        outcomes.append(fetch_to_store(client, store, SOURCE, url,
-                                       filename=f"google-csam-{urlsplit(url).path.rsplit('/', 1)[-1]}.json",
-                                       expect=("application/json", "text/plain", "text/javascript")))
+        outcomes.append(
+            fetch_to_store(
+                client,
+                store,
+                SOURCE,
+                url,
+                filename=f"google-csam-{urlsplit(url).path.rsplit('/', 1)[-1]}.json",
+                expect=("application/json", "text/plain", "text/javascript"),
+            )
+        )
     return outcomes

@@ -49,11 +49,15 @@ SOURCE = SourceDeclaration(
     expected_lag_days=120,
 )
 
-MONTH_RANGE = re.compile(r"\b(January|July)\s+(?:to|through|-|–)\s+(June|December),?\s+(\d{4})\b", re.I)
+MONTH_RANGE = re.compile(
+    r"\b(January|July)\s+(?:to|through|-|–)\s+(June|December),?\s+(\d{4})\b", re.I
+)
 HALF = re.compile(r"\b(\d{4})\s*H([12])\b|\bH([12])\s*(\d{4})\b", re.I)
 MID_YEAR = re.compile(r"\bmid-?year\b.*?\b(\d{4})\b|\b(\d{4})\b.*?\bmid-?year\b", re.I)
 YEAR = re.compile(r"\b(20\d\d)\b")
-REPORT_LINK = re.compile(r"^/policies/[\w-]*transparency-report[\w-]*$|^/policies/[\w-]*-transparency-report$")
+REPORT_LINK = re.compile(
+    r"^/policies/[\w-]*transparency-report[\w-]*$|^/policies/[\w-]*-transparency-report$"
+)
 
 
 def _report_period(soup: BeautifulSoup) -> tuple[Period, str]:
@@ -80,26 +84,42 @@ def _as_period(text: str) -> Period | None:
         return None
 
 
-def _read_table(result: ParseResult, t: HtmlTable, report: Period, report_label: str, name: str) -> None:
+def _read_table(
+    result: ParseResult, t: HtmlTable, report: Period, report_label: str, name: str
+) -> None:
     periods = [_as_period(h) for h in t.header[1:]]
     by_period = bool(periods) and all(periods)
     for k, row in enumerate(t.rows, start=1):
         where = f"{t.where} ({t.heading}), row {k}"
         if len(row) != len(t.header):
-            result.warn(name, where, f"{len(row)} cells under {len(t.header)} headers; row not read")
+            result.warn(
+                name, where, f"{len(row)} cells under {len(t.header)} headers; row not read"
+            )
             continue
         for j, text in enumerate(row[1:], start=1):
             if by_period:
                 period, label = periods[j - 1], t.header[j]
                 policy, metric = t.header[0] or t.heading, row[0]
                 if period != report:
-                    result.warn(name, f"{where}, column {label!r}", f"{row[0]!r} for {label} restated in the "
-                                f"{report_label} report (periods overlap; kept as this report's figure)")
+                    result.warn(
+                        name,
+                        f"{where}, column {label!r}",
+                        f"{row[0]!r} for {label} restated in the "
+                        f"{report_label} report (periods overlap; kept as this report's figure)",
+                    )
             else:
                 period, label = report, report_label
                 policy, metric = row[0], t.header[j]
-            result.add(platform="Reddit", period=period, policy=policy, metric=metric, text=text,
-                       row=f"{where}, column {t.header[j]!r}", file=name, period_label=label)
+            result.add(
+                platform="Reddit",
+                period=period,
+                policy=policy,
+                metric=metric,
+                text=text,
+                row=f"{where}, column {t.header[j]!r}",
+                file=name,
+                period_label=label,
+            )
 
 
 def parse(path: Path) -> ParseResult:
@@ -108,7 +128,9 @@ def parse(path: Path) -> ParseResult:
     soup = BeautifulSoup(path.read_bytes(), "lxml")
     heading = (text_of(soup.find("title")) + " " + text_of(soup.find("h1"))).lower()
     if "transparency" not in heading:
-        raise ParseError(path, "not a Reddit transparency report page (no 'Transparency' in title or heading)")
+        raise ParseError(
+            path, "not a Reddit transparency report page (no 'Transparency' in title or heading)"
+        )
     try:
         report, report_label = _report_period(soup)
     except ParseError as exc:
@@ -119,7 +141,9 @@ def parse(path: Path) -> ParseResult:
     result = ParseResult()
     for t in tables:
         if len(t.header) < 2:
-            result.warn(path.name, t.where, "table without a header row of measures or periods; not read")
+            result.warn(
+                path.name, t.where, "table without a header row of measures or periods; not read"
+            )
             continue
         _read_table(result, t, report, report_label, path.name)
     if not result.records:
@@ -133,7 +157,9 @@ def _report_links(html: bytes, base: str) -> list[str]:
     for a in soup.find_all("a", href=True):
         url = urljoin(base, str(a["href"]).strip()).split("#")[0].split("?")[0]
         parts = urlsplit(url)
-        if (parts.hostname or "").endswith("redditinc.com") and REPORT_LINK.match(parts.path.rstrip("/")):
+        if (parts.hostname or "").endswith("redditinc.com") and REPORT_LINK.match(
+            parts.path.rstrip("/")
+        ):
             out.append(url.rstrip("/"))
     return list(dict.fromkeys(out))
 
@@ -150,5 +176,14 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     links = _report_links(resp.content, hub)
     if not links:
         return [FetchOutcome(hub, "failed", message=f"{hub}: no report links found")]
-    return [fetch_to_store(client, store, SOURCE, url, filename=f"reddit-{urlsplit(url).path.rsplit('/', 1)[-1]}.html",
-                           expect=("text/html",)) for url in links]
+    return [
+        fetch_to_store(
+            client,
+            store,
+            SOURCE,
+            url,
+            filename=f"reddit-{urlsplit(url).path.rsplit('/', 1)[-1]}.html",
+            expect=("text/html",),
+        )
+        for url in links
+    ]

@@ -1,4 +1,4 @@
-"""Snap (Snapchat) Transparency Report: the tidy-long CSV (from 2024 H1) and the per-period HTML pages.
+"""Snap (Snapchat) Transparency Report: the tidy-long CSV (from 2024 H1) and per-period HTML pages.
 
 Covered. CSV (``period,section,category,sub_category_1,sub_category_2,metric,value``): every row
 of the enforcement sections, globally, per region and per country, values as printed (``9505.0``,
@@ -54,7 +54,8 @@ SOURCE = SourceDeclaration(
         "https://values.snap.com/privacy/transparency",
         "https://values.snap.com/privacy/transparency-h{half}-{year}",
         "https://www.snap.com/en-US/privacy/transparency/{year}-{month}-{day}",
-        "https://assets.ctfassets.net/kw9k15zxztrs/{asset}/{hash}/Snap_Transparency_Report_H{half}-{year}.csv",
+        "https://assets.ctfassets.net/kw9k15zxztrs/{asset}/{hash}/"
+        "Snap_Transparency_Report_H{half}-{year}.csv",
     ),
     hosts=("values.snap.com", "www.snap.com", "snap.com", "assets.ctfassets.net"),
     platform="snap",
@@ -104,6 +105,7 @@ def parse(path: Path) -> ParseResult:
 
 # -- CSV ---------------------------------------------------------------------------------------
 
+
 def _parse_csv(path: Path) -> ParseResult:
     result = ParseResult()
     name = path.name
@@ -113,21 +115,30 @@ def _parse_csv(path: Path) -> ParseResult:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None or [h.strip().lower() for h in header] != HEADER:
-            raise ParseError(path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}",
-                             "line 1")
+            raise ParseError(
+                path,
+                f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}",
+                "line 1",
+            )
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue
             where = f"line {line}"
             if len(row) != len(HEADER):
-                result.warn(name, where, f"expected {len(HEADER)} fields, found {len(row)}; row not read")
+                result.warn(
+                    name, where, f"expected {len(HEADER)} fields, found {len(row)}; row not read"
+                )
                 continue
             period_label, section, category, sub1, sub2, metric, value = (c.strip() for c in row)
             if section in SKIPPED_SECTIONS:
                 continue
             if section and section not in READ_SECTIONS:
                 if section not in skipped:
-                    result.warn(name, where, f"section {section!r} is not one this parser knows; its rows are not read")
+                    result.warn(
+                        name,
+                        where,
+                        f"section {section!r} is not one this parser knows; its rows are not read",
+                    )
                 skipped[section] = skipped.get(section, 0) + 1
                 continue
             if period_label not in periods:
@@ -137,25 +148,39 @@ def _parse_csv(path: Path) -> ParseResult:
                     raise ParseError(path, str(exc), where) from exc
             period = periods[period_label]
             if not section:
-                result.warn(name, where, f"{metric!r} has an empty section cell; kept under no section")
+                result.warn(
+                    name, where, f"{metric!r} has an empty section cell; kept under no section"
+                )
             if category in PLACE_CATEGORIES:
                 scope, policy, note = sub1, sub2, ""
             elif category in GLOBAL_CATEGORIES or not category:
                 scope, policy, note = "global", sub1, (f"detection: {sub2}" if sub2 else "")
             else:
-                result.warn(name, where, f"category {category!r} is not a place or 'Global'; row not read")
+                result.warn(
+                    name, where, f"category {category!r} is not a place or 'Global'; row not read"
+                )
                 continue
             if not policy:
                 policy = CSEA_SECTION if section == CSEA_SECTION else ALL_POLICIES
-            result.add(platform="Snapchat", period=period, policy=policy,
-                       metric=f"{section} / {metric}" if section else metric, text=value, row=where,
-                       file=name, scope=scope, period_label=period_label, note=note)
+            result.add(
+                platform="Snapchat",
+                period=period,
+                policy=policy,
+                metric=f"{section} / {metric}" if section else metric,
+                text=value,
+                row=where,
+                file=name,
+                scope=scope,
+                period_label=period_label,
+                note=note,
+            )
     if not result.records:
         raise ParseError(path, "no rows of the enforcement sections: not a Snap transparency CSV")
     return result
 
 
 # -- HTML --------------------------------------------------------------------------------------
+
 
 def _slug_period(text: str) -> tuple[Period, str] | None:
     m = PERIOD_SLUG.search(text)
@@ -184,12 +209,15 @@ def _html_period(soup: BeautifulSoup, path: Path) -> tuple[Period, str]:
             raise ParseError(path, f"period slug in {text!r}: {exc}") from exc
         if found:
             return found
-    raise ParseError(path, "no report period: neither the canonical URL nor the file name has a "
-                           "'transparency-h2-2023' or 'transparency/2021-6-30' slug")
+    raise ParseError(
+        path,
+        "no report period: neither the canonical URL nor the file name has a "
+        "'transparency-h2-2023' or 'transparency/2021-6-30' slug",
+    )
 
 
 def _printed_period(soup: BeautifulSoup) -> tuple[Period, str] | None:
-    """The date range the page prints near its top ("July 1, 2023 – December 31, 2023"), if any."""
+    """The date range printed near the top ("July 1, 2023 – December 31, 2023"), if any."""
     for el in soup.find_all(["h1", "h2", "p", "time"], limit=40):
         text = " ".join(el.get_text(" ").split())
         if 8 <= len(text) <= 60:
@@ -210,14 +238,18 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _table_records(result: ParseResult, t: HtmlTable, period: Period, label: str, name: str) -> None:
+def _table_records(
+    result: ParseResult, t: HtmlTable, period: Period, label: str, name: str
+) -> None:
     scope = t.heading if t.heading in REGIONS else "global"
     section = t.caption or t.heading
     measures_only = all(row and _is_number(row[0]) for row in t.rows)
     for k, row in enumerate(t.rows, start=1):
         where = f"{t.where}, row {k}"
         if len(row) != len(t.header):
-            result.warn(name, where, f"{len(row)} cells under {len(t.header)} headers; row not read")
+            result.warn(
+                name, where, f"{len(row)} cells under {len(t.header)} headers; row not read"
+            )
             continue
         if measures_only:
             cells = list(zip(t.header, row, strict=True))
@@ -226,8 +258,17 @@ def _table_records(result: ParseResult, t: HtmlTable, period: Period, label: str
             cells = list(zip(t.header[1:], row[1:], strict=True))
             policy = row[0]
         for measure, text in cells:
-            result.add(platform="Snapchat", period=period, policy=policy, metric=measure, text=text,
-                       row=f"{where}, column {measure!r}", file=name, scope=scope, period_label=label)
+            result.add(
+                platform="Snapchat",
+                period=period,
+                policy=policy,
+                metric=measure,
+                text=text,
+                row=f"{where}, column {measure!r}",
+                file=name,
+                scope=scope,
+                period_label=label,
+            )
 
 
 def _parse_html(path: Path) -> ParseResult:
@@ -236,8 +277,12 @@ def _parse_html(path: Path) -> ParseResult:
     period, label = _html_period(soup, path)
     printed = _printed_period(soup)
     if printed and printed[0] != period:
-        result.warn(path.name, "page heading", f"page prints {printed[1]!r} but its URL slug says "
-                    f"{label!r} ({period.label()}); the slug is used")
+        result.warn(
+            path.name,
+            "page heading",
+            f"page prints {printed[1]!r} but its URL slug says "
+            f"{label!r} ({period.label()}); the slug is used",
+        )
     tables = [t for t in read_tables(soup) if t.rows]
     if not tables:
         raise ParseError(path, "no tables: not a Snap transparency report page")
@@ -252,6 +297,7 @@ def _parse_html(path: Path) -> ParseResult:
 
 
 # -- fetch -------------------------------------------------------------------------------------
+
 
 def _links(html: bytes, base: str) -> tuple[list[str], list[str]]:
     """(per-period page URLs, CSV asset URLs) linked from a Snap page."""
@@ -293,17 +339,28 @@ def fetch(client: PoliteClient, store: SnapshotStore, *, max_pages: int = 20) ->
         return [FetchOutcome(landing, "failed", message=f"{landing}: HTTP {resp.status_code}")]
     pages, csvs = _links(resp.content, landing)
     for url in pages[:max_pages]:
-        out = fetch_to_store(client, store, SOURCE, url, filename=_page_filename(url),
-                             expect=("text/html",))
+        out = fetch_to_store(
+            client, store, SOURCE, url, filename=_page_filename(url), expect=("text/html",)
+        )
         outcomes.append(out)
         if out.snapshot is not None:
             _, more = _links(store.path_for(out.snapshot.sha256).read_bytes(), url)
             csvs.extend(more)
     for url in dict.fromkeys(csvs):
-        outcomes.append(fetch_to_store(client, store, SOURCE, url,
-                                       filename=urlsplit(url).path.rsplit("/", 1)[-1],
-                                       expect=("text/csv", "application/octet-stream", "text/plain")))
+        outcomes.append(
+            fetch_to_store(
+                client,
+                store,
+                SOURCE,
+                url,
+                filename=urlsplit(url).path.rsplit("/", 1)[-1],
+                expect=("text/csv", "application/octet-stream", "text/plain"),
+            )
+        )
     if not outcomes:
-        outcomes.append(FetchOutcome(landing, "failed", message=f"{landing}: no report pages or CSV links found"))
+        outcomes.append(
+            FetchOutcome(
+                landing, "failed", message=f"{landing}: no report pages or CSV links found"
+            )
+        )
     return outcomes
-

@@ -80,10 +80,12 @@ def _charts(soup: BeautifulSoup) -> list[tuple[str, dict, str]]:
                 data, _ = decoder.raw_decode(text, m.start())
             except json.JSONDecodeError as exc:
                 raise ValueError(f"script {k}: chart data is not JSON ({exc})") from exc
-            statement = text[text.rfind(";", 0, m.start()) + 1:m.start()]
+            statement = text[text.rfind(";", 0, m.start()) + 1 : m.start()]
             refs = [a or b for a, b in ELEMENT_REF.findall(statement)]
             target = soup.find(id=refs[-1]) if refs else None
-            found.append((heading_before(target) if isinstance(target, Tag) else "", data, f"script {k}"))
+            found.append(
+                (heading_before(target) if isinstance(target, Tag) else "", data, f"script {k}")
+            )
     for k, el in enumerate(soup.find_all(attrs={"data-chart": True}), start=1):
         try:
             data = json.loads(str(el["data-chart"]))
@@ -93,8 +95,9 @@ def _charts(soup: BeautifulSoup) -> list[tuple[str, dict, str]]:
     return found
 
 
-def _chart_records(result: ParseResult, name: str, section: str, data: dict, where: str,
-                   reading: date | None) -> dict[str, dict[date, float]]:
+def _chart_records(
+    result: ParseResult, name: str, section: str, data: dict, where: str, reading: date | None
+) -> dict[str, dict[date, float]]:
     columns = {col[0]: col[1:] for col in data.get("columns", []) if isinstance(col, list) and col}
     types, names = data.get("types", {}), data.get("names", {})
     x_key = next((k for k, t in types.items() if t == "x"), "x")
@@ -107,7 +110,11 @@ def _chart_records(result: ParseResult, name: str, section: str, data: dict, whe
             continue
         label = str(names.get(key, key))
         if len(values) != len(days):
-            result.warn(name, f"{where}, {key}", f"{len(values)} values for {len(days)} days; series not read")
+            result.warn(
+                name,
+                f"{where}, {key}",
+                f"{len(values)} values for {len(days)} days; series not read",
+            )
             continue
         points: dict[date, float] = {}
         for day, value in zip(days, values, strict=True):
@@ -117,15 +124,25 @@ def _chart_records(result: ParseResult, name: str, section: str, data: dict, whe
                 continue
             if reading and day > reading:
                 result.warn(name, row, f"chart day after the reading date {reading}")
-            rec = result.add(platform="Telegram", period=Period(day, day), policy=section or label, metric=label,
-                             text=str(value), row=row, file=name, period_label=day.isoformat())
+            rec = result.add(
+                platform="Telegram",
+                period=Period(day, day),
+                policy=section or label,
+                metric=label,
+                text=str(value),
+                row=row,
+                file=name,
+                period_label=day.isoformat(),
+            )
             if rec and rec.value is not None:
                 points[day] = rec.value
         if points:
             first, last = min(points), max(points)
             missing = (last - first).days + 1 - len(points)
             if missing:
-                result.warn(name, f"{where}, {label}", f"{missing} days missing between {first} and {last}")
+                result.warn(
+                    name, f"{where}, {label}", f"{missing} days missing between {first} and {last}"
+                )
         series[section or label] = points
     return series
 
@@ -150,7 +167,11 @@ def parse(path: Path) -> ParseResult:
     path = Path(path)
     name = path.name
     soup = BeautifulSoup(path.read_bytes(), "lxml")
-    title = text_of(soup.find("title")) + " " + str((soup.find("meta", property="og:title") or {}).get("content", ""))
+    title = (
+        text_of(soup.find("title"))
+        + " "
+        + str((soup.find("meta", property="og:title") or {}).get("content", ""))
+    )
     if "moderation" not in title.lower():
         raise ParseError(path, "not the Telegram Moderation Overview page (title does not say so)")
     reading = _reading_date(path)
@@ -165,34 +186,68 @@ def parse(path: Path) -> ParseResult:
     if reading is None:
         last = max((d for points in series.values() for d in points), default=None)
         if last is None:
-            raise ParseError(path, "no reading date: the file name has no YYYY-MM-DD and no chart has days")
+            raise ParseError(
+                path, "no reading date: the file name has no YYYY-MM-DD and no chart has days"
+            )
         reading = last
-        result.warn(name, "file name", f"no reading date in the file name; the last chart day {last} is used")
+        result.warn(
+            name,
+            "file name",
+            f"no reading date in the file name; the last chart day {last} is used",
+        )
     for section, label, number, year, _el in _headline_totals(soup):
         where = f"total under {section!r}" if section else "total"
         if year > reading.year:
             result.warn(name, where, f"total for {year} on a page read on {reading}; not read")
             continue
-        period = year_to_date(reading) if year == reading.year else Period(date(year, 1, 1), date(year, 12, 31))
+        period = (
+            year_to_date(reading)
+            if year == reading.year
+            else Period(date(year, 1, 1), date(year, 12, 31))
+        )
         note = "" if year == reading.year else f"read on {reading}, after the year ended"
-        result.add(platform="Telegram", period=period, policy=section or "(no section)",
-                   metric=YEAR.sub("in <year>", label), text=number, row=where, file=name,
-                   period_label=f"YTD {period.end.isoformat()}", note=note)
+        result.add(
+            platform="Telegram",
+            period=period,
+            policy=section or "(no section)",
+            metric=YEAR.sub("in <year>", label),
+            text=number,
+            row=where,
+            file=name,
+            period_label=f"YTD {period.end.isoformat()}",
+            note=note,
+        )
         points = series.get(section, {})
         if points and year == reading.year:
             start = date(year, 1, 1)
-            complete = all(start + timedelta(n) in points for n in range((period.end - start).days + 1))
+            complete = all(
+                start + timedelta(n) in points for n in range((period.end - start).days + 1)
+            )
             total = float(number.replace(",", ""))
             if complete and sum(v for d, v in points.items() if d <= period.end) != total:
-                result.warn(name, where, f"daily values add up to {sum(points.values()):,.0f}, "
-                            f"the printed total is {number}")
+                result.warn(
+                    name,
+                    where,
+                    f"daily values add up to {sum(points.values()):,.0f}, "
+                    f"the printed total is {number}",
+                )
     if not result.records:
         raise ParseError(path, "no chart data and no year totals on the page")
     return result
 
 
-def fetch(client: PoliteClient, store: SnapshotStore, *, today: date | None = None) -> list[FetchOutcome]:
+def fetch(
+    client: PoliteClient, store: SnapshotStore, *, today: date | None = None
+) -> list[FetchOutcome]:
     """Today's reading of the page, named by the retrieval date (the figures are year-to-date)."""
     day = today or datetime.now(UTC).date()
-    return [fetch_to_store(client, store, SOURCE, SOURCE.homepage, filename=f"telegram-moderation-{day}.html",
-                           expect=("text/html",))]
+    return [
+        fetch_to_store(
+            client,
+            store,
+            SOURCE,
+            SOURCE.homepage,
+            filename=f"telegram-moderation-{day}.html",
+            expect=("text/html",),
+        )
+    ]

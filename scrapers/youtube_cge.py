@@ -29,18 +29,23 @@ from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
-API = "https://transparencyreport.google.com/transparencyreport/api/v3/youtubepolicy/{endpoint}?period={period}"
+API = (
+    "https://transparencyreport.google.com/transparencyreport/api/v3/youtubepolicy/"
+    "{endpoint}?period={period}"
+)
 SOURCE = SourceDeclaration(
     id="youtube_cge",
     publisher="Google LLC (YouTube)",
     kind="platform report",
-    title="YouTube Community Guidelines enforcement (removals by reason, JSON behind the report app)",
+    title="YouTube Community Guidelines enforcement (removals by reason, JSON behind the app)",
     homepage="https://transparencyreport.google.com/youtube-policy/removals",
     formats=("json",),
     cadence="quarterly",
     licence="Public document (Google LLC); facts cited with source",
-    download_urls=(API.format(endpoint="videoremovalsbyreason", period="{YYYY}Q{n}"),
-                   API.format(endpoint="commentremovalsbyreason", period="{YYYY}Q{n}")),
+    download_urls=(
+        API.format(endpoint="videoremovalsbyreason", period="{YYYY}Q{n}"),
+        API.format(endpoint="commentremovalsbyreason", period="{YYYY}Q{n}"),
+    ),
     hosts=("transparencyreport.google.com",),
     platform="google",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
@@ -62,8 +67,11 @@ def parse(path: Path) -> ParseResult:
     name = path.name
     m = FILENAME.search(name)
     if not m or m[1] not in ENDPOINTS:
-        raise ParseError(path, "file name must say the endpoint and quarter as fetch writes it "
-                               f"(youtubepolicy_<{'|'.join(ENDPOINTS)}>_<YYYYQn>.json)")
+        raise ParseError(
+            path,
+            "file name must say the endpoint and quarter as fetch writes it "
+            f"(youtubepolicy_<{'|'.join(ENDPOINTS)}>_<YYYYQn>.json)",
+        )
     endpoint, period_label = m[1], m[2]
     try:
         period = parse_period(period_label)
@@ -73,8 +81,14 @@ def parse(path: Path) -> ParseResult:
         data = xssi.loads(path.read_bytes())
     except xssi.XssiError as exc:
         raise ParseError(path, str(exc)) from exc
-    if not (isinstance(data, list) and data and isinstance(data[0], list) and len(data[0]) == 3
-            and isinstance(data[0][0], str) and isinstance(data[0][1], list)):
+    if not (
+        isinstance(data, list)
+        and data
+        and isinstance(data[0], list)
+        and len(data[0]) == 3
+        and isinstance(data[0][0], str)
+        and isinstance(data[0][1], list)
+    ):
         raise ParseError(path, "expected [[tag, [[reason, share], ...], total]] as the response")
     share_label, total_label = ENDPOINTS[endpoint]
     result = ParseResult()
@@ -86,12 +100,21 @@ def parse(path: Path) -> ParseResult:
             raise ParseError(path, "expected [reason, share]", f"reason {i}")
         reason, share = row
         if reason in seen:
-            result.warn(name, f"reason {i}", f"reason {reason!r} listed twice; the second is not read")
+            result.warn(
+                name, f"reason {i}", f"reason {reason!r} listed twice; the second is not read"
+            )
             continue
         seen.add(reason)
-        rec = result.add(platform="YouTube", period=period, policy=reason, metric=share_label,
-                         text=None if share is None else str(share), row=f"reason {i} ({reason})",
-                         file=name, period_label=period_label)
+        rec = result.add(
+            platform="YouTube",
+            period=period,
+            policy=reason,
+            metric=share_label,
+            text=None if share is None else str(share),
+            row=f"reason {i} ({reason})",
+            file=name,
+            period_label=period_label,
+        )
         if rec and rec.value is not None:
             if not 0 <= rec.value <= 1:
                 result.warn(name, f"reason {i} ({reason})", f"share {share} is not a fraction of 1")
@@ -99,8 +122,16 @@ def parse(path: Path) -> ParseResult:
     if shares > 1.005:
         result.warn(name, "reasons", f"reason shares add up to {shares:.3f}, more than 1")
     if total is not None:
-        result.add(platform="YouTube", period=period, policy=ALL_REASONS, metric=total_label, text=str(total),
-                   row="total", file=name, period_label=period_label)
+        result.add(
+            platform="YouTube",
+            period=period,
+            policy=ALL_REASONS,
+            metric=total_label,
+            text=str(total),
+            row="total",
+            file=name,
+            period_label=period_label,
+        )
     if not result.records:
         raise ParseError(path, "no removal reasons and no total in the response")
     return result
@@ -115,13 +146,25 @@ def quarters(today: date, first: tuple[int, int] = FIRST_QUARTER) -> list[str]:
     return out
 
 
-def fetch(client: PoliteClient, store: SnapshotStore, *, today: date | None = None,
-          since: tuple[int, int] = FIRST_QUARTER) -> list[FetchOutcome]:
+def fetch(
+    client: PoliteClient,
+    store: SnapshotStore,
+    *,
+    today: date | None = None,
+    since: tuple[int, int] = FIRST_QUARTER,
+) -> list[FetchOutcome]:
     """Every endpoint for every complete quarter (past quarters too: Google revises them)."""
     outcomes = []
     for period in quarters(today or date.today(), since):
         for endpoint in ENDPOINTS:
-            outcomes.append(fetch_to_store(client, store, SOURCE, API.format(endpoint=endpoint, period=period),
-                                           filename=f"youtubepolicy_{endpoint}_{period}.json",
-                                           expect=("application/json", "text/plain", "text/javascript")))
+            outcomes.append(
+                fetch_to_store(
+                    client,
+                    store,
+                    SOURCE,
+                    API.format(endpoint=endpoint, period=period),
+                    filename=f"youtubepolicy_{endpoint}_{period}.json",
+                    expect=("application/json", "text/plain", "text/javascript"),
+                )
+            )
     return outcomes

@@ -7,8 +7,17 @@ from transparency.fetching import fetch_to_store
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
-DECL = SourceDeclaration(id="t", publisher="p", kind="platform report", title="t", homepage="https://a.example/",
-                         formats=("csv",), cadence="daily", licence="l", hosts=("a.example", "b.example"))
+DECL = SourceDeclaration(
+    id="t",
+    publisher="p",
+    kind="platform report",
+    title="t",
+    homepage="https://a.example/",
+    formats=("csv",),
+    cadence="daily",
+    licence="l",
+    hosts=("a.example", "b.example"),
+)
 
 
 def test_304_is_unchanged_and_redirects_are_still_followed(tmp_path):

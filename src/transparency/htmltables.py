@@ -43,7 +43,7 @@ def _cells(tr: Tag) -> list[Tag]:
 
 
 def read_tables(soup: BeautifulSoup) -> list[HtmlTable]:
-    """Every table of the page: header row (``thead``, or a first row of ``th`` cells) and body rows."""
+    """Every table: header row (``thead``, or a first row of ``th`` cells) and body rows."""
     tables = []
     for i, table in enumerate(soup.find_all("table"), start=1):
         trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
@@ -58,6 +58,14 @@ def read_tables(soup: BeautifulSoup) -> list[HtmlTable]:
             header = [text_of(c) for c in _cells(trs[0])]
             trs = trs[1:]
         rows = [[text_of(c) for c in _cells(tr)] for tr in trs]
-        tables.append(HtmlTable(i, heading_before(table), text_of(table.find("caption")), header,
-                                [r for r in rows if any(r)], table))
+        tables.append(
+            HtmlTable(
+                i,
+                heading_before(table),
+                text_of(table.find("caption")),
+                header,
+                [r for r in rows if any(r)],
+                table,
+            )
+        )
     return tables

@@ -2,10 +2,10 @@
 
 Platforms label periods in a dozen ways (``2023Q4``, ``Oct-Dec 2023``, ``Jul - Dec 2020``,
 ``January - June 2023``, ``H1 2024``, ``2024-H1``, ``2025-07-01/2025-12-31``, a bare year, a
-month, a day as ``2024-03-23``, ``2021-6-30``, ``23 March 2024`` or ``March 23, 2024``, a range of
-days such as ``July 1, 2023 – December 31, 2023``, and year-to-date readings such as
-``YTD 2024-12-11``). Every parser calls :func:`parse_period` so a period means the same thing everywhere:
-an inclusive ``start``/``end`` pair of dates.
+month, a day as ``2024-03-23``, ``2021-6-30``, ``23 March 2024`` or ``March 23, 2024``, a range
+of days such as ``July 1, 2023 – December 31, 2023``, and year-to-date readings such as
+``YTD 2024-12-11``). Every parser calls :func:`parse_period` so a period means the same thing
+everywhere: an inclusive ``start``/``end`` pair of dates.
 """
 
 from __future__ import annotations

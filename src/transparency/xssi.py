@@ -21,8 +21,10 @@ def loads(data: bytes | str) -> object:
     text = text.lstrip()
     if not text.startswith(PREFIX):
         head = text[:40].replace("\n", "\\n")
-        raise XssiError(f"does not start with the {PREFIX} guard of Google's JSON API (starts {head!r})")
+        raise XssiError(
+            f"does not start with the {PREFIX} guard of Google's JSON API (starts {head!r})"
+        )
     try:
-        return json.loads(text[len(PREFIX):])
+        return json.loads(text[len(PREFIX) :])
     except json.JSONDecodeError as exc:
         raise XssiError(f"not JSON after the {PREFIX} guard: {exc}") from exc

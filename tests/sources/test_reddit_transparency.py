@@ -50,17 +50,28 @@ def test_known_values_hard_coded(rows):
     assert value(rows, "2021-01-01", "2021-12-31", MS, "accounts_suspended_temporarily") == 0
     assert value(rows, "2019-01-01", "2019-12-31", CSAM, "cybertipline_reports") == 724
     # the halves of 2022 add up to the annual NCMEC figure
-    assert (value(rows, "2022-01-01", "2022-06-30", CSAM, "cybertipline_reports")
-            + value(rows, "2022-07-01", "2022-12-31", CSAM, "cybertipline_reports")) == 52_592
+    assert (
+        value(rows, "2022-01-01", "2022-06-30", CSAM, "cybertipline_reports")
+        + value(rows, "2022-07-01", "2022-12-31", CSAM, "cybertipline_reports")
+    ) == 52_592
 
 
 def test_report_periods_from_titles():
-    periods = {p.name: {(r.period_start.isoformat(), r.period_end.isoformat()) for r in parse_file(SOURCE, p).records}
-               for p in FILES}
-    assert periods["reddit-mid-year-transparency-report-2022-2.html"] == {("2022-01-01", "2022-06-30")}
+    periods = {
+        p.name: {
+            (r.period_start.isoformat(), r.period_end.isoformat())
+            for r in parse_file(SOURCE, p).records
+        }
+        for p in FILES
+    }
+    assert periods["reddit-mid-year-transparency-report-2022-2.html"] == {
+        ("2022-01-01", "2022-06-30")
+    }
     assert periods["reddit-2022-transparency-report.html"] == {("2022-01-01", "2022-12-31")}
-    assert periods["reddit-2023-h1-transparency-report.html"] == {("2023-01-01", "2023-06-30"),
-                                                                  ("2022-07-01", "2022-12-31")}
+    assert periods["reddit-2023-h1-transparency-report.html"] == {
+        ("2023-01-01", "2023-06-30"),
+        ("2022-07-01", "2022-12-31"),
+    }
 
 
 def test_restated_earlier_period_is_a_warning():
@@ -70,7 +81,8 @@ def test_restated_earlier_period_is_a_warning():
 
 
 REF_METRICS = {
-    "pieces": (CSAM, "content_removed"), "reports": (CSAM, "cybertipline_reports"),
+    "pieces": (CSAM, "content_removed"),
+    "reports": (CSAM, "cybertipline_reports"),
     "pieces (minor sexualization)": (MS, "content_removed"),
     "private messages (minor sexualization)": (MS, "private_messages_removed"),
     "subreddits (minor sexualization)": (MS, "servers_actioned"),
@@ -82,7 +94,9 @@ REF_METRICS = {
 
 
 def test_every_reddit_report_reference_figure(rows):
-    refs = reference_figures(lambda r: r["platform"] == "Reddit" and "redditinc.com" in r["source_url"])
+    refs = reference_figures(
+        lambda r: r["platform"] == "Reddit" and "redditinc.com" in r["source_url"]
+    )
     assert len(refs) == 43
     for ref in refs:
         policy, metric = REF_METRICS[ref["metric"]]
@@ -90,15 +104,27 @@ def test_every_reddit_report_reference_figure(rows):
         assert got == pytest.approx(reference_value(ref)), ref
 
 
-@pytest.mark.parametrize(("html", "match"), [
-    ("<html><head><title>Reddit Content Policy</title></head><body><h1>Rules</h1></body></html>",
-     r"not a Reddit transparency report"),
-    ("<html><head><title>Transparency Report</title></head><body><table><tr><th>Rule</th></tr></table></body></html>",
-     r"no report period"),
-    ("<html><head><title>Transparency Report 2021</title></head><body><p>soon</p></body></html>", r"no tables"),
-    ("<html><head><title>Transparency Report 2021</title></head><body><table><tr><td>x</td></tr></table></body></html>",
-     r"no figures"),
-])
+@pytest.mark.parametrize(
+    ("html", "match"),
+    [
+        (
+            "<html><head><title>Reddit Content Policy</title></head><body><h1>Rules</h1></body></html>",
+            r"not a Reddit transparency report",
+        ),
+        (
+            "<html><head><title>Transparency Report</title></head><body><table><tr><th>Rule</th></tr></table></body></html>",
+            r"no report period",
+        ),
+        (
+            "<html><head><title>Transparency Report 2021</title></head><body><p>soon</p></body></html>",
+            r"no tables",
+        ),
+        (
+            "<html><head><title>Transparency Report 2021</title></head><body><table><tr><td>x</td></tr></table></body></html>",
+            r"no figures",
+        ),
+    ],
+)
 def test_malformed_pages_are_parse_errors(tmp_path, html, match):
     bad = tmp_path / "page.html"
     bad.write_text(html, encoding="utf-8")
@@ -108,18 +134,28 @@ def test_malformed_pages_are_parse_errors(tmp_path, html, match):
 
 def test_a_short_row_and_a_non_number_are_warnings(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>Transparency Report 2021</title></head><body>"
-                    "<table><tr><th>Rule</th><th>Appeals</th></tr><tr><td>Minor Sexualization</td><td>n/a*x</td></tr>"
-                    "<tr><td>Spam</td></tr></table></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><head><title>Transparency Report 2021</title></head><body>"
+        "<table><tr><th>Rule</th><th>Appeals</th></tr><tr><td>Minor Sexualization</td><td>n/a*x</td></tr>"
+        "<tr><td>Spam</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
     result = parse_file(SOURCE, page)
     assert [(r.raw_policy_label, r.value, r.value_text) for r in result.records] == [
-        ("Minor Sexualization", None, "n/a*x")]
+        ("Minor Sexualization", None, "n/a*x")
+    ]
     assert len(result.warnings) == 2
 
 
 def test_fetch_every_report_linked_from_the_hub(tmp_path):
     html = {"Content-Type": "text/html; charset=utf-8"}
-    routes = {"https://www.redditinc.com/policies/transparency": (200, html, (DIR / "http" / "hub.html").read_bytes())}
+    routes = {
+        "https://www.redditinc.com/policies/transparency": (
+            200,
+            html,
+            (DIR / "http" / "hub.html").read_bytes(),
+        )
+    }
     for path in FILES:
         slug = path.stem.removeprefix("reddit-")
         routes[f"https://www.redditinc.com/policies/{slug}"] = (200, html, path.read_bytes())

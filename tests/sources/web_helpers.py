@@ -23,8 +23,11 @@ def observations(source_id: str, paths: Iterable[Path]) -> tuple[list[dict], lis
     rows, findings = [], []
     for path in paths:
         result = parse_file(src, path)
-        obs, found = normalise(result.records, reg, Context(source_id, src.decl.reporter, path.name,
-                                                            date(2026, 1, 1), path.name))
+        obs, found = normalise(
+            result.records,
+            reg,
+            Context(source_id, src.decl.reporter, path.name, date(2026, 1, 1), path.name),
+        )
         for o in obs:
             o["file"] = path.name
         rows.extend(obs)
@@ -59,13 +62,17 @@ def find(rows: list[dict], **want) -> list[dict]:
 Route = tuple[int, dict[str, str], bytes]
 
 
-def mock_client(hosts: tuple[str, ...], routes: dict[str, Route] | Callable[[httpx.Request], Route],
-                seen: list[str] | None = None) -> PoliteClient:
+def mock_client(
+    hosts: tuple[str, ...],
+    routes: dict[str, Route] | Callable[[httpx.Request], Route],
+    seen: list[str] | None = None,
+) -> PoliteClient:
     """A PoliteClient whose requests are answered from ``routes`` (URL -> status, headers, body).
 
     robots.txt is answered 404 (everything allowed) unless a route gives it; unknown URLs get 404.
     Every requested URL is appended to ``seen``.
     """
+
     def handler(request: httpx.Request) -> httpx.Response:
         url = str(request.url)
         if seen is not None:
@@ -78,5 +85,9 @@ def mock_client(hosts: tuple[str, ...], routes: dict[str, Route] | Callable[[htt
             status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
         return httpx.Response(status, headers=headers, content=body, request=request)
 
-    return PoliteClient(allowed_hosts=hosts, transport=httpx.MockTransport(handler),
-                        policy=FetchPolicy(min_interval=0, backoff=0), sleep=lambda s: None)
+    return PoliteClient(
+        allowed_hosts=hosts,
+        transport=httpx.MockTransport(handler),
+        policy=FetchPolicy(min_interval=0, backoff=0),
+        sleep=lambda s: None,
+    )

@@ -64,7 +64,7 @@ def normalise(records: Iterable[RawRecord], reg: Registries, ctx: Context) -> tu
             platform, service = mapped_platform, "all"
         elif plat is None:  # neither an alias nor the source's own label map knows the name
             report("platform", r.service_label or r.platform_label, r.row_ref)
-        scope = reg.scope(r.scope)
+        scope = reg.scope(r.scope) or reg.label(ctx.source_id, "scope", r.scope)
         if scope is None:
             report("scope", r.scope, r.row_ref)
         policy = reg.label(ctx.source_id, "policy", r.raw_policy_label)

@@ -2,8 +2,10 @@
 
 Platforms label periods in a dozen ways (``2023Q4``, ``Oct-Dec 2023``, ``Jul - Dec 2020``,
 ``January - June 2023``, ``H1 2024``, ``2024-H1``, ``2025-07-01/2025-12-31``, a bare year, a
-month, a day). Every parser calls :func:`parse_period` so a period means the same thing everywhere:
-an inclusive ``start``/``end`` pair of dates.
+month, a day as ``2024-03-23``, ``2021-6-30``, ``23 March 2024`` or ``March 23, 2024``, a range
+of days such as ``July 1, 2023 – December 31, 2023``, and year-to-date readings such as
+``YTD 2024-12-11``). Every parser calls :func:`parse_period` so a period means the same thing
+everywhere: an inclusive ``start``/``end`` pair of dates.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def _iso_range(m):
     return Period(a, b)
 
 
-@_pattern(r"^(\d{4})-(\d{2})-(\d{2})$")
+@_pattern(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 def _iso_day(m):
     d = date(int(m[1]), int(m[2]), int(m[3]))
     return Period(d, d)
@@ -160,6 +162,50 @@ def _month_year(m):
 @_pattern(r"^(?:FY|CY)?\s*(\d{4})$")
 def _year(m):
     return months(int(m[1]), 1, 12)
+
+
+@_pattern(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})$")
+def _day_month_year(m):
+    d = date(int(m[3]), _month(m[2]), int(m[1]))
+    return Period(d, d)
+
+
+@_pattern(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$")
+def _month_day_year(m):
+    d = date(int(m[3]), _month(m[1]), int(m[2]))
+    return Period(d, d)
+
+
+def _day(text: str) -> date:
+    p = parse_period(text)
+    if p.granularity != "day":
+        raise PeriodError(f"{text!r} is not a single day")
+    return p.start
+
+
+@_pattern(r"^(?:(\d{4})\s+)?(?:YTD|year[- ]to[- ]date)(?:\s+(?:to|through|until|as of))?\s+(.+)$")
+def _year_to_date(m):
+    end = _day(m[2])
+    if m[1] and int(m[1]) != end.year:
+        raise PeriodError(f"year-to-date reading of {m[1]} taken on {end} (another year)")
+    return year_to_date(end)
+
+
+@_pattern(r"^(.*\d)\s*(?:–|—|\s-\s|\bto\b|\bthrough\b)\s*(.+)$")
+def _day_range(m):
+    return Period(_day(m[1]), _day(m[2]))
+
+
+def year_to_date(day: date) -> Period:
+    """A running total read on ``day``: 1 January of that year to ``day``."""
+    return Period(date(day.year, 1, 1), day)
+
+
+def half_ending(day: date) -> Period:
+    """The calendar half-year that ends on ``day`` (period-end slugs such as ``2021-6-30``)."""
+    if (day.month, day.day) not in ((6, 30), (12, 31)):
+        raise PeriodError(f"{day} is not the last day of a half-year")
+    return half(day.year, 1 if day.month == 6 else 2)
 
 
 def parse_period(label: str) -> Period:

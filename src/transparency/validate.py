@@ -41,6 +41,7 @@ def observations(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         SELECT o.source_id, s.filename, string_agg(o.row_ref, ' and ' ORDER BY o.row_ref), count(*)
         FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
         WHERE o.policy_area IS NOT NULL AND o.metric IS NOT NULL AND o.platform IS NOT NULL
+          AND o.scope IS NOT NULL
         GROUP BY o.snapshot_sha256, s.filename, {', '.join('o.' + k for k in KEY_COLUMNS)}
         HAVING count(DISTINCT coalesce(o.value_text, '')) > 1 ORDER BY 1, 2, 3 LIMIT 1000""").fetchall():
         out.append(Finding("error", "duplicate_key", source_id, file, rows,

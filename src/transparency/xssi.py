@@ -1,0 +1,30 @@
+"""Google's transparency-report JSON: responses start with the anti-XSSI guard ``)]}'``.
+
+The guard (and the newline after it) must be stripped before the body is JSON. A body without the
+guard is not one of these API responses (a consent page or an error page, say) and is refused.
+"""
+
+from __future__ import annotations
+
+import json
+
+PREFIX = ")]}'"
+
+
+class XssiError(ValueError):
+    """A body that is not a guarded JSON API response."""
+
+
+def loads(data: bytes | str) -> object:
+    """Strip the ``)]}'`` guard and parse the JSON that follows."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    text = text.lstrip()
+    if not text.startswith(PREFIX):
+        head = text[:40].replace("\n", "\\n")
+        raise XssiError(
+            f"does not start with the {PREFIX} guard of Google's JSON API (starts {head!r})"
+        )
+    try:
+        return json.loads(text[len(PREFIX) :])
+    except json.JSONDecodeError as exc:
+        raise XssiError(f"not JSON after the {PREFIX} guard: {exc}") from exc

@@ -144,11 +144,11 @@ def scope(printed: str, countries: bool) -> Scope:
         elif t.islower() and lang:
             return Scope(language_scope(lang), change="" if t == low else f"{t!r} read as {low!r}")
         elif country:
-            return Scope(country, change=fixed or f"country code {t!r} where the template asks for a language; kept as a country")
+            return Scope(country, change=fixed or "Member State codes where the template asks for languages; kept as countries")
         elif lang:
             return Scope(language_scope(lang), change=f"upper-case {t!r} read as the language {lang!r}")
     # Kept apart under its own metric label; in the Member State parts also as an (unknown) scope.
-    return Scope(t if countries else "EU", qualifier=t, known=False,
+    return Scope(t if countries else "EU", qualifier=f"scope: {t}", known=False,
                  change=f"Scope {t!r} is not a template value; kept as printed")
 
 

@@ -9,7 +9,8 @@
 - dates (part 1): ``YYYYMMDD`` as a number (``20260401``), the printed text kept;
 - several "Other" rows under one category (the template allows any number, each with its own
   description) are summed into that category's one "Other" figure: the printed values, rows and
-  descriptions stay in the record;
+  descriptions stay in the record; medians and shares cannot be summed, so each such row keeps
+  its own policy label ``"<category> / KEYWORD_OTHER #2"`` (stored, reported as unmapped);
 - a second figure for the same service, scope, category and indicator is dropped with a warning
   naming both rows when it repeats the value, else kept apart as ``... | repeat 2`` (the first,
   i.e. the newest report version, keeps the metric).
@@ -23,10 +24,10 @@ from collections.abc import Callable
 
 from transparency.numbers import NumberError, parse_number
 from transparency.records import ParseResult, RawRecord
+from transparency.registries import match_key
 
 from . import codes
 from .model import Cell
-from .template import loose
 
 Warn = Callable[[str, str], None]
 _UNIT_HOURS = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24,
@@ -86,7 +87,8 @@ def coerce(cell: Cell, warn: Warn) -> None:
 
 
 def _key(c: Cell, policy: str) -> tuple:
-    return (c.part, loose(c.service), c.scope, loose(policy), loose(c.metric_label), c.period)
+    """What the warehouse keys on, compared as loosely as the label map compares labels."""
+    return (c.part, match_key(c.service), match_key(c.scope), match_key(policy), match_key(c.metric_label), c.period)
 
 
 def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
@@ -94,13 +96,17 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for c in cells:
         if c.other:
-            groups[_key(c, c.policy_label)].append(c)
+            groups[(c.report, *_key(c, c.policy_label))].append(c)
     merged: dict[int, Cell | None] = {}
     told: set[tuple[str, int]] = set()
     for group in groups.values():
         if len(group) < 2:
             continue
         first = group[0]
+        if first.kind not in ("count", "fte"):  # a median or share cannot be summed: kept apart
+            for n, c in enumerate(group, start=1):
+                c.other_no = n
+            continue
         values = [c.value for c in group if c.value is not None]
         total = Cell(**{**first.__dict__, "notes": list(first.notes)})
         total.value = sum(values) if values else None
@@ -116,8 +122,9 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         if (first.file, first.part) not in told:
             told.add((first.file, first.part))
             warn(first.row, f"part {first.part} has several 'Other' rows under one category "
-                            f"(e.g. {first.parent}, {first.metric_label}, {first.where}): summed into one "
-                            "'Other' figure per category; rows and descriptions kept in the record")
+                            f"(e.g. {first.parent}, {first.metric_label}, {first.where}): counts summed into "
+                            "one 'Other' figure per category, medians and shares numbered #1, #2, ...; rows "
+                            "and descriptions kept in the record")
     out = []
     for c in cells:
         m = merged.get(id(c), c)

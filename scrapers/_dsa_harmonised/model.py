@@ -28,6 +28,7 @@ class Cell:
     scope: str = "EU"  # EU, an ISO country code, lang:xx, or the cell as printed when unknown
     notes: list[str] = field(default_factory=list)
     report: str = ""  # the folder or workbook of the report it came from (several in one input)
+    other_no: int = 0  # the n-th of several "Other" rows whose figures cannot be summed (medians)
     value: float | None = None  # set by emit.coerce
     qualifier: str = ""  # set by emit.coerce: "", "approx", "lower_bound", "not_a_number", ...
     value_text: str = ""
@@ -36,7 +37,8 @@ class Cell:
     def policy_label(self) -> str:
         """The raw policy label: the category code; "Other" rows name their parent."""
         if self.other:
-            return other_label(self.parent) if self.parent else self.category
+            label = other_label(self.parent) if self.parent else self.category
+            return f"{label} #{self.other_no}" if self.other_no else label
         return self.category
 
     @property

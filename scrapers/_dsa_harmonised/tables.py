@@ -285,7 +285,7 @@ class Reader:
             desc = get(c.get("other")) or cat.description
             notes = [f"Other: {_short(desc)}" if desc else "",
                      f"printed category {printed_cat!r}" if cat.change else ""]
-            metric_suffix = f" | {sc.qualifier}" if not sc.known else ""
+            metric_suffix = f" | {sc.qualifier}" if not sc.known else ""  # "| scope: DE, FR"
             for j, text in filled.items():
                 ind = lay.values[j]
                 context = get(lay.context.get(j))

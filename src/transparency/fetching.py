@@ -128,7 +128,7 @@ class PoliteClient:
             if check_robots and not self.allowed_by_robots(url):
                 raise FetchError(f"{url}: disallowed by robots.txt")
             resp = self._attempts(method, url, headers, host)
-            if resp.is_redirect:
+            if resp.has_redirect_location:  # not is_redirect: httpx counts 304 as a redirect
                 target = urljoin(url, resp.headers.get("Location", ""))
                 resp.close()
                 url = target

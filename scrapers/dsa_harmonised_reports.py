@@ -26,8 +26,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
 from scrapers._dsa_harmonised import checks, emit, inputs, tables, vlop_json
 from transparency.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
 from transparency.records import ParseError, ParseResult
@@ -136,6 +134,8 @@ def fetch_checked(client: PoliteClient, store: SnapshotStore, url: str, filename
 
 def report_links(html: str, base: str) -> list[str]:
     """Links to report files (CSV, ZIP, XLSX) on a provider's DSA link page."""
+    from bs4 import BeautifulSoup  # only fetch needs it: keep the build's start-up lean
+
     soup = BeautifulSoup(html, "html.parser")
     out: list[str] = []
     for a in soup.find_all("a", href=True):

@@ -419,3 +419,29 @@ def test_label_map_covers_the_template():
     assert reg.label(SOURCE.id, "policy", "TOTAL") == "all"
     assert reg.unit("median_time_to_action") == "hours" and reg.unit("amar") == "recipients"
     assert reg.scope("lang:de") == "lang:de" and reg.scope("EL") == "GR"
+
+
+def test_build_records_dq_findings_and_observations(tmp_path):
+    import duckdb
+
+    from transparency.build import build
+    from transparency.store import SnapshotStore
+
+    archive = zip_of(SNAP, tmp_path / "Snap_DSA_TR_H2_2025_V2.zip")
+    SnapshotStore().put_file(archive, source_id=SOURCE.id, url="https://values.snap.com/privacy/transparency",
+                             retrieved_at="2026-07-01T00:00:00Z", method="manual")
+    report = build()
+    findings = [f for f in report.findings if f.source_id == SOURCE.id]
+    assert not [f for f in findings if f.severity == "error"]
+    assert any(f.check == "parse_warning" and f.file == "Snap_DSA_TR_H2_2025_V2.zip"
+               and f.row == "Snap_DSA_TR_H2_2025_V2/10_AMAR.csv line 2"
+               and f.message.startswith("DQ: 27 Member State rows sum to 97,153,479") for f in findings)
+    with duckdb.connect(str(report.db), read_only=True) as con:
+        rows = dict(con.execute("""
+            SELECT scope, value FROM observations WHERE source_id = 'dsa_harmonised_reports'
+              AND service = 'snapchat' AND metric = 'amar' AND is_current""").fetchall())
+        minors = con.execute("""
+            SELECT value, vintage FROM observations WHERE source_id = 'dsa_harmonised_reports'
+              AND policy_area = 'protection_of_minors' AND metric = 'notices_received' AND scope = 'EU'""").fetchall()
+    assert rows["EU"] == SNAP_AMAR_TOTAL and rows["GR"] == 988014 and len(rows) == 28
+    assert minors == [(593, date(2026, 4, 1))]  # vintage: the publication date part 1 states

@@ -187,6 +187,8 @@ def _file_tables(data: bytes, name: str, group: str, where: object, warn: Warn,
         return zip_tables(data, where, warn, budget, depth + 1, prefix=name)
     if low.endswith(UNSUPPORTED):
         warn(name, f"{Path(name).suffix} files are not supported (CSV, XLSX or ZIP of them); not read")
+    elif not low.endswith((".md", ".pdf", ".html", ".htm")):
+        warn(name, "not a CSV, XLSX or ZIP part (vlop-dsa.json is read on its own); not read")
     return []
 
 

@@ -445,3 +445,18 @@ def test_build_records_dq_findings_and_observations(tmp_path):
               AND policy_area = 'protection_of_minors' AND metric = 'notices_received' AND scope = 'EU'""").fetchall()
     assert rows["EU"] == SNAP_AMAR_TOTAL and rows["GR"] == 988014 and len(rows) == 28
     assert minors == [(593, date(2026, 4, 1))]  # vintage: the publication date part 1 states
+
+
+def test_localised_wide_part_read_by_template_position(tmp_path):
+    """A part 4 whose header is not English (here: made-up German words) is read by column position."""
+    header = ["Anwendbarkeit", "Dienst", "Berichtszeitraum", "Kategorie", "Beschreibung"] + [f"Spalte {i}" for i in range(20)]
+    rows = [header, ["Alle", "Snap", "2025-07-01/2025-12-31", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "",
+                     "593", "152", "594", "153", "205", "7", "0", "0", "237", "123", *[""] * 10]]
+    target = tmp_path / "4_meldungen.csv"
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = parse(target)
+    k = by_key(result)
+    assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Number of notices received")] == 593
+    assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Median time to take action")] == 205
+    assert len(result.records) == 10 and "header not in English" in result.warnings[0].message

@@ -35,7 +35,7 @@ def test_policy_areas_follow_dsa_categories(reg):
 
 def test_every_metric_has_unit_and_definition(reg):
     for m in reg.metrics:
-        assert m["unit"] and m["definition"] and m["kind"] in {"count", "share", "duration", "amount", "rate"}
+        assert m["unit"] and m["definition"] and m["kind"] in {"count", "share", "duration", "amount", "rate", "date"}
 
 
 def test_meta_renames_map_to_one_key(reg):

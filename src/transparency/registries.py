@@ -81,7 +81,10 @@ class Registries:
                 raise RegistryError(f"aliases.csv {a['_row']}: unknown platform {a['platform_id']!r}")
             if a["service_id"] and (a["platform_id"], a["service_id"]) not in service_ids:
                 raise RegistryError(f"aliases.csv {a['_row']}: unknown service {a['service_id']!r} of {a['platform_id']}")
-            self._alias[match_key(a["alias"])] = (a["platform_id"], a["service_id"])
+            key, target = match_key(a["alias"]), (a["platform_id"], a["service_id"])
+            if self._alias.get(key, target) != target:
+                raise RegistryError(f"aliases.csv {a['_row']}: {a['alias']!r} already maps to {'/'.join(self._alias[key])}")
+            self._alias[key] = target
         for p in self.platforms:  # a platform's own id and name are aliases of it
             self._alias.setdefault(match_key(p["name"]), (p["platform_id"], ""))
             self._alias.setdefault(match_key(p["platform_id"]), (p["platform_id"], ""))

@@ -20,6 +20,7 @@ from transparency.periods import PeriodError, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
+from transparency.textfiles import read_text
 
 SOURCE = SourceDeclaration(
     id="meta_cser",
@@ -43,10 +44,7 @@ HEADER = ["app", "policy_area", "metric", "period", "value"]
 def parse(path: Path) -> ParseResult:
     """Every row of one CSER CSV release, exactly as printed."""
     result = ParseResult()
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(path, f"not UTF-8 text (byte {exc.start})") from exc
+    text = read_text(path)
     try:
         _parse_rows(path, csv.reader(io.StringIO(text, newline="")), result)
     except csv.Error as exc:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import HtmlTable, read_tables, text_of
+from transparency.htmltables import HtmlTable, read_tables, soup_of, text_of
 from transparency.periods import Period, PeriodError, half, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
@@ -125,7 +125,7 @@ def _read_table(
 def parse(path: Path) -> ParseResult:
     """Every table of one Reddit transparency report page, as printed."""
     path = Path(path)
-    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    soup = soup_of(path)
     heading = (text_of(soup.find("title")) + " " + text_of(soup.find("h1"))).lower()
     if "transparency" not in heading:
         raise ParseError(

@@ -27,6 +27,7 @@ sources/snap.md describes (labels, slugs), verified only against the project's o
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -34,12 +35,13 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import HtmlTable, read_tables
+from transparency.htmltables import HtmlTable, read_tables, soup_of
 from transparency.numbers import NumberError, parse_number
 from transparency.periods import Period, PeriodError, half_ending, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
+from transparency.textfiles import read_text
 
 SOURCE = SourceDeclaration(
     id="snap_transparency",
@@ -111,7 +113,7 @@ def _parse_csv(path: Path) -> ParseResult:
     name = path.name
     periods: dict[str, Period] = {}
     skipped: dict[str, int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None or [h.strip().lower() for h in header] != HEADER:
@@ -273,7 +275,7 @@ def _table_records(
 
 def _parse_html(path: Path) -> ParseResult:
     result = ParseResult()
-    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    soup = soup_of(path)
     period, label = _html_period(soup, path)
     printed = _printed_period(soup)
     if printed and printed[0] != period:

@@ -29,7 +29,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import heading_before, text_of
+from transparency.htmltables import heading_before, soup_of, text_of
 from transparency.periods import Period, year_to_date
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
@@ -166,7 +166,7 @@ def parse(path: Path) -> ParseResult:
     """Daily chart values and year-to-date totals of one saved reading of the page."""
     path = Path(path)
     name = path.name
-    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    soup = soup_of(path)
     title = (
         text_of(soup.find("title"))
         + " "

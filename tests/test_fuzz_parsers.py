@@ -82,7 +82,7 @@ def test_every_parser_has_a_fixture(source_id):
 
 @pytest.mark.reliability("parse", "mutated fixture files (truncation, byte flips, inserted bytes, duplicated/dropped lines), every parser", "parsed records or a ParseError naming the file; no crash, no hang")
 @pytest.mark.parametrize("source_id", PARSERS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_fixtures_parse_or_fail_cleanly(source_id, data, tmp_path_factory, request):
     files = seeds(source_id)
@@ -97,7 +97,7 @@ def test_mutated_fixtures_parse_or_fail_cleanly(source_id, data, tmp_path_factor
 
 
 @pytest.mark.parametrize("source_id", PARSERS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(blob=st.one_of(st.binary(max_size=512), st.text(max_size=512).map(str.encode)),
        suffix=st.sampled_from([".csv", ".xlsx", ".pdf", ".zip", ".json", ".html", ""]))
 @pytest.mark.reliability("parse", "generated random files with every suffix, every parser", "parsed records or a ParseError naming the file; no crash, no hang")

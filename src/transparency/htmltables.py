@@ -7,11 +7,27 @@ or the region). Cell text is whitespace-normalised and otherwise kept as printed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from .records import ParseError
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def soup_of(path: Path, html: str | bytes | None = None) -> BeautifulSoup:
+    """A page parsed with lxml; control characters (which lxml refuses) are dropped and any
+    parser failure becomes a ParseError naming the file."""
+    raw = Path(path).read_bytes() if html is None else html
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    try:
+        return BeautifulSoup(_CONTROL.sub("", text), "lxml")
+    except (ValueError, TypeError) as exc:
+        raise ParseError(path, f"not a readable HTML page ({exc})") from exc
 
 
 def text_of(el: Tag | None) -> str:

@@ -17,7 +17,10 @@ class XssiError(ValueError):
 
 def loads(data: bytes | str) -> object:
     """Strip the ``)]}'`` guard and parse the JSON that follows."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise XssiError(f"not UTF-8 text (bad byte at offset {exc.start})") from exc
     text = text.lstrip()
     if not text.startswith(PREFIX):
         head = text[:40].replace("\n", "\\n")

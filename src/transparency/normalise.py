@@ -12,7 +12,7 @@ from datetime import date
 from .findings import Finding
 from .periods import Period
 from .records import RawRecord
-from .registries import Registries
+from .registries import NOT_HARMONISED, Registries
 
 OBSERVATION_COLUMNS = [
     "series_id", "source_id", "platform", "service", "scope", "period_start", "period_end",
@@ -51,6 +51,12 @@ def normalise(records: Iterable[RawRecord], reg: Registries, ctx: Context) -> tu
     def report(kind: str, raw: str, row: str) -> None:
         unmapped.setdefault((kind, raw), row)
 
+    def known(value: str | None, kind: str, raw: str, row: str) -> str | None:
+        """The harmonised id; None (reported) when unmapped, None (silent) when deliberately not mapped."""
+        if value is None:
+            report(kind, raw, row)
+        return None if value in (None, NOT_HARMONISED) else value
+
     for r in records:
         plat = reg.platform(r.service_label or r.platform_label)
         if plat is None and r.service_label:
@@ -64,15 +70,9 @@ def normalise(records: Iterable[RawRecord], reg: Registries, ctx: Context) -> tu
             platform, service = mapped_platform, "all"
         elif plat is None:  # neither an alias nor the source's own label map knows the name
             report("platform", r.service_label or r.platform_label, r.row_ref)
-        scope = reg.scope(r.scope) or reg.label(ctx.source_id, "scope", r.scope)
-        if scope is None:
-            report("scope", r.scope, r.row_ref)
-        policy = reg.label(ctx.source_id, "policy", r.raw_policy_label)
-        if policy is None:
-            report("policy", r.raw_policy_label, r.row_ref)
-        metric = reg.label(ctx.source_id, "metric", r.raw_metric_label)
-        if metric is None:
-            report("metric", r.raw_metric_label, r.row_ref)
+        scope = known(reg.scope(r.scope) or reg.label(ctx.source_id, "scope", r.scope), "scope", r.scope, r.row_ref)
+        policy = known(reg.label(ctx.source_id, "policy", r.raw_policy_label), "policy", r.raw_policy_label, r.row_ref)
+        metric = known(reg.label(ctx.source_id, "metric", r.raw_metric_label), "metric", r.raw_metric_label, r.row_ref)
         unit = reg.unit(metric) if metric else None
         rows.append({
             "series_id": series_id(ctx.source_id, platform or r.platform_label, service or "",

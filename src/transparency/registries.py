@@ -45,6 +45,7 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 LABEL_FIELDS = ("policy", "metric", "scope", "platform")
+NOT_HARMONISED = "-"  # harmonised value of a label that is known but deliberately not mapped
 
 
 @dataclass
@@ -104,9 +105,11 @@ class Registries:
             kind, target = lab["field"], lab["harmonised"]
             if kind not in LABEL_FIELDS:
                 raise RegistryError(f"{where}: field {kind!r} is not one of {LABEL_FIELDS}")
-            if kind == "policy" and target not in policy_ids:
+            if target == NOT_HARMONISED:
+                pass  # a known label deliberately left without a harmonised id (the note says why)
+            elif kind == "policy" and target not in policy_ids:
                 raise RegistryError(f"{where}: unknown policy area {target!r} (add it to policy_areas.csv)")
-            if kind == "metric" and target not in metric_ids:
+            if kind == "metric" and target not in metric_ids and target != NOT_HARMONISED:
                 raise RegistryError(f"{where}: unknown metric {target!r} (add it to metrics.csv)")
             key = (lab["source_id"], kind, match_key(lab["raw_label"]))
             if key in self._label and self._label[key] != target:

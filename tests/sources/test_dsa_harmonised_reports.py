@@ -442,7 +442,8 @@ def test_build_records_dq_findings_and_observations(tmp_path):
               AND service = 'snapchat' AND metric = 'amar' AND is_current""").fetchall())
         minors = con.execute("""
             SELECT value, vintage FROM observations WHERE source_id = 'dsa_harmonised_reports'
-              AND policy_area = 'protection_of_minors' AND metric = 'notices_received' AND scope = 'EU'""").fetchall()
+              AND policy_area = 'protection_of_minors' AND metric = 'notices_received' AND scope = 'EU'
+              AND service = 'snapchat' AND vintage = DATE '2026-04-01'""").fetchall()
     assert rows["EU"] == SNAP_AMAR_TOTAL and rows["GR"] == 988014 and len(rows) == 28
     assert minors == [(593, date(2026, 4, 1))]  # vintage: the publication date part 1 states
 

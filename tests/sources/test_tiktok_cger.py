@@ -205,8 +205,10 @@ def test_fixture_csv_mid_2023_header():
     assert g[("all", "removal_rate_of_published", *q3)]["value"] == 0.006
     assert g[(MINOR, "share_of_removals", *q3)]["value"] == 0.41
     assert by_key(rows, "ZA")[("protection_of_minors.youth_exploitation_abuse_ysw", "share_of_parent_removals", *q1)]["value"] == 0.219
-    # the view-bucket breakdown is kept, with its label, but has no harmonised metric yet
-    assert [f.message.split("'")[1] for f in findings] == ["Total videos removed | Share of total removals | 1-10 views"]
+    # the view-bucket breakdown has its own metric
+    assert findings == []
+    fi = by_key(rows, "FI")
+    assert fi[("all", "removal_share_views_1_10", *q1)]["value"] == 0.003
 
 
 # ---------------------------------------------------------------- errors

@@ -399,8 +399,9 @@ def _check_month_total(ctx: Ctx, table: Table, row: Row) -> None:
     tcol = next((i for i, c in enumerate(cols) if "total" in c), None)
     if tcol is None or tcol >= len(row.cells) or _value(row.cells[tcol]) is None:
         return
-    parts = [_value(row.cells[i]) for i in range(len(cols)) if i != tcol and i < len(row.cells)]
-    if all(v is not None for v in parts) and sum(parts) != _value(row.cells[tcol]):
+    values = [_value(row.cells[i]) for i in range(len(cols)) if i != tcol and i < len(row.cells)]
+    parts = [v for v in values if v is not None]
+    if len(parts) == len(values) and sum(parts) != _value(row.cells[tcol]):
         ctx.result.warn(ctx.file, f"line {row.line}", f"{row.label}: {table.columns[tcol]!r} {row.cells[tcol]!r} "
                         f"is not the sum of the other columns ({sum(parts):,.0f}); published as is")
 
@@ -547,7 +548,7 @@ def release_links(html: str, base: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for a in soup.find_all("a", href=True):
-        url = urljoin(base, a["href"].strip())
+        url = urljoin(base, str(a["href"]).strip())
         if (ZIP_LINK.search(url) or re.search(r"/safety-transparency-reports/\d{4}-[qh]\d$", url, re.I)) and url not in found:
             found.append(url)
     return found

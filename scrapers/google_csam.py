@@ -140,11 +140,8 @@ def parse(path: Path) -> ParseResult:
         google = totals.get("Google", {})
         for service, figures in totals.items():
             for column, value in figures.items():
-                if (
-                    service != "Google"
-                    and None not in (value, google.get(column))
-                    and value > google[column]
-                ):
+                total = google.get(column)
+                if service != "Google" and value is not None and total is not None and value > total:
                     result.warn(
                         name,
                         f"{where} ({label}), {service}, {column!r}",

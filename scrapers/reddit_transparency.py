@@ -98,7 +98,7 @@ def _read_table(
             continue
         for j, text in enumerate(row[1:], start=1):
             if by_period:
-                period, label = periods[j - 1], t.header[j]
+                period, label = periods[j - 1] or report, t.header[j]
                 policy, metric = t.header[0] or t.heading, row[0]
                 if period != report:
                     result.warn(

@@ -57,6 +57,12 @@ YEAR = re.compile(r"\bin (20\d\d)\b")
 ELEMENT_REF = re.compile(r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|['"]#([\w-]+)['"]""")
 
 
+
+def _meta_content(soup, prop: str) -> str:
+    """The content of a <meta property=...> tag ("" when absent)."""
+    tag = soup.find("meta", attrs={"property": prop})
+    return str(tag.get("content", "")) if isinstance(tag, Tag) else ""
+
 def _reading_date(path: Path) -> date | None:
     m = READING_DATE.search(path.name)
     return date.fromisoformat(m[1]) if m else None
@@ -86,7 +92,7 @@ def _charts(soup: BeautifulSoup) -> list[tuple[str, dict, str]]:
             found.append(
                 (heading_before(target) if isinstance(target, Tag) else "", data, f"script {k}")
             )
-    for k, el in enumerate(soup.find_all(attrs={"data-chart": True}), start=1):
+    for k, el in enumerate(soup.select("[data-chart]"), start=1):
         try:
             data = json.loads(str(el["data-chart"]))
         except json.JSONDecodeError as exc:
@@ -170,7 +176,7 @@ def parse(path: Path) -> ParseResult:
     title = (
         text_of(soup.find("title"))
         + " "
-        + str((soup.find("meta", property="og:title") or {}).get("content", ""))
+        + _meta_content(soup, "og:title")
     )
     if "moderation" not in title.lower():
         raise ParseError(path, "not the Telegram Moderation Overview page (title does not say so)")

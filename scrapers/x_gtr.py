@@ -245,7 +245,7 @@ def report_links(html: str, base: str) -> list[str]:
 
     found: list[str] = []
     for a in BeautifulSoup(html, "html.parser").find_all("a", href=True):
-        url = urljoin(base, a["href"].strip())
+        url = urljoin(base, str(a["href"]).strip())
         if re.search(r"global-transparency-report[^/]*\.pdf$", url, re.I) and url not in found:
             found.append(url)
     return found

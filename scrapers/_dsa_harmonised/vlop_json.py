@@ -152,14 +152,14 @@ def read(path: Path, warn: Warn) -> list[Cell]:
             sc = codes.scope(printed_scope, countries=table == "t10")
             if sc.change:
                 once(row, f"DQ: {sc.change} ({name})")
-            ind = LONG.get((norm(section), norm(indicator), loose(sc.qualifier)))
-            if ind is None:
+            found = LONG.get((norm(section), norm(indicator), loose(sc.qualifier)))
+            if found is None:
                 metric = " | ".join(p for p in (section, indicator, sc.qualifier) if p)
                 kind = "hours" if "median" in metric.lower() else (
                     "share" if any(w in metric.lower() for w in ("accuracy", "precision", "recall", "percentage")) else "count")
                 once(row, f"{metric!r} is not a template indicator; kept as printed ({name})")
             else:
-                metric, kind = ind.label, ind.kind
+                metric, kind = found.label, found.kind
             cell(part=int(table[1:]), provider=provider, service=name, metric_label=metric, kind=kind,
                  text=value, row=row, category=sc.category or TOTAL,
                  parent=KEYWORD_PARENT.get(sc.category, ""), scope=sc.scope)

@@ -62,13 +62,15 @@ class Registries:
     _label: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for name, rows, key in (("platforms.csv", self.platforms, ("platform_id",)),
-                                ("services.csv", self.services, ("platform_id", "service_id")),
-                                ("policy_areas.csv", self.policy_areas, ("policy_area",)),
-                                ("metrics.csv", self.metrics, ("metric",))):
+        id_columns: list[tuple[str, list[dict[str, str]], tuple[str, ...]]] = [
+            ("platforms.csv", self.platforms, ("platform_id",)),
+            ("services.csv", self.services, ("platform_id", "service_id")),
+            ("policy_areas.csv", self.policy_areas, ("policy_area",)),
+            ("metrics.csv", self.metrics, ("metric",))]
+        for name, rows, id_cols in id_columns:
             first: dict[tuple[str, ...], str] = {}
             for r in rows:
-                k = tuple(r[c] for c in key)
+                k = tuple(r[c] for c in id_cols)
                 if k in first:
                     raise RegistryError(f"{name} {r['_row']}: {'/'.join(k)!r} is already defined at {first[k]}")
                 first[k] = r["_row"]
@@ -82,10 +84,10 @@ class Registries:
                 raise RegistryError(f"aliases.csv {a['_row']}: unknown platform {a['platform_id']!r}")
             if a["service_id"] and (a["platform_id"], a["service_id"]) not in service_ids:
                 raise RegistryError(f"aliases.csv {a['_row']}: unknown service {a['service_id']!r} of {a['platform_id']}")
-            key, target = match_key(a["alias"]), (a["platform_id"], a["service_id"])
-            if self._alias.get(key, target) != target:
-                raise RegistryError(f"aliases.csv {a['_row']}: {a['alias']!r} already maps to {'/'.join(self._alias[key])}")
-            self._alias[key] = target
+            alias_key, alias_target = match_key(a["alias"]), (a["platform_id"], a["service_id"])
+            if self._alias.get(alias_key, alias_target) != alias_target:
+                raise RegistryError(f"aliases.csv {a['_row']}: {a['alias']!r} already maps to {'/'.join(self._alias[alias_key])}")
+            self._alias[alias_key] = alias_target
         for p in self.platforms:  # a platform's own id and name are aliases of it
             self._alias.setdefault(match_key(p["name"]), (p["platform_id"], ""))
             self._alias.setdefault(match_key(p["platform_id"]), (p["platform_id"], ""))

@@ -5,7 +5,9 @@ Run with ``transparency dashboard`` (reads $TRANSPARENCY_DB, opened read-only).
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +18,7 @@ for p in (HERE, HERE.parent / "src"):  # pages import data/ui; exports live in t
         sys.path.insert(0, str(p))
 
 from data import WarehouseUnavailable, db_path, version  # noqa: E402
+from ui import md  # noqa: E402
 
 st.set_page_config(page_title="Transparency observatory", layout="wide")
 
@@ -41,14 +44,13 @@ PAGES = {
 page = st.navigation(PAGES)
 with st.sidebar:
     st.caption(f"Warehouse: `{db_path()}`" + ("" if version() else " (missing)"))
+started = time.perf_counter()
 try:
-    import os as _os
-    if _os.environ.get("DEV_PROFILE"):
-        import cProfile as _cp
-        _pr = _cp.Profile(); _pr.enable(); page.run(); _pr.disable(); _pr.dump_stats(_os.environ["DEV_PROFILE"])
-    else:
-        page.run()
+    page.run()
 except WarehouseUnavailable as exc:
     st.warning("The warehouse could not be read right now: it may be being rebuilt, or it was "
                "built by an older version of the tool. Reload in a moment, or run "
-               f"`transparency build`. ({exc})")
+               f"`transparency build`. ({md(exc)})")
+finally:  # server-side run time of the page (scripts/bench_dashboard.py listens to this log)
+    logging.getLogger("transparency.dashboard").debug(
+        "page %s ran in %.1f ms", page.url_path, (time.perf_counter() - started) * 1000)

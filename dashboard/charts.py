@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 Spec = dict[str, Any]
@@ -31,20 +32,26 @@ def enc(field: str, kind: str, title: str | None = None, **extra: Any) -> dict:
     return e
 
 
-def layer(data: str, mark: str | dict, **encoding: Any) -> Spec:
-    """One layer reading the named dataset ``data``."""
-    return {"data": {"name": data}, "mark": mark if isinstance(mark, dict) else {"type": mark},
-            "encoding": {k: v for k, v in encoding.items() if v is not None}}
+def layer(data: str, mark: str | dict, *, transform: Sequence[dict] = (),
+          **encoding: Any) -> Spec:
+    """One layer reading the named dataset ``data`` (optionally filtered by ``transform``)."""
+    spec: Spec = {"data": {"name": data},
+                  "mark": mark if isinstance(mark, dict) else {"type": mark},
+                  "encoding": {k: v for k, v in encoding.items() if v is not None}}
+    if transform:
+        spec["transform"] = list(transform)
+    return spec
 
 
 def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, y_title: str,
                  tooltip: Sequence[dict], scale: str = "linear", dash: str | None = None,
-                 legend_title: str | None = None, x_kind: str = "temporal") -> Spec:
+                 legend_title: str | None = None, x_kind: str = "temporal",
+                 transform: Sequence[dict] = ()) -> Spec:
     y_enc = enc(y, "quantitative", y_title)
     if scale == "log":
         y_enc["scale"] = {"type": "log"}
     return layer(
-        data, {"type": "line", "point": True, "tooltip": True},
+        data, {"type": "line", "point": True, "tooltip": True}, transform=transform,
         x=enc(x, x_kind, x_title), y=y_enc,
         color=enc(color, "nominal", legend_title,
                   legend={"orient": "bottom", "columns": 2, "labelLimit": 480})
@@ -68,11 +75,14 @@ def rule_labels(data: str, *, x: str = "date", text: str = "label",
                  x=enc(x, "temporal"), y={"value": 0}, text=enc(text, "nominal"))
 
 
-def render(layers: Sequence[Spec], datasets: dict[str, pd.DataFrame], *, height: int = 300,
+def render(layers: Sequence[Spec], datasets: dict[str, pd.DataFrame | pa.Table], *,
+           height: int = 260,
            title: str | None = None, key: str | None = None, resolve: dict | None = None) -> None:
     """Draw the layers; ``datasets`` maps each dataset name to its rows."""
     spec: Spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
                   "height": height, "layer": list(layers),
+                  # height = the plot itself; legends and axes are added below it
+                  "autosize": {"type": "fit-x", "contains": "padding"},
                   "datasets": {k: _clean(v) for k, v in datasets.items()}}
     if title:
         spec["title"] = title
@@ -81,11 +91,16 @@ def render(layers: Sequence[Spec], datasets: dict[str, pd.DataFrame], *, height:
     st.vega_lite_chart(spec=spec, width="stretch", key=key)
 
 
-def _clean(df: pd.DataFrame) -> pd.DataFrame:
-    """Dates as ISO strings parse the same in every browser; no index."""
-    out = df.reset_index(drop=True).copy()
-    for c in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[c]) or (
-                out[c].dtype == object and len(out) and hasattr(out[c].iloc[0], "isoformat")):
+def _clean(df: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
+    """Dates as ISO strings (they parse the same in every browser); no index. Arrow tables from
+    SQL already carry dates as strings and pass through untouched."""
+    if isinstance(df, pa.Table):
+        return df
+    out = df.reset_index(drop=True)
+    dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])
+             or (out[c].dtype == object and len(out) and hasattr(out[c].iloc[0], "isoformat"))]
+    if dates:
+        out = out.copy()
+        for c in dates:
             out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
     return out

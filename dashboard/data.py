@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +75,33 @@ def _query(sql: str, params: tuple, version_key: float) -> pd.DataFrame:
 def q(sql: str, *params: object) -> pd.DataFrame:
     """Run a parameterised query (``?`` placeholders) and return a DataFrame (cached)."""
     return _query(sql, tuple(params), version())
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=512)
+def _query_arrow(sql: str, params: tuple, version_key: float) -> pa.Table:
+    con = connection()
+    if con is None:
+        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+    try:
+        with con.cursor() as cur:
+            return cur.sql(sql, params=list(params)).to_arrow_table()
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def qa(sql: str, *params: object) -> pa.Table:
+    """Like :func:`q` but returns an Arrow table: charts take it without a pandas round trip."""
+    return _query_arrow(sql, tuple(params), version())
+
+
+# "Meta / Facebook" as SQL, for queries over observations aliased ``o`` joined with NAMES_JOIN.
+SERIES_SQL = """CASE WHEN o.service IS NULL OR o.service = '' THEN coalesce(pl.name, o.platform)
+    WHEN o.service = 'all' THEN coalesce(pl.name, o.platform) || ' (all services)'
+    WHEN coalesce(sv.name, o.service) = coalesce(pl.name, o.platform)
+        THEN coalesce(pl.name, o.platform)
+    ELSE coalesce(pl.name, o.platform) || ' / ' || coalesce(sv.name, o.service) END"""
+NAMES_JOIN = """LEFT JOIN platforms pl ON pl.platform_id = o.platform
+    LEFT JOIN services sv ON sv.platform_id = o.platform AND sv.service_id = o.service"""
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -152,7 +180,12 @@ def _lookups(version_key: float) -> dict:
         pa = cur.execute("SELECT policy_area, label FROM policy_areas").fetchall()
         pl = cur.execute("SELECT platform_id, name FROM platforms").fetchall()
         sv = cur.execute("SELECT platform_id, service_id, name FROM services").fetchall()
-    return {"metrics": {r[0]: Metric(r[0], r[1] or r[0], r[2] or "", r[3] or "", r[4] or "")
+        src = cur.execute("""SELECT s.source_id, s.publisher, s.title, s.homepage, s.licence,
+                                    max(sn.retrieved_at) FROM sources s
+                             LEFT JOIN snapshots sn USING (source_id) GROUP BY ALL""").fetchall()
+    return {"sources": {r[0]: dict(zip(("source_id", "publisher", "title", "homepage", "licence",
+                                        "retrieved"), r, strict=True)) for r in src},
+            "metrics": {r[0]: Metric(r[0], r[1] or r[0], r[2] or "", r[3] or "", r[4] or "")
                         for r in m},
             "policy": {r[0]: r[1] for r in pa},
             "platforms": {r[0]: r[1] for r in pl},
@@ -203,14 +236,7 @@ def series_names(platforms, services) -> list[str]:
     return out
 
 
-def sources_info(source_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+def sources_info(source_ids) -> list[dict]:
     """Publisher, title, URL, licence and last retrieval of the given sources (for captions)."""
-    if not source_ids:
-        return pd.DataFrame(columns=["source_id", "publisher", "title", "homepage", "licence",
-                                     "retrieved"])
-    marks = ",".join("?" * len(source_ids))
-    return q(f"""SELECT s.source_id, s.publisher, s.title, s.homepage, s.licence,
-                        max(sn.retrieved_at) AS retrieved
-                 FROM sources s LEFT JOIN snapshots sn USING (source_id)
-                 WHERE s.source_id IN ({marks}) GROUP BY ALL ORDER BY s.source_id""",
-             *source_ids)
+    known = _lookups(version())["sources"]
+    return [known[s] for s in sorted(set(source_ids)) if s in known]

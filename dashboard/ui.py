@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from data import metrics, q, sources_info
@@ -94,11 +93,11 @@ def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = 
                          f"Unit: {md(got.unit)}.")
         else:
             parts.append(f"**{md(m)}**.")
-    src = sources_info(sorted({s for s in source_ids if s}))
-    if not src.empty:
+    src = sources_info([s for s in source_ids if s])
+    if src:
         parts.append("Sources: " + "; ".join(
-            f"{md(r.publisher)}, {md(r.title)} ({md(r.source_id)}; {md(r.licence)})"
-            for r in src.itertuples()) + ".")
+            f"{md(r['publisher'])}, {md(r['title'])} ({md(r['source_id'])}; {md(r['licence'])})"
+            for r in src) + ".")
     vs = sorted({str(v)[:10] for v in vintages if v is not None and not pd.isna(v)})
     if vs:
         span = vs[0] if len(vs) == 1 else f"{vs[0]} … {vs[-1]} ({len(vs)} releases)"
@@ -114,10 +113,10 @@ def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = 
 def downloads(df: pd.DataFrame, *, name: str, dataset: str, source_ids: Sequence[str] = (),
               filters: dict | None = None, key: str = "dl") -> str:
     """CSV and Parquet of exactly ``df`` plus its citation line; returns the citation."""
-    src = sources_info(sorted({s for s in source_ids if s}))
+    src = sources_info([s for s in source_ids if s])
     cite = exports.citation(
-        [{"publisher": r.publisher, "title": r.title, "url": r.homepage, "licence": r.licence,
-          "retrieved": r.retrieved} for r in src.itertuples()],
+        [{"publisher": r["publisher"], "title": r["title"], "url": r["homepage"],
+          "licence": r["licence"], "retrieved": r["retrieved"]} for r in src],
         dataset=dataset, filters=filters, rows=len(df))
     a, b = st.columns(2)
     a.download_button("Download CSV", data=lambda: exports.to_csv_bytes(df),
@@ -132,21 +131,7 @@ def downloads(df: pd.DataFrame, *, name: str, dataset: str, source_ids: Sequence
     return cite
 
 
-# ------------------------------------------------------------------ charts
-
-
-def event_layers(events: pd.DataFrame, *, date_col: str = "date", label_col: str = "label",
-                 color: str = "#b03a2e", tooltip: Sequence[str] = (),
-                 dash: Sequence[int] = (4, 3)) -> alt.Chart | None:
-    """Vertical rules (with tooltips) for dated events drawn over a time series."""
-    if events is None or events.empty:
-        return None
-    ev = events.copy()
-    ev[date_col] = pd.to_datetime(ev[date_col])
-    tips = [alt.Tooltip(f"{date_col}:T", title="date"), *tooltip] if tooltip else [
-        alt.Tooltip(f"{date_col}:T", title="date"), label_col]
-    return alt.Chart(ev).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(
-        x=f"{date_col}:T", tooltip=tips)
+# ------------------------------------------------------------------ formatting
 
 
 def fmt_number(v: object) -> str:

@@ -63,6 +63,17 @@ def _caveats(df: pd.DataFrame, mode: str, scale: str) -> list[str]:
     return notes
 
 
+def _as_markdown(notes: list[str]) -> str:
+    """Paragraphs separated by blank lines; '- ' items stay together as one list."""
+    out = ""
+    for n in notes:
+        if out:
+            out += "\n" if n.startswith("- ") and out.rsplit("\n", 1)[-1].startswith(
+                ("- ", "Each")) else "\n\n"
+        out += n
+    return out
+
+
 st.title("Compare platforms")
 if require_warehouse():
     avail = q("""SELECT metric, policy_area, scope, count(*) AS n
@@ -189,7 +200,7 @@ if require_warehouse():
                                f"{md(scope)}; current vintage of each value.")
     with right, st.container(border=True):
         st.markdown("**Caveats of comparing**")
-        st.markdown("\n".join(_caveats(data, mode, scale)) if not data.empty
+        st.markdown(_as_markdown(_caveats(data, mode, scale)) if not data.empty
                     else "Nothing chosen.")
 
     if not shown.empty:

@@ -3,10 +3,10 @@ actions and how fresh each source is."""
 
 from datetime import date
 
-import altair as alt
+import charts as ch
 import pandas as pd
 import streamlit as st
-from data import has, q, require_warehouse, series_name
+from data import NAMES_JOIN, SERIES_SQL, has, q, qa, require_warehouse
 from ui import chart_caption, empty, fmt_amount
 
 def _status(r, today: pd.Timestamp) -> str:
@@ -36,34 +36,36 @@ if require_warehouse():
 
     # ---------------------------------------------------------------- headline CSEA trends
     st.subheader("Child sexual exploitation: headline trends")
-    df = q("""SELECT o.platform, o.service, o.metric, m.label AS metric_label, o.period_start,
-                     o.period_label, o.value, o.raw_policy_label, o.source_id, o.vintage
-              FROM current_observations o JOIN policy_areas p USING (policy_area)
-              JOIN metrics m USING (metric)
-              WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND o.scope = 'global'
-                AND o.value IS NOT NULL AND m.kind = 'count'
-                AND o.metric IN ('content_actioned', 'accounts_actioned')
-              ORDER BY o.period_start""")
-    if df.empty:
+    df = qa(f"""SELECT {SERIES_SQL} AS series, o.metric, m.label AS metric_label,
+                       strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
+                       o.value, o.raw_policy_label, o.source_id,
+                       strftime(o.vintage, '%Y-%m-%d') AS vintage
+                FROM current_observations o {NAMES_JOIN}
+                JOIN policy_areas p USING (policy_area) JOIN metrics m USING (metric)
+                WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND o.scope = 'global'
+                  AND o.value IS NOT NULL AND m.kind = 'count'
+                  AND o.metric IN ('content_actioned', 'accounts_actioned')
+                ORDER BY series, o.period_start""")
+    if df.num_rows == 0:
         empty("No child-sexual-exploitation series in the warehouse yet: no source with a "
               "CSEA policy area (registry column csea_family) has been built in.")
     else:
-        df["series"] = [series_name(p, s) for p, s in zip(df.platform, df.service, strict=True)]
-        chart = alt.Chart(df).mark_line(point=True).encode(
-            x=alt.X("period_start:T", title="period (start)"),
-            y=alt.Y("value:Q", title="count"),
-            color=alt.Color("series:N", title="platform / service"),
-            strokeDash=alt.StrokeDash("metric_label:N", title="metric"),
-            tooltip=["series", "metric_label", "period_label",
-                     alt.Tooltip("value:Q", format=","), "raw_policy_label", "source_id",
-                     "vintage"]).properties(height=320)
-        st.altair_chart(chart, width="stretch")
-        chart_caption(metric_ids=sorted(df.metric.unique()), source_ids=sorted(df.source_id.unique()),
-                      vintages=df.vintage.tolist(),
+        tips = [ch.tip("series", title="platform / service"), ch.tip("metric_label", title="metric"),
+                ch.tip("period_label", title="period"), ch.tip("value", "quantitative", fmt=","),
+                ch.tip("raw_policy_label", title="policy as printed"),
+                ch.tip("source_id", title="source"), ch.tip("vintage", title="release")]
+        ch.render([ch.series_lines("main", x="period_start", y="value", color="series",
+                                   dash="metric_label", x_title="period (start)", y_title="count",
+                                   tooltip=tips)],
+                  {"main": df}, height=300, key="overview_trend")
+        chart_caption(metric_ids=sorted(set(df["metric"].to_pylist())),
+                      source_ids=sorted(set(df["source_id"].to_pylist())),
+                      vintages=df["vintage"].to_pylist(),
                       note="Global scope, current vintage; policy areas in the child sexual "
                            "exploitation / CSAM family. Platforms define these policies "
                            "differently (see each point's raw label), so levels are not directly "
-                           "comparable. Plotted at the start of each period.")
+                           "comparable. Dashes tell metrics apart. Plotted at the start of each "
+                           "period.")
 
     left, right = st.columns(2)
     # ---------------------------------------------------------------- latest releases

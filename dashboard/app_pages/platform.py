@@ -3,11 +3,14 @@ and commitments about it on the same time axis, and its releases (vintages) and 
 
 import charts as ch
 import pandas as pd
+import pyarrow.compute as pc
 import streamlit as st
-from data import has, platform_names, q, require_warehouse, series_names
+from data import NAMES_JOIN, SERIES_SQL, has, platform_names, q, qa, require_warehouse
 from ui import chart_caption, empty, fmt_amount, md, multiselect, radio, select, toggle
 
 AREAS = {"child": "Child safety policy areas", "all": "All policy areas"}
+# policy-area filter: a fixed SQL fragment, the choice itself is a parameter
+AREA_SQL = "(? = 'all' OR coalesce(p.csea_family, '') <> '')"
 
 
 def _platforms() -> list[str]:
@@ -50,30 +53,23 @@ if require_warehouse():
                       format_func=lambda p: names.get(p, p))
     acts, com = _events(platform)
 
-    obs = q("""SELECT o.service, o.scope, o.policy_area, coalesce(p.label, o.raw_policy_label)
-                      AS policy, nullif(p.csea_family, '') AS csea_family, o.metric, m.label AS metric_label, o.unit,
-                      o.period_start, o.period_end, o.period_label, o.value, o.value_text,
-                      o.qualifier, o.vintage, o.is_current, o.source_id, o.raw_policy_label,
-                      o.raw_metric_label
-               FROM observations o LEFT JOIN policy_areas p USING (policy_area)
-               LEFT JOIN metrics m USING (metric)
-               WHERE o.platform = ? AND o.value IS NOT NULL
-               ORDER BY o.metric, o.period_start""", platform)
-    restated = q("""SELECT DISTINCT source_id, service, scope, policy_area, metric, period_start,
-                           new_vintage, old_value, new_value
-                    FROM revisions WHERE platform = ? AND change = 'restated'""", platform)
-
     c1, c2, c3 = st.columns([2, 2, 1])
+    has_child = bool(q("""SELECT count(*) AS n FROM observations o JOIN policy_areas p
+                          USING (policy_area) WHERE o.platform = ? AND o.value IS NOT NULL
+                            AND p.csea_family <> ''""", platform).n.iloc[0])
     with c1:
-        has_child = (not obs.empty) and obs.csea_family.notna().any()
         areas = radio("Policy areas", list(AREAS), "areas", default="child" if has_child else "all",
                       format_func=AREAS.get)
-    if areas == "child":
-        obs = obs[obs.csea_family.notna()]
+    per_metric = q(f"""SELECT o.metric, coalesce(any_value(m.label), o.metric) AS label,
+                              any_value(o.unit) AS unit, list(DISTINCT o.source_id) AS sources,
+                              list(DISTINCT o.vintage) FILTER (WHERE o.is_current) AS vintages,
+                              count(*) FILTER (WHERE o.is_current) AS n
+                       FROM observations o LEFT JOIN policy_areas p USING (policy_area)
+                       LEFT JOIN metrics m USING (metric)
+                       WHERE o.platform = ? AND o.value IS NOT NULL AND {AREA_SQL}
+                       GROUP BY o.metric ORDER BY label""", platform, areas)
+    labels = dict(zip(per_metric.metric, per_metric.label, strict=True))
     with c2:
-        available = obs.drop_duplicates("metric")[["metric", "metric_label"]]
-        labels = dict(zip(available.metric, available.metric_label.fillna(available.metric),
-                          strict=True))
         chosen = multiselect("Metrics", list(labels), "metrics",
                              format_func=lambda m: labels.get(m, m), placeholder="all metrics",
                              help="Leave empty to chart every metric of this platform.")
@@ -82,21 +78,25 @@ if require_warehouse():
         show_vintages = toggle("Show earlier releases", "vintages", default=False,
                                help="Draw values as first published in earlier releases (vintages) "
                                     "beside the current ones.")
+    n_restated = int(q("""SELECT count(*) AS n FROM (
+                              SELECT 1 FROM observations WHERE platform = ? AND value IS NOT NULL
+                              GROUP BY source_id, service, scope, policy_area, metric, reporter,
+                                       period_start, period_end
+                              HAVING min(value) <> max(value))""", platform).n.iloc[0])
 
     st.caption(f"{md(names.get(platform, platform))}: "
-               f"{obs.loc[obs.is_current].shape[0]:,} current values shown, "
+               f"{int(per_metric.n.sum()):,} current values shown, "
                f"{0 if acts.empty else len(acts)} regulator actions, "
                f"{0 if com.empty else len(com)} commitments. Red dashed lines: regulator actions; "
                "green dotted lines: commitments made (hover for details). Ringed points were "
                "restated in a later release.")
-
-    if obs.empty:
+    if per_metric.empty:
         empty(f"No published numbers for {names.get(platform, platform)} in this warehouse"
               + (" in the child-safety policy areas (switch to all policy areas)."
                  if areas == "child" else ".")
               + " Regulator actions and commitments are listed below.")
 
-    datasets: dict[str, pd.DataFrame] = {}
+    datasets: dict = {}
     event_layers = []
     if not acts.empty:
         datasets["actions"] = acts.assign(label=acts.regulator + ": " + acts.action)[
@@ -111,47 +111,51 @@ if require_warehouse():
             ch.tip("date", "temporal", "made on"), ch.tip("committed_to", title="committed to"),
             ch.tip("commitment"), ch.tip("status")]))
 
-    if not obs.empty:
-        obs = obs.assign(series=[
-            f"{n} · {pol}" + ("" if sc == "global" else f" · {sc}")
-            for n, pol, sc in zip(series_names([platform] * len(obs), obs.service), obs.policy,
-                                  obs.scope, strict=True)])
     tips = [ch.tip("series"), ch.tip("period_label", title="period"),
             ch.tip("value", "quantitative", fmt=",.4~g"), ch.tip("value_text", title="as printed"),
-            ch.tip("vintage", title="release (vintage)"), ch.tip("raw_policy_label", title="policy as printed"),
+            ch.tip("vintage", title="release (vintage)"),
+            ch.tip("raw_policy_label", title="policy as printed"),
             ch.tip("source_id", title="source")]
-    cols = ["series", "period_start", "period_label", "value", "value_text", "vintage",
-            "raw_policy_label", "source_id"]
-    for metric in chosen:
-        m = obs[obs.metric == metric]
-        if m.empty:
-            continue
-        cur = m[m.is_current]
-        st.subheader(str(m.metric_label.iloc[0] or metric))
-        data = dict(datasets, current=cur[cols])
-        layers = [ch.series_lines("current", x="period_start", y="value", color="series",
-                                  x_title="period (start)", y_title=str(m.unit.iloc[0] or ""),
-                                  tooltip=tips)]
-        if not restated.empty:
-            r = cur.merge(restated[restated.metric == metric][
-                ["source_id", "service", "scope", "policy_area", "period_start"]],
-                on=["source_id", "service", "scope", "policy_area", "period_start"])
-            if not r.empty:
-                data["restated"] = r[cols]
-                layers.append(ch.layer("restated", {"type": "point", "size": 160,
-                                                    "color": "#b03a2e", "filled": False,
-                                                    "strokeWidth": 2},
-                                       x=ch.enc("period_start", "temporal"),
-                                       y=ch.enc("value", "quantitative"), tooltip=tips))
-        if show_vintages and (~m.is_current).any():
-            data["earlier"] = m.loc[~m.is_current, cols]
-            layers.append(ch.layer("earlier", {"type": "point", "shape": "diamond",
-                                               "color": "grey", "size": 50},
-                                   x=ch.enc("period_start", "temporal"),
-                                   y=ch.enc("value", "quantitative"), tooltip=tips))
-        ch.render([*layers, *event_layers], data, key=f"chart_{metric}")
-        chart_caption(metric_ids=[metric], source_ids=sorted(m.source_id.unique()),
-                      vintages=cur.vintage.tolist(),
+    xy = {"x": ch.enc("period_start", "temporal"), "y": ch.enc("value", "quantitative")}
+    todo = per_metric[per_metric.metric.isin(chosen)]
+    # one query for every chosen metric; a value is ringed when its key had another value in
+    # another release (restated), computed over this platform's rows only
+    allobs = qa(f"""SELECT * EXCLUDE (lo, hi), lo <> hi AND is_current AS restated FROM (
+                      SELECT o.metric,
+                             {SERIES_SQL} || ' · ' || coalesce(p.label, o.raw_policy_label)
+                                 || CASE WHEN o.scope = 'global' THEN '' ELSE ' · ' || o.scope END
+                                 AS series,
+                             strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
+                             o.value, o.value_text, strftime(o.vintage, '%Y-%m-%d') AS vintage,
+                             o.raw_policy_label, o.source_id, o.is_current,
+                             min(o.value) OVER k AS lo, max(o.value) OVER k AS hi
+                      FROM observations o {NAMES_JOIN}
+                      LEFT JOIN policy_areas p USING (policy_area)
+                      WHERE o.platform = ? AND list_contains(?::VARCHAR[], o.metric)
+                        AND o.value IS NOT NULL AND {AREA_SQL}
+                      WINDOW k AS (PARTITION BY o.source_id, o.service, o.scope, o.policy_area,
+                                   o.metric, o.reporter, o.period_start, o.period_end))
+                  WHERE is_current OR ?
+                  ORDER BY metric, series, period_start""",
+                platform, list(todo.metric), areas, bool(show_vintages))
+    for r in todo.itertuples():
+        data = allobs.filter(pc.equal(allobs["metric"], r.metric))
+        st.subheader(str(r.label))
+        layers = [ch.series_lines("obs", x="period_start", y="value", color="series",
+                                  x_title="period (start)", y_title=str(r.unit or ""),
+                                  tooltip=tips, transform=[{"filter": "datum.is_current"}])]
+        if n_restated:
+            layers.append(ch.layer("obs", {"type": "point", "size": 160, "color": "#b03a2e",
+                                           "filled": False, "strokeWidth": 2},
+                                   transform=[{"filter": "datum.restated"}], tooltip=tips, **xy))
+        if show_vintages:
+            layers.append(ch.layer("obs", {"type": "point", "shape": "diamond", "color": "grey",
+                                           "size": 50},
+                                   transform=[{"filter": "!datum.is_current"}], tooltip=tips,
+                                   **xy))
+        ch.render([*layers, *event_layers], {**datasets, "obs": data}, key=f"chart_{r.metric}")
+        chart_caption(metric_ids=[r.metric], source_ids=list(r.sources),
+                      vintages=list(r.vintages),
                       note="Current values (latest release of each number)"
                            + ("; grey diamonds: values as published in earlier releases."
                               if show_vintages else "."))
@@ -196,9 +200,8 @@ if require_warehouse():
     else:
         st.dataframe(rel, hide_index=True, width="stretch",
                      column_config={"url": st.column_config.LinkColumn("url")})
-        n = len(restated)
-        st.caption(f"{n:,} value(s) about this platform were restated in a later release."
-                   if n else "No value about this platform has been restated so far.")
-        if n:
+        st.caption(f"{n_restated:,} value(s) about this platform were restated in a later release."
+                   if n_restated else "No value about this platform has been restated so far.")
+        if n_restated:
             st.page_link("app_pages/revisions.py", label="See the restated values",
                          icon=":material/history:")

@@ -22,9 +22,18 @@ from ui import md  # noqa: E402
 
 st.set_page_config(page_title="Transparency observatory", layout="wide")
 
+OVERVIEW = st.Page("app_pages/overview.py", title="Overview", url_path="overview")
+
+
+def _home() -> None:
+    """The root URL shows the overview at its own path, so every page has one URL."""
+    st.switch_page(OVERVIEW)
+
+
 PAGES = {
+    "": [st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden")],
     "Platforms": [
-        st.Page("app_pages/overview.py", title="Overview", url_path="overview", default=True),
+        OVERVIEW,
         st.Page("app_pages/platform.py", title="Platform profile", url_path="platform"),
         st.Page("app_pages/compare.py", title="Compare platforms", url_path="compare"),
         st.Page("app_pages/revisions.py", title="Revisions", url_path="revisions"),

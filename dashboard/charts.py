@@ -53,7 +53,7 @@ def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, 
     return layer(
         data, {"type": "line", "point": True, "tooltip": True}, transform=transform,
         x=enc(x, x_kind, x_title), y=y_enc,
-        color=enc(color, "nominal", legend_title,
+        color=enc(color, "nominal", legend_title or "",
                   legend={"orient": "bottom", "columns": 2, "labelLimit": 480})
         if color else None,
         strokeDash=enc(dash, "nominal") if dash else None,

@@ -67,9 +67,14 @@ def _query(sql: str, params: tuple, version_key: float) -> pd.DataFrame:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
     try:
         with con.cursor() as cur:  # one cursor per query: safe across sessions/threads
-            return cur.execute(sql, list(params)).df()
+            return cur.execute(sql, _params(params)).df()
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _params(params: tuple) -> list | dict:
+    """Positional ``?`` values, or one dict for named ``$name`` values."""
+    return params[0] if len(params) == 1 and isinstance(params[0], dict) else list(params)
 
 
 def q(sql: str, *params: object) -> pd.DataFrame:
@@ -84,7 +89,7 @@ def _query_arrow(sql: str, params: tuple, version_key: float) -> pa.Table:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
     try:
         with con.cursor() as cur:
-            return cur.sql(sql, params=list(params)).to_arrow_table()
+            return cur.sql(sql, params=_params(params)).to_arrow_table()
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
@@ -92,6 +97,21 @@ def _query_arrow(sql: str, params: tuple, version_key: float) -> pa.Table:
 def qa(sql: str, *params: object) -> pa.Table:
     """Like :func:`q` but returns an Arrow table: charts take it without a pandas round trip."""
     return _query_arrow(sql, tuple(params), version())
+
+
+def local(sql: str, tables: dict[str, pa.Table], *params: object) -> pd.DataFrame:
+    """Query small in-memory tables (e.g. cached roll-ups) with DuckDB, parameterised.
+
+    Runs on a fresh cursor of the warehouse connection (a new in-memory database would cost
+    ~50 ms to open); the registered tables live only in that cursor.
+    """
+    con = connection()
+    if con is None:
+        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+    with con.cursor() as cur:
+        for name, table in tables.items():
+            cur.register(name, table)
+        return cur.execute(sql, list(params)).df()
 
 
 # "Meta / Facebook" as SQL, for queries over observations aliased ``o`` joined with NAMES_JOIN.

@@ -449,8 +449,8 @@ def test_every_page_file_is_registered_with_its_own_url_path():
     files = sorted(p.stem for p in (REPO / "dashboard" / "app_pages").glob("*.py"))
     assert sorted(PAGES) == files
     paths = re.findall(r'url_path="([a-z]+)"', app)
-    assert len(paths) == len(set(paths)) == len(PAGES)
+    assert len(paths) == len(set(paths)) == len(PAGES) + 1  # + the hidden root redirect
     assert json.dumps(sorted(paths)) == json.dumps(sorted(
-        ["overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec", "dsa",
-         "data", "sources"]))
+        ["home", "overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec",
+         "dsa", "data", "sources"]))
     assert os.sep  # keep imports used

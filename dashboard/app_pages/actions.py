@@ -91,7 +91,7 @@ if require_warehouse():
                   size=f.amount_eur.fillna(0))
     ch.render([ch.layer("main", {"type": "point", "filled": True, "opacity": 0.8},
                         x=ch.enc("date", "temporal", "date"),
-                        y=ch.enc("regulator", "nominal", None, sort="ascending",
+                        y=ch.enc("regulator", "nominal", "", sort="ascending",
                                  axis={"labelLimit": 260}),
                         color=ch.enc("stage" if tl.stage.notna().any() else "action", "nominal",
                                      "stage", legend={"orient": "bottom"}),

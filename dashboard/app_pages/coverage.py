@@ -53,11 +53,11 @@ def matrix(series: pd.DataFrame, today: date) -> pd.DataFrame:
                 status = "overdue"
             else:
                 status = "not yet due"
-            rows.append((s.row, s.source_id, s.platform, s.metric, start, _label(start, months),
-                         due.date(), status))
+            rows.append((s.row, s.source_id, s.platform, s.metric, start, end,
+                         _label(start, months), due.date(), status))
             start = start + pd.DateOffset(months=months)
     return pd.DataFrame(rows, columns=["row", "source_id", "platform", "metric", "period_start",
-                                       "period", "due", "status"])
+                                       "period_end", "period", "due", "status"])
 
 
 st.title("Reporting coverage and timeliness")
@@ -111,15 +111,18 @@ if require_warehouse():
     for col, s in zip(cols, STATUS, strict=True):
         col.metric(s, f"{int(counts.get(s, 0)):,}")
 
-    ch.render([ch.layer("main", {"type": "rect", "tooltip": True},
-                        x=ch.enc("period_start", "temporal", "period", timeUnit="yearmonth"),
-                        y=ch.enc("row", "nominal", None, axis={"labelLimit": 420}),
+    ch.render([ch.layer("main", {"type": "rect", "tooltip": True, "stroke": "white",
+                                 "strokeWidth": 0.5},
+                        x=ch.enc("period_start", "temporal", "period"),
+                        x2=ch.enc("period_end", "temporal"),
+                        y=ch.enc("row", "nominal", "", axis={"labelLimit": 420}),
                         color=ch.enc("status", "nominal", "status", scale={
                             "domain": list(STATUS), "range": list(STATUS.values())},
                             legend={"orient": "bottom"}),
                         tooltip=[ch.tip("row", title="series"), ch.tip("period"),
                                  ch.tip("status"), ch.tip("due", title="due by")])],
-              {"main": grid.assign(due=grid.due.astype(str))},
+              {"main": grid.assign(due=grid.due.astype(str),
+                                   period_end=grid.period_end + pd.Timedelta(days=1))},
               height=max(160, 22 * grid.row.nunique()), key="coverage_matrix")
     st.caption("Rows: platform / service · metric (source). Columns: periods of the source's "
                "cadence (sources.cadence), from each series' first period to the last that has "

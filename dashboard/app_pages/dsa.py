@@ -6,7 +6,7 @@ Transparency Database's daily aggregates (table ``sor_daily``), with known disco
 import charts as ch
 import pandas as pd
 import streamlit as st
-from data import has, q, require_warehouse
+from data import has, local, q, qa, require_warehouse
 from ui import date_range, empty, md, multiselect, radio
 
 FOCUS = {"minors": "Protection of minors (category)",
@@ -15,10 +15,29 @@ FOCUS = {"minors": "Protection of minors (category)",
 GRAIN = {"week": "Weekly", "day": "Daily"}
 MINORS = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
 CSAM = "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL"  # also matches ..._DEEPFAKE
-# The filter is chosen from fixed SQL; every value is a parameter.
-WHERE = """(? = 'all' OR (? = 'minors' AND category = ?) OR (? = 'csam' AND contains(keyword, ?)))
-           AND date BETWEEN ? AND ?"""
 YES = "lower(CAST(automated_detection AS VARCHAR)) IN ('yes', 'true', '1')"
+FULLY = "automated_decision = 'AUTOMATED_DECISION_FULLY'"
+
+# Two roll-ups, each one scan of sor_daily per warehouse version (cached): per day and platform,
+# and per week, platform and visibility decision (a daily three-key grouping would cost ~5x
+# more), each with the counts of every focus. Every filter change after that (dates,
+# platforms, daily/weekly, focus) runs on these small tables in memory.
+FLAGS = f"""SELECT date, platform_name, coalesce(decision_visibility, '') AS decision_visibility,
+                   count, ({YES})::INTEGER AS det, ({FULLY})::INTEGER AS dec,
+                   (category = $minors)::INTEGER AS mi,
+                   coalesce(contains(keyword, $csam), false)::INTEGER AS cs
+            FROM sor_daily"""
+DAILY = f"""SELECT date, platform_name,
+    sum(count) AS all_n, sum(count * det) AS all_det, sum(count * dec) AS all_dec,
+    sum(count * mi) AS minors_n, sum(count * mi * det) AS minors_det,
+    sum(count * mi * dec) AS minors_dec, sum(count * cs) AS csam_n,
+    sum(count * cs * det) AS csam_det, sum(count * cs * dec) AS csam_dec
+    FROM ({FLAGS}) GROUP BY ALL"""
+WEEKLY_VISIBILITY = f"""SELECT date_trunc('week', date)::DATE AS week, platform_name,
+    decision_visibility, sum(count) AS all_n, sum(count * mi) AS minors_n,
+    sum(count * cs) AS csam_n
+    FROM ({FLAGS}) GROUP BY ALL"""
+
 
 # From the Transparency Database announcements (see the source guide for the DSA statements of
 # reasons): changes that move the series without any change in moderation.
@@ -30,10 +49,6 @@ DISCONTINUITIES = [
     ("2025-10-28", "Meta trusted-flagger statements labelled correctly from here"),
     ("2026-05-29", "Google Play automated_detection fixed (inverted for part of Sep 2023–May 2026)"),
 ]
-
-
-def _params(focus: str, start, end) -> list:
-    return [focus, focus, MINORS, focus, CSAM, start, end]
 
 
 st.title("DSA statements of reasons")
@@ -57,8 +72,12 @@ if require_warehouse():
     with b:
         grain = radio("Counts per", list(GRAIN), "grain", default="week", format_func=GRAIN.get)
     start, end = date_range("Dates", lo, hi, "date")
-    ranked = q(f"""SELECT platform_name, sum(count) AS n FROM sor_daily WHERE {WHERE}
-                   GROUP BY 1 ORDER BY 2 DESC""", *_params(focus, start, end))
+    daily = qa(DAILY, {"minors": MINORS, "csam": CSAM})
+    # the focus picks fixed column names (n, det, dec); values are parameters
+    n, det, dec = (f"{focus}_{c}" for c in ("n", "det", "dec"))
+    ranked = local(f"""SELECT platform_name, sum({n}) AS n FROM daily
+                       WHERE date BETWEEN ? AND ? GROUP BY 1 HAVING sum({n}) > 0
+                       ORDER BY 2 DESC""", {"daily": daily}, start, end)
     if ranked.empty:
         empty(f"No statements of reasons match “{FOCUS[focus]}” between {start} and {end}.")
         st.stop()
@@ -68,14 +87,12 @@ if require_warehouse():
                              "with most statements in this selection.")
     plats = plats or ranked.platform_name.head(6).tolist()
 
-    ts = q(f"""SELECT date_trunc(?, date)::DATE AS period, platform_name,
-                      sum(count) AS statements,
-                      sum(count) FILTER (WHERE {YES}) AS auto_detected,
-                      sum(count) FILTER (WHERE automated_decision = 'AUTOMATED_DECISION_FULLY')
-                          AS auto_decided,
-                      count(DISTINCT date) AS days
-               FROM sor_daily WHERE {WHERE} AND list_contains(?::VARCHAR[], platform_name)
-               GROUP BY ALL ORDER BY period""", grain, *_params(focus, start, end), plats)
+    ts = local(f"""SELECT strftime(date_trunc(?, date), '%Y-%m-%d') AS period, platform_name,
+                          sum({n}) AS statements, sum({det}) AS auto_detected,
+                          sum({dec}) AS auto_decided, count(DISTINCT date) AS days
+                   FROM daily WHERE date BETWEEN ? AND ? AND list_contains(?, platform_name)
+                   GROUP BY ALL HAVING sum({n}) > 0 ORDER BY period""",
+               {"daily": daily}, grain, start, end, plats)
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.statements
     disc = pd.DataFrame(DISCONTINUITIES, columns=["date", "label"])
@@ -116,10 +133,8 @@ if require_warehouse():
                         x=ch.enc("period", "temporal", GRAIN[grain].lower() + " (start)"),
                         y=ch.enc("share", "quantitative", "share of statements",
                                  axis={"format": "%"}, scale={"domain": [0, 1]}),
-                        color=ch.enc("platform_name", "nominal", None,
-                                     legend={"orient": "bottom"}),
-                        strokeDash=ch.enc("measure", "nominal", None,
-                                          legend={"orient": "bottom"}),
+                        color=ch.enc("platform_name", "nominal", "", legend={"orient": "bottom"}),
+                        strokeDash=ch.enc("measure", "nominal", "", legend={"orient": "bottom"}),
                         tooltip=[ch.tip("platform_name", title="platform"),
                                  ch.tip("period", "temporal"), ch.tip("measure"),
                                  ch.tip("share", "quantitative", fmt=".1%"),
@@ -132,17 +147,20 @@ if require_warehouse():
                "automated\\_detection was inverted for part of Sep 2023 – May 2026.")
 
     st.subheader("Visibility decisions")
-    vis = q(f"""SELECT platform_name, coalesce(nullif(d, ''), '(no visibility restriction)')
-                       AS decision, sum(count) AS statements
-                FROM (SELECT platform_name, count,
-                             unnest(string_split(coalesce(decision_visibility, ''), ',')) AS d
-                      FROM sor_daily WHERE {WHERE}
-                        AND list_contains(?::VARCHAR[], platform_name))
-                GROUP BY ALL""", *_params(focus, start, end), plats)
+    vis = local(f"""SELECT platform_name, coalesce(nullif(decision, ''),
+                                   '(no visibility restriction)') AS decision,
+                           sum(n) AS statements
+                    FROM (SELECT platform_name, {n} AS n,
+                                 unnest(string_split(decision_visibility, ',')) AS decision
+                          FROM weekly WHERE week + 6 >= ? AND week <= ?
+                            AND list_contains(?, platform_name))
+                    GROUP BY ALL HAVING sum(n) > 0""",
+                {"weekly": qa(WEEKLY_VISIBILITY, {"minors": MINORS, "csam": CSAM})},
+                start, end, plats)
     vis["decision"] = vis.decision.str.replace("DECISION_VISIBILITY_", "", regex=False).str.replace(
         "_", " ").str.lower()
     ch.render([ch.layer("main", {"type": "bar", "tooltip": True},
-                        y=ch.enc("platform_name", "nominal", None),
+                        y=ch.enc("platform_name", "nominal", ""),
                         x=ch.enc("statements", "quantitative", "share of decisions",
                                  stack="normalize", axis={"format": "%"}),
                         color=ch.enc("decision", "nominal", "visibility decision",
@@ -152,7 +170,8 @@ if require_warehouse():
               {"main": vis}, height=max(120, 34 * vis.platform_name.nunique()), key="sor_vis")
     st.caption(f"**Visibility decisions** ({focus_text}): how the content was restricted "
                "(decision\\_visibility; one statement can carry several decisions, each counted), "
-               f"{md(str(start))} – {md(str(end))}. Unit: share of decisions. {src}")
+               f"in the weeks from {md(str(start))} to {md(str(end))}. Unit: share of decisions. "
+               f"{src}")
 
     st.subheader("Known discontinuities")
     st.dataframe(pd.DataFrame(DISCONTINUITIES, columns=["date", "what changed"]),

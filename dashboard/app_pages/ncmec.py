@@ -57,10 +57,11 @@ if require_warehouse():
         ch.render([ch.layer("one", {"type": "rule", "color": "grey", "strokeDash": [4, 3]},
                             y=ch.enc("y", "quantitative")),
                    ch.layer("main", {"type": "line", "point": True, "tooltip": True},
-                            x=ch.enc("year_label", "ordinal", "year"),
+                            x=ch.enc("year_label", "ordinal", "year", axis={"labelAngle": 0}),
                             y=ch.enc("ratio", "quantitative", "self-reported ÷ NCMEC received",
                                      scale={"zero": False}),
-                            color=ch.enc("series", "nominal", None, legend={"orient": "bottom"}),
+                            color=ch.enc("series", "nominal", "", legend={"orient": "bottom", "columns": 2,
+                                                                 "labelLimit": 240}),
                             tooltip=tips)],
                   {"main": data, "one": pd.DataFrame({"y": [1.0]})}, height=300,
                   key="ncmec_ratio")
@@ -75,7 +76,8 @@ if require_warehouse():
                                      scale={"type": "log"}),
                             y=ch.enc("self_reported", "quantitative", "self-reported",
                                      scale={"type": "log"}),
-                            color=ch.enc("series", "nominal", None, legend={"orient": "bottom"}),
+                            color=ch.enc("series", "nominal", "", legend={"orient": "bottom", "columns": 2,
+                                                                 "labelLimit": 240}),
                             tooltip=tips)],
                   {"main": data, "diag": pd.DataFrame({"v": [max(lo_v, 1.0), hi_v]})},
                   height=300, key="ncmec_scatter")

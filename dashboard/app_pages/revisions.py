@@ -64,7 +64,7 @@ if require_warehouse():
     if not rated.empty:
         top = rated.reindex(rated.relative_change.abs().sort_values(ascending=False).index)[:TOP]
         ch.render([ch.layer("main", {"type": "bar", "tooltip": True},
-                            y=ch.enc("series", "nominal", None, sort="-x",
+                            y=ch.enc("series", "nominal", "", sort="-x",
                                      axis={"labelLimit": 480}),
                             x=ch.enc("relative_change", "quantitative", "change (new vs old)",
                                      axis={"format": "+%"}),

@@ -46,17 +46,19 @@ def layer(data: str, mark: str | dict, *, transform: Sequence[dict] = (),
 def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, y_title: str,
                  tooltip: Sequence[dict], scale: str = "linear", dash: str | None = None,
                  legend_title: str | None = None, x_kind: str = "temporal",
-                 transform: Sequence[dict] = ()) -> Spec:
+                 transform: Sequence[dict] = (), x_format: str | None = None,
+                 dash_title: str = "") -> Spec:
     y_enc = enc(y, "quantitative", y_title)
     if scale == "log":
         y_enc["scale"] = {"type": "log"}
     return layer(
         data, {"type": "line", "point": True, "tooltip": True}, transform=transform,
-        x=enc(x, x_kind, x_title), y=y_enc,
+        x=enc(x, x_kind, x_title, **({"axis": {"format": x_format}} if x_format else {})),
+        y=y_enc,
         color=enc(color, "nominal", legend_title or "",
                   legend={"orient": "bottom", "columns": 2, "labelLimit": 480})
         if color else None,
-        strokeDash=enc(dash, "nominal") if dash else None,
+        strokeDash=enc(dash, "nominal", dash_title, legend={"orient": "bottom"}) if dash else None,
         tooltip=list(tooltip))
 
 

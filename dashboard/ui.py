@@ -12,9 +12,10 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from data import metrics, q, sources_info
 
 from transparency import exports
+
+from data import metrics, q, sources_info
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:])")
 

@@ -149,10 +149,12 @@ def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypat
     assert metrics["Observations"] == "1,929"  # 1,904 Meta CSER + 25 fixture rows
     assert metrics["Newest release"] == "2026-05-13"
     trend = charts(at)[0]["main"]
-    fb = trend[(trend.series == "Meta / Facebook") & (trend.period_label == "2021-Q2")
-               & (trend.raw_policy_label == "Child Endangerment: Sexual Exploitation")]
+    fb = trend[(trend.series == "Meta / Facebook · Child sexual exploitation")
+               & (trend.period_label == "2021-Q2")]
+    assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
     assert fb.value.tolist() == [25_700_000]
-    x = trend[trend.series == "X / Twitter"].set_index("period_label").value
+    x = trend[trend.series == "X / Twitter · Child sexual exploitation"].set_index(
+        "period_label").value
     assert x["2022-H1"] == 696_015
     newest = at.dataframe[1].value
     assert newest.iloc[0].regulator == "eSafety Commissioner"

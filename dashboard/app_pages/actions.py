@@ -2,9 +2,10 @@
 basis, action type and date; amounts in the original currency and in EUR/USD; each case expands to
 its events."""
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import has, platform_names, q, require_warehouse
 from ui import date_range, empty, fmt_amount, md, multiselect
 

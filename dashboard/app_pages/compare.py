@@ -2,9 +2,10 @@
 periods, as published, per million EU recipients (DSA AMAR), or indexed to a base period; with the
 caveats of comparing shown beside the chart."""
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import metrics, policy_labels, q, require_warehouse, series_names
 from ui import chart_caption, empty, fmt_number, md, multiselect, radio, select
 

@@ -4,9 +4,10 @@ calls for, whether the number is in the warehouse (reported), printed as not ava
 
 from datetime import date
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import metrics, platform_names, q, require_warehouse, series_names
 from ui import empty, md, multiselect
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+
 from data import has, metrics, platform_names, policy_labels, q, require_warehouse
 from ui import date_range, downloads, empty, multiselect, select, toggle
 

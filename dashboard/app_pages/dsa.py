@@ -3,9 +3,10 @@ the share detected or decided by automated means, and the visibility decisions t
 Transparency Database's daily aggregates (table ``sor_daily``), with known discontinuities marked.
 """
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import has, local, q, qa, require_warehouse
 from ui import date_range, empty, md, multiselect, radio
 
@@ -18,25 +19,22 @@ CSAM = "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL"  # also matches ..._DEEPFAKE
 YES = "lower(CAST(automated_detection AS VARCHAR)) IN ('yes', 'true', '1')"
 FULLY = "automated_decision = 'AUTOMATED_DECISION_FULLY'"
 
-# Two roll-ups, each one scan of sor_daily per warehouse version (cached): per day and platform,
-# and per week, platform and visibility decision (a daily three-key grouping would cost ~5x
-# more), each with the counts of every focus. Every filter change after that (dates,
-# platforms, daily/weekly, focus) runs on these small tables in memory.
-FLAGS = f"""SELECT date, platform_name, coalesce(decision_visibility, '') AS decision_visibility,
-                   count, ({YES})::INTEGER AS det, ({FULLY})::INTEGER AS dec,
-                   (category = $minors)::INTEGER AS mi,
-                   coalesce(contains(keyword, $csam), false)::INTEGER AS cs
-            FROM sor_daily"""
-DAILY = f"""SELECT date, platform_name,
-    sum(count) AS all_n, sum(count * det) AS all_det, sum(count * dec) AS all_dec,
-    sum(count * mi) AS minors_n, sum(count * mi * det) AS minors_det,
-    sum(count * mi * dec) AS minors_dec, sum(count * cs) AS csam_n,
-    sum(count * cs * det) AS csam_det, sum(count * cs * dec) AS csam_dec
-    FROM ({FLAGS}) GROUP BY ALL"""
+# Two roll-ups of the chosen statements, each one scan of sor_daily per warehouse version and
+# focus (cached): per day and platform, and per week, platform and visibility decision (a daily
+# three-key grouping would cost ~5x more). Every later filter change (dates, platforms,
+# daily/weekly) runs on these small tables in memory. The focus filter is fixed SQL; the choice
+# and the codes are parameters.
+FOCUSED = f"""SELECT date, platform_name, coalesce(decision_visibility, '') AS decision_visibility,
+                     count, ({YES})::INTEGER AS det, ({FULLY})::INTEGER AS dec
+              FROM sor_daily
+              WHERE $focus = 'all' OR ($focus = 'minors' AND category = $minors)
+                 OR ($focus = 'csam' AND contains(keyword, $csam))"""
+DAILY = f"""SELECT date, platform_name, sum(count) AS n, sum(count * det) AS det,
+                   sum(count * dec) AS dec
+            FROM ({FOCUSED}) GROUP BY ALL"""
 WEEKLY_VISIBILITY = f"""SELECT date_trunc('week', date)::DATE AS week, platform_name,
-    decision_visibility, sum(count) AS all_n, sum(count * mi) AS minors_n,
-    sum(count * cs) AS csam_n
-    FROM ({FLAGS}) GROUP BY ALL"""
+                               decision_visibility, sum(count) AS n
+                        FROM ({FOCUSED}) GROUP BY ALL"""
 
 
 # From the Transparency Database announcements (see the source guide for the DSA statements of
@@ -72,12 +70,11 @@ if require_warehouse():
     with b:
         grain = radio("Counts per", list(GRAIN), "grain", default="week", format_func=GRAIN.get)
     start, end = date_range("Dates", lo, hi, "date")
-    daily = qa(DAILY, {"minors": MINORS, "csam": CSAM})
-    # the focus picks fixed column names (n, det, dec); values are parameters
-    n, det, dec = (f"{focus}_{c}" for c in ("n", "det", "dec"))
-    ranked = local(f"""SELECT platform_name, sum({n}) AS n FROM daily
-                       WHERE date BETWEEN ? AND ? GROUP BY 1 HAVING sum({n}) > 0
-                       ORDER BY 2 DESC""", {"daily": daily}, start, end)
+    codes = {"focus": focus, "minors": MINORS, "csam": CSAM}
+    daily = qa(DAILY, codes)
+    ranked = local("""SELECT platform_name, sum(n) AS n FROM daily
+                      WHERE date BETWEEN ? AND ? GROUP BY 1 HAVING sum(n) > 0
+                      ORDER BY 2 DESC""", {"daily": daily}, start, end)
     if ranked.empty:
         empty(f"No statements of reasons match “{FOCUS[focus]}” between {start} and {end}.")
         st.stop()
@@ -87,11 +84,11 @@ if require_warehouse():
                              "with most statements in this selection.")
     plats = plats or ranked.platform_name.head(6).tolist()
 
-    ts = local(f"""SELECT strftime(date_trunc(?, date), '%Y-%m-%d') AS period, platform_name,
-                          sum({n}) AS statements, sum({det}) AS auto_detected,
-                          sum({dec}) AS auto_decided, count(DISTINCT date) AS days
-                   FROM daily WHERE date BETWEEN ? AND ? AND list_contains(?, platform_name)
-                   GROUP BY ALL HAVING sum({n}) > 0 ORDER BY period""",
+    ts = local("""SELECT strftime(date_trunc(?, date), '%Y-%m-%d') AS period, platform_name,
+                         sum(n) AS statements, sum(det) AS auto_detected,
+                         sum(dec) AS auto_decided, count(DISTINCT date) AS days
+                  FROM daily WHERE date BETWEEN ? AND ? AND list_contains(?, platform_name)
+                  GROUP BY ALL HAVING sum(n) > 0 ORDER BY period""",
                {"daily": daily}, grain, start, end, plats)
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.statements
@@ -115,7 +112,8 @@ if require_warehouse():
     st.subheader("Statements of reasons")
     ch.render([ch.series_lines("main", x="period", y="statements", color="platform_name",
                                x_title=GRAIN[grain].lower() + " (start)",
-                               y_title="statements of reasons", tooltip=tips), *marks],
+                               y_title="statements of reasons", tooltip=tips,
+                               x_format="%d %b %Y"), *marks],
               {"main": ts[cols], **base}, height=320, key="sor_counts")
     st.caption(f"**Statements of reasons** ({focus_text}): moderation decisions a platform "
                f"submitted, counted by the day it submitted them (created\\_at), per "
@@ -130,7 +128,8 @@ if require_warehouse():
     auto["measure"] = auto.measure.map({"share_auto_detected": "detected by automated means",
                                         "share_auto_decided": "decided fully automatically"})
     ch.render([ch.layer("main", {"type": "line", "point": False, "tooltip": True},
-                        x=ch.enc("period", "temporal", GRAIN[grain].lower() + " (start)"),
+                        x=ch.enc("period", "temporal", GRAIN[grain].lower() + " (start)",
+                                 axis={"format": "%d %b %Y"}),
                         y=ch.enc("share", "quantitative", "share of statements",
                                  axis={"format": "%"}, scale={"domain": [0, 1]}),
                         color=ch.enc("platform_name", "nominal", "", legend={"orient": "bottom"}),
@@ -147,16 +146,15 @@ if require_warehouse():
                "automated\\_detection was inverted for part of Sep 2023 – May 2026.")
 
     st.subheader("Visibility decisions")
-    vis = local(f"""SELECT platform_name, coalesce(nullif(decision, ''),
-                                   '(no visibility restriction)') AS decision,
-                           sum(n) AS statements
-                    FROM (SELECT platform_name, {n} AS n,
-                                 unnest(string_split(decision_visibility, ',')) AS decision
-                          FROM weekly WHERE week + 6 >= ? AND week <= ?
-                            AND list_contains(?, platform_name))
-                    GROUP BY ALL HAVING sum(n) > 0""",
-                {"weekly": qa(WEEKLY_VISIBILITY, {"minors": MINORS, "csam": CSAM})},
-                start, end, plats)
+    vis = local("""SELECT platform_name, coalesce(nullif(decision, ''),
+                                  '(no visibility restriction)') AS decision,
+                          sum(n) AS statements
+                   FROM (SELECT platform_name, n,
+                                unnest(string_split(decision_visibility, ',')) AS decision
+                         FROM weekly WHERE week + 6 >= ? AND week <= ?
+                           AND list_contains(?, platform_name))
+                   GROUP BY ALL HAVING sum(n) > 0""",
+                {"weekly": qa(WEEKLY_VISIBILITY, codes)}, start, end, plats)
     vis["decision"] = vis.decision.str.replace("DECISION_VISIBILITY_", "", regex=False).str.replace(
         "_", " ").str.lower()
     ch.render([ch.layer("main", {"type": "bar", "tooltip": True},

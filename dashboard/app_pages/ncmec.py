@@ -1,9 +1,10 @@
 """NCMEC cross-check: the CyberTipline reports a platform says it made beside the reports NCMEC
 says it received from that platform, per year (warehouse view ``cybertipline_crosscheck``)."""
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import has, platform_names, q, require_warehouse, series_names
 from ui import caption_text, empty, md, multiselect
 

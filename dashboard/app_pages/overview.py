@@ -3,11 +3,13 @@ actions and how fresh each source is."""
 
 from datetime import date
 
-import charts as ch
 import pandas as pd
 import streamlit as st
+
+import charts as ch
 from data import NAMES_JOIN, SERIES_SQL, has, q, qa, require_warehouse
 from ui import chart_caption, empty, fmt_amount
+
 
 def _status(r, today: pd.Timestamp) -> str:
     if pd.isna(r.latest_period_end):
@@ -36,7 +38,7 @@ if require_warehouse():
 
     # ---------------------------------------------------------------- headline CSEA trends
     st.subheader("Child sexual exploitation: headline trends")
-    df = qa(f"""SELECT {SERIES_SQL} AS series, o.metric, m.label AS metric_label,
+    df = qa(f"""SELECT {SERIES_SQL} || ' · ' || p.label AS series, o.metric, m.label AS metric_label,
                        strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
                        o.value, o.raw_policy_label, o.source_id,
                        strftime(o.vintage, '%Y-%m-%d') AS vintage
@@ -50,12 +52,13 @@ if require_warehouse():
         empty("No child-sexual-exploitation series in the warehouse yet: no source with a "
               "CSEA policy area (registry column csea_family) has been built in.")
     else:
-        tips = [ch.tip("series", title="platform / service"), ch.tip("metric_label", title="metric"),
+        tips = [ch.tip("series", title="platform / service · policy"), ch.tip("metric_label", title="metric"),
                 ch.tip("period_label", title="period"), ch.tip("value", "quantitative", fmt=","),
                 ch.tip("raw_policy_label", title="policy as printed"),
                 ch.tip("source_id", title="source"), ch.tip("vintage", title="release")]
         ch.render([ch.series_lines("main", x="period_start", y="value", color="series",
-                                   dash="metric_label", x_title="period (start)", y_title="count",
+                                   dash="metric_label", dash_title="metric",
+                                   x_title="period (start)", y_title="count",
                                    tooltip=tips)],
                   {"main": df}, height=300, key="overview_trend")
         chart_caption(metric_ids=sorted(set(df["metric"].to_pylist())),
@@ -63,7 +66,8 @@ if require_warehouse():
                       vintages=df["vintage"].to_pylist(),
                       note="Global scope, current vintage; policy areas in the child sexual "
                            "exploitation / CSAM family. Platforms define these policies "
-                           "differently (see each point's raw label), so levels are not directly "
+                           "differently (see each point's raw label) and change them (Meta split "
+                           "its combined policy in 2021Q2), so levels are not directly "
                            "comparable. Dashes tell metrics apart. Plotted at the start of each "
                            "period.")
 

@@ -1,10 +1,11 @@
 """Platform profile: every harmonised metric of one platform over time, with the regulator actions
 and commitments about it on the same time axis, and its releases (vintages) and restatements."""
 
-import charts as ch
 import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
+
+import charts as ch
 from data import NAMES_JOIN, SERIES_SQL, has, platform_names, q, qa, require_warehouse
 from ui import chart_caption, empty, fmt_amount, md, multiselect, radio, select, toggle
 

@@ -1,8 +1,9 @@
 """Revisions: numbers a source changed in a later release (old value beside new, with both releases
 and their URLs), from the warehouse view ``revisions``."""
 
-import charts as ch
 import streamlit as st
+
+import charts as ch
 from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
 from ui import chart_caption, empty, multiselect, radio
 

@@ -2,6 +2,7 @@
 file (snapshot) and how many rows each contributed; plus the warehouse's own build record."""
 
 import streamlit as st
+
 from data import has, q, require_warehouse
 from ui import empty, md
 

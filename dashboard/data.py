@@ -47,7 +47,9 @@ def rebuilding() -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    # No replacement scans: a table missing from an older warehouse must be an error, never a
+    # Python object of the same name picked up from the caller's frame.
+    return duckdb.connect(path, read_only=True, config={"python_enable_replacements": False})
 
 
 def connection() -> duckdb.DuckDBPyConnection | None:
@@ -108,10 +110,13 @@ def local(sql: str, tables: dict[str, pa.Table], *params: object) -> pd.DataFram
     con = connection()
     if con is None:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
-    with con.cursor() as cur:
-        for name, table in tables.items():
-            cur.register(name, table)
-        return cur.execute(sql, list(params)).df()
+    try:
+        with con.cursor() as cur:
+            for name, table in tables.items():
+                cur.register(name, table)
+            return cur.execute(sql, list(params)).df()
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
 # "Meta / Facebook" as SQL, for queries over observations aliased ``o`` joined with NAMES_JOIN.
@@ -195,19 +200,22 @@ def _lookups(version_key: float) -> dict:
     con = connection()
     if con is None:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
-    with con.cursor() as cur:
-        m = cur.execute("SELECT metric, label, unit, kind, definition FROM metrics").fetchall()
-        pa = cur.execute("SELECT policy_area, label FROM policy_areas").fetchall()
-        pl = cur.execute("SELECT platform_id, name FROM platforms").fetchall()
-        sv = cur.execute("SELECT platform_id, service_id, name FROM services").fetchall()
-        src = cur.execute("""SELECT s.source_id, s.publisher, s.title, s.homepage, s.licence,
-                                    max(sn.retrieved_at) FROM sources s
-                             LEFT JOIN snapshots sn USING (source_id) GROUP BY ALL""").fetchall()
+    try:
+        with con.cursor() as cur:
+            m = cur.execute("SELECT metric, label, unit, kind, definition FROM metrics").fetchall()
+            areas = cur.execute("SELECT policy_area, label FROM policy_areas").fetchall()
+            pl = cur.execute("SELECT platform_id, name FROM platforms").fetchall()
+            sv = cur.execute("SELECT platform_id, service_id, name FROM services").fetchall()
+            src = cur.execute("""SELECT s.source_id, s.publisher, s.title, s.homepage, s.licence,
+                                        max(sn.retrieved_at) FROM sources s
+                                 LEFT JOIN snapshots sn USING (source_id) GROUP BY ALL""").fetchall()
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
     return {"sources": {r[0]: dict(zip(("source_id", "publisher", "title", "homepage", "licence",
                                         "retrieved"), r, strict=True)) for r in src},
             "metrics": {r[0]: Metric(r[0], r[1] or r[0], r[2] or "", r[3] or "", r[4] or "")
                         for r in m},
-            "policy": {r[0]: r[1] for r in pa},
+            "policy": {r[0]: r[1] for r in areas},
             "platforms": {r[0]: r[1] for r in pl},
             "services": {(r[0], r[1]): r[2] for r in sv}}
 

@@ -353,7 +353,9 @@ def test_ncmec_cross_check_self_reported_vs_received(fixture_db, monkeypatch):
 def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
     at = open_page(fixture_db, "dsa", monkeypatch)
     counts, auto, vis = charts(at)
-    with duckdb.connect(str(fixture_db), read_only=True) as con:
+    # same configuration as the app's connection (DuckDB refuses two in one process otherwise)
+    with duckdb.connect(str(fixture_db), read_only=True,
+                        config={"python_enable_replacements": False}) as con:
         expect = dict(con.execute("""
             SELECT platform_name, sum(count) FROM sor_daily
             WHERE category = 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS' GROUP BY 1""").fetchall())
@@ -456,3 +458,14 @@ def test_every_page_file_is_registered_with_its_own_url_path():
         ["home", "overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec",
          "dsa", "data", "sources"]))
     assert os.sep  # keep imports used
+
+
+def test_a_warehouse_from_an_older_version_gives_a_message(fixture_db, tmp_path, monkeypatch):
+    db = tmp_path / "warehouse.duckdb"
+    db.write_bytes(fixture_db.read_bytes())
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP VIEW revisions")
+        con.execute("DROP TABLE metrics")
+    for page in ("revisions", "compare", "platform"):
+        at = open_page(db, page, monkeypatch)
+        assert any("could not be read right now" in w.value for w in at.warning), page

@@ -40,7 +40,7 @@ PAGES = [
     ("sources", "Sources", 0, 3, "Snapshots (raw files)"),
 ]
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -104,9 +104,11 @@ if require_warehouse():
               {"main": tl[["date", "regulator", "platform_name", "action", "stage", "size",
                            "amount_shown", "status"]]},
               height=max(220, 28 * f.regulator.nunique()), key="actions_timeline")
-    st.caption("Each point is one action on its date (the date the action was taken where known, "
-               "else its announcement). Point size: amount converted to EUR. Sources: each "
-               "action's source URL in the table below.")
+    st.caption("**Regulator actions**: one point per action (notice, investigation, finding, "
+               "fine, commitment, judgment) on its date — the date the action was taken where "
+               "known, else its announcement. Unit: actions; point size: amount converted to "
+               "EUR. Sources: each action's source URL in the table below. Vintage: as recorded "
+               f"in this warehouse build (latest action dated {md(str(acts.date.max())[:10])}).")
 
     # ---------------------------------------------------------------- table
     table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])

@@ -131,7 +131,9 @@ if require_warehouse():
                "in the warehouse (any policy area, current vintage); *printed N/A*: the source "
                "printed no number; *missing*: absent although later periods are reported; "
                "*overdue*: after the last reported period and past its due date — not published, "
-               "or published but not yet collected.")
+               "or published but not yet collected. Unit: one expected period of one series. "
+               f"Sources: {md(', '.join(sorted(series.source_id.unique())))} (current vintage "
+               f"of each value); checked against today's date, {date.today().isoformat()}.")
 
     st.subheader("Stopped or late reporting")
     last = grid[grid.status == "reported"].groupby("row").period.last()

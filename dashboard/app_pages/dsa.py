@@ -107,7 +107,8 @@ if require_warehouse():
             "share_auto_decided"]
     focus_text = md(FOCUS[focus])
     src = ("Source: European Commission, DSA Transparency Database daily aggregates "
-           "(CC BY 4.0, doi:10.2906/134353607485211).")
+           "(CC BY 4.0, doi:10.2906/134353607485211). Vintage: the aggregates as frozen each day; "
+           f"this warehouse holds {md(str(lo))} to {md(str(hi))}.")
 
     st.subheader("Statements of reasons")
     ch.render([ch.series_lines("main", x="period", y="statements", color="platform_name",

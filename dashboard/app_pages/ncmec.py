@@ -83,10 +83,13 @@ if require_warehouse():
                   {"main": data, "diag": pd.DataFrame({"v": [max(lo_v, 1.0), hi_v]})},
                   height=300, key="ncmec_scatter")
     st.caption(caption_text(metric_ids=["cybertipline_reports", "cybertipline_reports_received"],
-                            note="Left: ratio per year (dashed line = equal counts). Right: each platform-year, log scales (dashed diagonal = equal counts). Per calendar year. Self-reported counts come from each "
-                                 "platform's own report; NCMEC counts from NCMEC's annual "
+                            note="Left: ratio per year (dashed line = equal counts). Right: "
+                                 "each platform-year, log scales (dashed diagonal = equal "
+                                 "counts). Per calendar year. Self-reported counts come from "
+                                 "each platform's own report; NCMEC counts from NCMEC's annual "
                                  "'CyberTipline reports by electronic service provider'. Source "
-                                 "URLs of both are in the table.")
+                                 "URLs of both are in the table. Vintage: the latest release of "
+                                 "each in this warehouse.")
                + " " + md("NCMEC counts what arrives per reporting entity (it combines related "
                           "companies, e.g. 'Facebook*'); platforms may count per service, per "
                           "fiscal year or before de-duplication, so a ratio away from 1 is a "

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from transparency import exports
@@ -61,10 +62,12 @@ def radio(label: str, options: Sequence, key: str, *, default=None,
                     horizontal=True, bind="query-params")
 
 
-def date_range(label: str, lo: date, hi: date, key: str) -> tuple[date, date]:
-    """Start and end dates (two bound date inputs, ``?key_from=…&key_to=…``)."""
+def date_range(label: str, lo: date, hi: date, key: str, *,
+               start: date | None = None) -> tuple[date, date]:
+    """Start and end dates (two bound date inputs, ``?key_from=…&key_to=…``); the range opens
+    on ``start`` … ``hi`` (default: everything)."""
     a, b = st.columns(2)
-    start = a.date_input(f"{label}: from", value=lo, min_value=lo, max_value=hi,
+    start = a.date_input(f"{label}: from", value=start or lo, min_value=lo, max_value=hi,
                          key=f"{key}_from", bind="query-params")
     end = b.date_input(f"{label}: to", value=hi, min_value=lo, max_value=hi,
                        key=f"{key}_to", bind="query-params")
@@ -111,20 +114,27 @@ def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = 
 # ------------------------------------------------------------------ downloads
 
 
-def downloads(df: pd.DataFrame, *, name: str, dataset: str, source_ids: Sequence[str] = (),
-              filters: dict | None = None, key: str = "dl") -> str:
-    """CSV and Parquet of exactly ``df`` plus its citation line; returns the citation."""
+def downloads(rows: pd.DataFrame | pa.Table, *, name: str, dataset: str,
+              source_ids: Sequence[str] = (), filters: dict | None = None,
+              key: str = "dl") -> str:
+    """CSV and Parquet of exactly ``rows`` plus its citation line; returns the citation.
+    The files are made only when a button is pressed."""
     src = sources_info([s for s in source_ids if s])
+    n = rows.num_rows if isinstance(rows, pa.Table) else len(rows)
     cite = exports.citation(
         [{"publisher": r["publisher"], "title": r["title"], "url": r["homepage"],
           "licence": r["licence"], "retrieved": r["retrieved"]} for r in src],
-        dataset=dataset, filters=filters, rows=len(df))
+        dataset=dataset, filters=filters, rows=n)
+
+    def frame() -> pd.DataFrame:
+        return rows.to_pandas() if isinstance(rows, pa.Table) else rows
+
     a, b = st.columns(2)
-    a.download_button("Download CSV", data=lambda: exports.to_csv_bytes(df),
+    a.download_button("Download CSV", data=lambda: exports.to_csv_bytes(frame()),
                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                       on_click="ignore", icon=":material/download:")
     b.download_button("Download Parquet",
-                      data=lambda: exports.to_parquet_bytes(df, citation_line=cite),
+                      data=lambda: exports.to_parquet_bytes(frame(), citation_line=cite),
                       file_name=f"{name}.parquet", mime="application/vnd.apache.parquet",
                       key=f"{key}_parquet", on_click="ignore", icon=":material/download:")
     st.caption("Cite as:")

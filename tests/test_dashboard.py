@@ -410,6 +410,10 @@ def test_downloads_switch_tables(fixture_db, monkeypatch):
         "DSA statements of reasons (daily aggregates)"]
     rerun(at.selectbox(key="table").select("actions"))
     assert len(at.dataframe[0].value) == 16
+    rerun(at.selectbox(key="table").select("sor_daily"))
+    shown = at.dataframe[0].value  # 2025-07-25 ... 2025-07-31: 7 days x 6 platforms x 24 rows
+    assert len(shown) == 7 * 6 * 24 and str(shown.date.min())[:10] == "2025-07-25"
+    assert "opens on its last 7 days" in texts(at)
     rerun(at.selectbox(key="table").select("revisions"))
     assert "empty in this warehouse" in at.info[0].value
 

@@ -112,12 +112,13 @@ if require_warehouse():
 
     # ---------------------------------------------------------------- table
     table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])
-    st.dataframe(table[["date", "regulator", "jurisdiction", "platform_name", "raw_platform_label",
+    st.dataframe(table[["date", "date_precision", "regulator", "jurisdiction", "platform_name",
+                        "raw_platform_label",
                         "action", "amount", "amount_eur", "amount_usd", "status", "summary",
                         "legal_basis", "case_id", "confidence", "source_url"]],
                  hide_index=True, width="stretch",
                  column_config={
-                     "platform_name": "platform",
+                     "platform_name": "platform", "date_precision": "precision",
                      "raw_platform_label": "respondent as named",
                      "amount": "amount (original currency)",
                      "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),

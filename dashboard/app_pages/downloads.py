@@ -2,11 +2,13 @@
 as CSV or Parquet, with a citation line naming every source."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pandas as pd
+import pyarrow.compute as pc
 import streamlit as st
 
-from data import has, metrics, platform_names, policy_labels, q, require_warehouse
+from data import has, metrics, platform_names, policy_labels, q, qa, require_warehouse
 from ui import date_range, downloads, empty, multiselect, select, toggle
 
 LIMIT = 50_000
@@ -24,6 +26,7 @@ class Dataset:
     policy: bool = False
     current: bool = False
     sources: bool = False  # has a source_id column to cite
+    default_days: int = 0  # large fact tables open on their last N days, not everything
 
 
 DATASETS = {
@@ -56,7 +59,7 @@ DATASETS = {
         "date, platform, platform_name, category, keyword, decision_visibility, "
         "decision_account, decision_monetary, decision_provision, decision_ground, "
         "automated_detection, automated_decision, content_type, source_type, count",
-        "date", "date, platform_name, category"),
+        "date", "date, platform_name, category", default_days=7),
 }
 
 st.title("Data and downloads")
@@ -109,7 +112,11 @@ if require_warehouse():
              f"FROM {d.relation}").iloc[0]
     if pd.notna(span.lo):
         lo, hi = pd.Timestamp(span.lo).date(), pd.Timestamp(span.hi).date()
-        start, end = date_range("Dates", lo, hi, f"{key}_dates")
+        first = max(lo, hi - timedelta(days=d.default_days - 1)) if d.default_days else lo
+        start, end = date_range("Dates", lo, hi, f"{key}_dates", start=first)
+        if d.default_days:
+            st.caption(f"This table is large: it opens on its last {d.default_days} days "
+                       f"({first} … {hi}); widen the dates to see more.")
         if (start, end) != (lo, hi):
             where.append(f"{d.date_col} BETWEEN ? AND ?")
             params += [start, end]
@@ -119,23 +126,24 @@ if require_warehouse():
         where.append("is_current")
         filters["current"] = "yes"
 
-    df = q(f"SELECT {d.columns} FROM {d.relation} WHERE {' AND '.join(where)} "
-           f"ORDER BY {d.order} LIMIT {LIMIT + 1}", *params)
-    if df.empty:
+    rows = qa(f"SELECT {d.columns} FROM {d.relation} WHERE {' AND '.join(where)} "
+              f"ORDER BY {d.order} LIMIT {LIMIT + 1}", *params)
+    if rows.num_rows == 0:
         total = int(q(f"SELECT count(*) AS n FROM {d.relation}").n.iloc[0])
         empty("No rows match these filters." if total else
               f"The table {d.relation} is empty in this warehouse: nothing has been built into it.")
         st.stop()
-    if len(df) > LIMIT:
+    if rows.num_rows > LIMIT:
         st.warning(f"More than {LIMIT:,} rows match: the preview and the downloads hold the "
                    f"first {LIMIT:,}. Narrow the filters to get everything you need.")
-        df = df.head(LIMIT)
-    st.caption(f"{len(df):,} rows × {df.shape[1]} columns of `{d.relation}`.")
-    link_cols = [c for c in df.columns if c.endswith("url")]
-    st.dataframe(df, hide_index=True, width="stretch", height=420,
+        rows = rows.slice(0, LIMIT)
+    st.caption(f"{rows.num_rows:,} rows × {rows.num_columns} columns of `{d.relation}`.")
+    link_cols = [c for c in rows.column_names if c.endswith("url")]
+    st.dataframe(rows, hide_index=True, width="stretch", height=420,
                  column_config={c: st.column_config.LinkColumn(c) for c in link_cols})
-    source_ids = sorted(df.source_id.dropna().unique()) if d.sources else []
-    downloads(df, name=f"transparency-{key}", dataset=d.relation, source_ids=source_ids,
+    source_ids = (sorted(s for s in pc.unique(rows["source_id"]).to_pylist() if s)
+                  if d.sources else [])
+    downloads(rows, name=f"transparency-{key}", dataset=d.relation, source_ids=source_ids,
               filters=filters, key=f"dl_{key}")
     if not d.sources:
         st.caption("Each row carries the URL of its own source (columns ending in url).")

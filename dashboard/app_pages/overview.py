@@ -1,39 +1,127 @@
-"""Overview: what the warehouse holds, newest releases, headline child-safety series."""
+"""Overview: what the warehouse holds, newest releases, headline CSEA trends, newest regulator
+actions and how fresh each source is."""
 
-import altair as alt
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from data import q, require_warehouse
+import charts as ch
+from data import NAMES_JOIN, SERIES_SQL, has, q, qa, require_warehouse
+from ui import chart_caption, empty, fmt_amount
+
+
+def _status(r, today: pd.Timestamp) -> str:
+    if pd.isna(r.latest_period_end):
+        return "no data"
+    step = {"quarterly": 3, "half-yearly": 6, "annual": 12}.get(str(r.cadence))
+    if not step:
+        return "event-driven" if r.cadence == "event-driven" else str(r.cadence)
+    next_end = pd.Timestamp(r.latest_period_end) + pd.DateOffset(months=step)
+    due = next_end + pd.Timedelta(days=int(r.expected_lag_days or 0))
+    return "behind" if due < today else "up to date"
+
 
 st.title("Platform accountability observatory")
 st.caption("What platforms publish about their own enforcement, and what regulators do about it. "
-           "Every number links back to the public file it came from.")
+           "Every number leads back to the public file it came from.")
 
 if require_warehouse():
-    counts = q("SELECT count(*) AS observations, count(DISTINCT platform) AS platforms, "
-               "count(DISTINCT source_id) AS sources, max(vintage) AS newest FROM observations")
-    c = counts.iloc[0]
+    c = q("""SELECT count(*) AS observations, count(DISTINCT platform) AS platforms,
+                    count(DISTINCT source_id) AS sources, max(vintage) AS newest
+             FROM observations""").iloc[0]
     a, b, d, e = st.columns(4)
     a.metric("Observations", f"{int(c.observations):,}")
     b.metric("Platforms", int(c.platforms))
     d.metric("Sources", int(c.sources))
-    e.metric("Newest release", str(c.newest) if c.newest is not None else "none")
+    e.metric("Newest release", str(c.newest)[:10] if pd.notna(c.newest) else "none")
 
-    st.subheader("Latest releases")
-    st.dataframe(q("SELECT source_id, filename, vintage, retrieved_at, records, url FROM snapshots "
-                   "ORDER BY vintage DESC, source_id LIMIT 10"), hide_index=True)
-
-    st.subheader("Child sexual exploitation: content actioned")
-    df = q("""SELECT platform || ' / ' || service AS series, period_start, value, policy_area, raw_policy_label
-              FROM current_observations o JOIN policy_areas p USING (policy_area)
-              WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND metric = 'content_actioned'
-                AND value IS NOT NULL AND scope = 'global' ORDER BY period_start""")
-    if df.empty:
-        st.info("No child-safety enforcement series in the warehouse yet.")
+    # ---------------------------------------------------------------- headline CSEA trends
+    st.subheader("Child sexual exploitation: headline trends")
+    df = qa(f"""SELECT {SERIES_SQL} || ' · ' || p.label AS series, o.metric, m.label AS metric_label,
+                       strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
+                       o.value, o.raw_policy_label, o.source_id,
+                       strftime(o.vintage, '%Y-%m-%d') AS vintage
+                FROM current_observations o {NAMES_JOIN}
+                JOIN policy_areas p USING (policy_area) JOIN metrics m USING (metric)
+                WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND o.scope = 'global'
+                  AND o.value IS NOT NULL AND m.kind = 'count'
+                  AND o.metric IN ('content_actioned', 'accounts_actioned')
+                ORDER BY series, o.period_start""")
+    if df.num_rows == 0:
+        empty("No child-sexual-exploitation series in the warehouse yet: no source with a "
+              "CSEA policy area (registry column csea_family) has been built in.")
     else:
-        chart = alt.Chart(df).mark_line(point=True).encode(
-            x=alt.X("period_start:T", title="period"), y=alt.Y("value:Q", title="pieces of content"),
-            color="series:N", tooltip=["series", "period_start", "value", "raw_policy_label"])
-        st.altair_chart(chart, use_container_width=True)
-        st.caption("Content actioned: pieces of content the platform took action on in the period, as the "
-                   "platform reports it (current vintage). Policy labels differ by platform; see the raw label.")
+        tips = [ch.tip("series", title="platform / service · policy"), ch.tip("metric_label", title="metric"),
+                ch.tip("period_label", title="period"), ch.tip("value", "quantitative", fmt=","),
+                ch.tip("raw_policy_label", title="policy as printed"),
+                ch.tip("source_id", title="source"), ch.tip("vintage", title="release")]
+        ch.render([ch.series_lines("main", x="period_start", y="value", color="series",
+                                   dash="metric_label", dash_title="metric",
+                                   x_title="period (start)", y_title="count",
+                                   tooltip=tips)],
+                  {"main": df}, height=300, key="overview_trend")
+        chart_caption(metric_ids=sorted(set(df["metric"].to_pylist())),
+                      source_ids=sorted(set(df["source_id"].to_pylist())),
+                      vintages=df["vintage"].to_pylist(),
+                      note="Global scope, current vintage; policy areas in the child sexual "
+                           "exploitation / CSAM family. Platforms define these policies "
+                           "differently (see each point's raw label) and change them (Meta split "
+                           "its combined policy in 2021Q2), so levels are not directly "
+                           "comparable. Dashes tell metrics apart. Plotted at the start of each "
+                           "period.")
+
+    left, right = st.columns(2)
+    # ---------------------------------------------------------------- latest releases
+    with left:
+        st.subheader("Latest releases")
+        rel = q("""SELECT sn.vintage, sn.source_id, src.publisher, sn.filename, sn.records,
+                          sn.retrieved_at, sn.url
+                   FROM snapshots sn LEFT JOIN sources src USING (source_id)
+                   ORDER BY sn.vintage DESC, sn.source_id LIMIT 10""")
+        if rel.empty:
+            empty("No releases yet: the warehouse holds no snapshots (run `transparency build` "
+                  "after adding or fetching files).")
+        else:
+            st.dataframe(rel, hide_index=True, width="stretch",
+                         column_config={"url": st.column_config.LinkColumn("url"),
+                                        "records": st.column_config.NumberColumn(format="%d")})
+
+    # ---------------------------------------------------------------- regulator actions
+    with right:
+        st.subheader("Newest regulator actions")
+        if not has("actions"):
+            empty("This warehouse has no regulator-actions table yet (built without the "
+                  "regulator sources).")
+        else:
+            act = q("""SELECT date, regulator, platform, action_type, amount, currency, status
+                       FROM actions ORDER BY date DESC NULLS LAST LIMIT 8""")
+            if act.empty:
+                empty("The regulator-actions table is empty.")
+            else:
+                act["amount"] = [fmt_amount(a, c) for a, c in zip(act.amount, act.currency,
+                                                                   strict=True)]
+                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch")
+                st.page_link("app_pages/actions.py", label="All regulator actions",
+                             icon=":material/gavel:")
+
+    # ---------------------------------------------------------------- freshness
+    st.subheader("Data freshness")
+    fresh = q("""SELECT s.source_id, s.publisher, s.cadence, s.expected_lag_days,
+                        max(o.period_end) AS latest_period_end, max(sn.vintage) AS latest_release,
+                        max(sn.retrieved_at) AS last_retrieved
+                 FROM sources s LEFT JOIN snapshots sn USING (source_id)
+                 LEFT JOIN observations o ON o.source_id = s.source_id
+                 GROUP BY ALL ORDER BY s.source_id""")
+    if fresh.empty:
+        empty("No sources are declared in this warehouse.")
+    else:
+        today = pd.Timestamp(date.today())
+        fresh["days_since_retrieval"] = [
+            (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved]
+        fresh["status"] = [_status(r, today) for r in fresh.itertuples()]
+        st.dataframe(fresh, hide_index=True, width="stretch")
+        st.caption("A source is *behind* when a later period than its latest should have been "
+                   "published by now (period end + expected lag, per its cadence); that means "
+                   "either the publisher is late or the release has not been collected yet.")
+

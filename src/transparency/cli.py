@@ -286,7 +286,9 @@ def dashboard(
     console.print(f"dashboard on http://localhost:{port}/ reading {db_path} (Ctrl+C to stop)")
     cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true",
            "--server.address", "localhost", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+           "--runner.magicEnabled", "false", "--server.fileWatcherType", "none",
+           "--client.toolbarMode", "minimal"]
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:

@@ -1,0 +1,153 @@
+"""Regulator actions: a timeline and a table filterable by regulator, jurisdiction, platform, legal
+basis, action type and date; amounts in the original currency and in EUR/USD; each case expands to
+its events."""
+
+import pandas as pd
+import streamlit as st
+
+import charts as ch
+from data import has, platform_names, q, require_warehouse
+from ui import date_range, empty, fmt_amount, md, multiselect
+
+MAX_CASES = 40
+
+
+def _actions() -> pd.DataFrame:
+    types = has("action_types")
+    return q(f"""SELECT a.action_id, a.case_id, a.date, a.date_precision, a.regulator,
+                        a.jurisdiction, a.legal_basis, a.platform, a.service,
+                        a.raw_platform_label, a.action_type,
+                        {"coalesce(t.label, a.action_type)" if types else "a.action_type"} AS action,
+                        {"t.stage" if types else "NULL"} AS stage,
+                        a.amount, a.currency, a.amount_eur, a.amount_usd, a.status, a.summary,
+                        a.source_url, a.confidence
+                 FROM actions a {"LEFT JOIN action_types t USING (action_type)" if types else ""}
+                 ORDER BY a.date DESC NULLS LAST, a.regulator""")
+
+
+st.title("Regulator actions")
+st.caption("Enforcement and supervisory actions of regulators and courts against platforms: "
+           "notices, investigations, findings, fines, commitments, judgments.")
+if require_warehouse():
+    if not has("actions"):
+        empty("This warehouse has no regulator-actions table: it was built without the regulator "
+              "sources (eSafety, Ofcom, European Commission, FTC, DPC, …). Rebuild with a version "
+              "of the tool that includes them.")
+        st.stop()
+    acts = _actions()
+    if acts.empty:
+        empty("The regulator-actions table is empty: no regulator source has produced rows yet.")
+        st.stop()
+    names = platform_names()
+    acts["platform_name"] = acts.platform.map(lambda p: names.get(p, p) if p else "")
+
+    with st.container(border=True):
+        f1, f2, f3 = st.columns(3)
+        regs = f1.container()
+        with regs:
+            reg = multiselect("Regulator", sorted(acts.regulator.dropna().unique()), "regulator",
+                              placeholder="all regulators")
+        with f2:
+            jur = multiselect("Jurisdiction", sorted(acts.jurisdiction.dropna().unique()),
+                              "jurisdiction", placeholder="all jurisdictions")
+        with f3:
+            plat = multiselect("Platform", sorted(acts.platform.dropna().unique(),
+                                                  key=lambda p: names.get(p, p).lower()),
+                               "platform", format_func=lambda p: names.get(p, p),
+                               placeholder="all platforms")
+        f4, f5 = st.columns(2)
+        type_labels = dict(zip(acts.action_type, acts.action, strict=False))
+        with f4:
+            kinds = multiselect("Action type", sorted(type_labels, key=lambda t: type_labels[t]),
+                                "type", format_func=lambda t: type_labels.get(t, t),
+                                placeholder="all action types")
+        with f5:
+            basis = st.text_input("Legal basis contains", key="basis", bind="query-params",
+                                  placeholder="e.g. DSA Art 28, COPPA, Online Safety Act")
+        dates = pd.to_datetime(acts.date.dropna())
+        start, end = date_range("Date", dates.min().date(), dates.max().date(), "date")
+
+    f = acts
+    if reg:
+        f = f[f.regulator.isin(reg)]
+    if jur:
+        f = f[f.jurisdiction.isin(jur)]
+    if plat:
+        f = f[f.platform.isin(plat)]
+    if kinds:
+        f = f[f.action_type.isin(kinds)]
+    if basis:
+        f = f[f.legal_basis.fillna("").str.contains(basis, case=False, regex=False)]
+    d = pd.to_datetime(f.date)
+    f = f[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))]
+
+    st.caption(f"{len(f):,} of {len(acts):,} actions match.")
+    if f.empty:
+        empty("No action matches these filters.")
+        st.stop()
+
+    # ---------------------------------------------------------------- timeline
+    tl = f.assign(amount_shown=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency,
+                                                                 strict=True)],
+                  size=f.amount_eur.fillna(0))
+    ch.render([ch.layer("main", {"type": "point", "filled": True, "opacity": 0.8},
+                        x=ch.enc("date", "temporal", "date"),
+                        y=ch.enc("regulator", "nominal", "", sort="ascending",
+                                 axis={"labelLimit": 260}),
+                        color=ch.enc("stage" if tl.stage.notna().any() else "action", "nominal",
+                                     "stage", legend={"orient": "bottom"}),
+                        size=ch.enc("size", "quantitative", "amount (≈ EUR)",
+                                    scale={"range": [40, 900]}, legend=None),
+                        tooltip=[ch.tip("date", "temporal"), ch.tip("regulator"),
+                                 ch.tip("platform_name", title="platform"), ch.tip("action"),
+                                 ch.tip("amount_shown", title="amount"), ch.tip("status")])],
+              {"main": tl[["date", "regulator", "platform_name", "action", "stage", "size",
+                           "amount_shown", "status"]]},
+              height=max(220, 28 * f.regulator.nunique()), key="actions_timeline")
+    st.caption("**Regulator actions**: one point per action (notice, investigation, finding, "
+               "fine, commitment, judgment) on its date — the date the action was taken where "
+               "known, else its announcement. Unit: actions; point size: amount converted to "
+               "EUR. Sources: each action's source URL in the table below. Vintage: as recorded "
+               f"in this warehouse build (latest action dated {md(str(acts.date.max())[:10])}).")
+
+    # ---------------------------------------------------------------- table
+    table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])
+    st.dataframe(table[["date", "date_precision", "regulator", "jurisdiction", "platform_name",
+                        "raw_platform_label",
+                        "action", "amount", "amount_eur", "amount_usd", "status", "summary",
+                        "legal_basis", "case_id", "confidence", "source_url"]],
+                 hide_index=True, width="stretch",
+                 column_config={
+                     "platform_name": "platform", "date_precision": "precision",
+                     "raw_platform_label": "respondent as named",
+                     "amount": "amount (original currency)",
+                     "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
+                     "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
+                     "source_url": st.column_config.LinkColumn("source")})
+    st.caption("Amounts: the headline sanction in its original currency; EUR and USD as converted "
+               "in the warehouse (at the rate of the action's date), for orientation only.")
+
+    # ---------------------------------------------------------------- cases
+    st.subheader("Cases")
+    if not has("cases"):
+        empty("This warehouse has no cases table, so actions cannot be grouped into cases.")
+    else:
+        ids = [c for c in dict.fromkeys(f.case_id.dropna()) if c]
+        cases = q("""SELECT case_id, title, regulator, jurisdiction, platform, first_date,
+                            last_date, status, events FROM cases ORDER BY last_date DESC""")
+        cases = cases[cases.case_id.isin(ids)]
+        if cases.empty:
+            empty("None of the matching actions belongs to a recorded case.")
+        for c in cases.head(MAX_CASES).itertuples():
+            label = (f"{md(c.title or c.case_id)} — {md(c.regulator)}, "
+                     f"{int(c.events or 0)} event(s), {str(c.first_date)[:10]} … "
+                     f"{str(c.last_date)[:10]} ({md(c.status)})")
+            with st.expander(label):
+                ev = acts[acts.case_id == c.case_id].sort_values("date")
+                st.dataframe(ev.assign(amount=[fmt_amount(a, cur) for a, cur in
+                                               zip(ev.amount, ev.currency, strict=True)])[
+                    ["date", "action", "amount", "status", "summary", "source_url"]],
+                    hide_index=True, width="stretch",
+                    column_config={"source_url": st.column_config.LinkColumn("source")})
+        if len(cases) > MAX_CASES:
+            st.caption(f"{len(cases) - MAX_CASES} more cases: narrow the filters to see them.")

@@ -1,0 +1,98 @@
+"""Revisions: numbers a source changed in a later release (old value beside new, with both releases
+and their URLs), from the warehouse view ``revisions``."""
+
+import streamlit as st
+
+import charts as ch
+from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
+from ui import chart_caption, empty, multiselect, radio
+
+CHANGES = {"restated": "Restated (value changed)", "added": "Added later",
+           "withdrawn": "Withdrawn (no longer a number)", "all": "All changes"}
+TOP = 40
+
+st.title("Revisions")
+st.caption("Every release is kept: when a platform publishes a different number for a period it "
+           "reported before, both stay in the warehouse and the change is listed here.")
+if require_warehouse():
+    rev = q("""SELECT platform, service, scope, period_label, period_start, policy_area, metric,
+                      unit, old_value, new_value, old_value_text, new_value_text, change,
+                      relative_change, old_vintage, new_vintage, source_id, raw_policy_label,
+                      raw_metric_label, old_url, new_url, old_snapshot, new_snapshot
+               FROM revisions ORDER BY platform, service, metric, policy_area, period_start,
+                        new_vintage""")
+    if rev.empty:
+        n = q("SELECT count(*) AS n, count(DISTINCT source_id) AS s FROM snapshots").iloc[0]
+        empty(f"No value has changed between releases: the warehouse holds {int(n.n)} release(s) "
+              f"from {int(n.s)} source(s), and no later release restates an earlier number. "
+              "Restatements appear here once a source's next release is built in.")
+        st.stop()
+    names = platform_names()
+    mlabels = {k: v.label for k, v in metrics().items()}
+    plabels = policy_labels()
+
+    a, b, c = st.columns([1, 1, 2])
+    with a:
+        plats = multiselect("Platform", sorted(rev.platform.dropna().unique()), "platform",
+                            format_func=lambda p: names.get(p, p), placeholder="all platforms")
+    with b:
+        mets = multiselect("Metric", sorted(rev.metric.dropna().unique()), "metric",
+                           format_func=lambda m: mlabels.get(m, m), placeholder="all metrics")
+    with c:
+        change = radio("Change", list(CHANGES), "change", default="restated",
+                       format_func=CHANGES.get)
+    f = rev
+    if plats:
+        f = f[f.platform.isin(plats)]
+    if mets:
+        f = f[f.metric.isin(mets)]
+    if change != "all":
+        f = f[f.change == change]
+    counts = rev.change.value_counts()
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Restated", int(counts.get("restated", 0)))
+    m2.metric("Added later", int(counts.get("added", 0)))
+    m3.metric("Withdrawn", int(counts.get("withdrawn", 0)))
+    if f.empty:
+        empty("No change of this kind for the chosen platforms and metrics.")
+        st.stop()
+
+    f = f.assign(series=[f"{n} · {plabels.get(p, p)} · {mlabels.get(m, m)} · {lbl}"
+                         for n, p, m, lbl in zip(series_names(f.platform, f.service),
+                                                 f.policy_area, f.metric, f.period_label,
+                                                 strict=True)])
+    rated = f[f.relative_change.notna()]
+    if not rated.empty:
+        top = rated.reindex(rated.relative_change.abs().sort_values(ascending=False).index)[:TOP]
+        ch.render([ch.layer("main", {"type": "bar", "tooltip": True},
+                            y=ch.enc("series", "nominal", "", sort="-x",
+                                     axis={"labelLimit": 480}),
+                            x=ch.enc("relative_change", "quantitative", "change (new vs old)",
+                                     axis={"format": "+%"}),
+                            color={"condition": {"test": "datum.relative_change < 0",
+                                                 "value": "#c62828"}, "value": "#2e7d32"},
+                            tooltip=[ch.tip("series"), ch.tip("old_value_text", title="old"),
+                                     ch.tip("new_value_text", title="new"),
+                                     ch.tip("old_vintage", title="old release"),
+                                     ch.tip("new_vintage", title="new release"),
+                                     ch.tip("relative_change", "quantitative", "change", "+.2%")])],
+                  {"main": top[["series", "relative_change", "old_value_text", "new_value_text",
+                                "old_vintage", "new_vintage"]]},
+                  height=max(120, 24 * len(top)), key="revisions_chart")
+        chart_caption(metric_ids=sorted(top.metric.unique()),
+                      source_ids=sorted(top.source_id.unique()),
+                      vintages=[*top.old_vintage, *top.new_vintage],
+                      note=f"Relative change of restated values, largest {min(TOP, len(top))} "
+                           "first: (new − old) ÷ |old|.")
+    st.dataframe(f[["platform", "service", "scope", "period_label", "policy_area", "metric",
+                    "old_value", "new_value", "relative_change", "change", "old_vintage",
+                    "new_vintage", "old_url", "new_url", "old_value_text", "new_value_text",
+                    "raw_policy_label", "raw_metric_label", "old_snapshot", "new_snapshot"]],
+                 hide_index=True, width="stretch",
+                 column_config={
+                     "old_value": st.column_config.NumberColumn("old value", format="%,.6g"),
+                     "new_value": st.column_config.NumberColumn("new value", format="%,.6g"),
+                     "relative_change": st.column_config.NumberColumn("change",
+                                                                      format="percent"),
+                     "old_url": st.column_config.LinkColumn("old source"),
+                     "new_url": st.column_config.LinkColumn("new source")})

@@ -1,0 +1,152 @@
+"""A real browser (Debian's chromium, driven by Playwright) loads every dashboard page from
+``transparency dashboard`` on a free loopback port, checks its main elements, follows a shared
+link, downloads a CSV, and saves a screenshot of each page.
+
+Screenshots go to $TRANSPARENCY_ARTIFACTS (else the test's tmp dir). Skips, saying why, where
+chromium or Playwright is missing; never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard_fixture import build_fixture_warehouse
+from tests.dashboard_server import serve
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# path, title, minimum charts, minimum tables, a text that must be on the page
+PAGES = [
+    ("overview", "Platform accountability observatory", 1, 3, "Data freshness"),
+    ("platform?platform=X", "Platform profile", 2, 2, "Accounts actioned"),
+    ("compare", "Compare platforms", 1, 1, "Caveats of comparing"),
+    ("revisions", "Revisions", 1, 1, "Restated"),
+    ("coverage", "Reporting coverage and timeliness", 1, 1, "Stopped or late reporting"),
+    ("actions", "Regulator actions", 1, 1, "eSafety v X Corp: February 2023 CSEA transparency"),
+    ("ncmec", "NCMEC cross-check", 2, 1, "Discord 2022 (0.34)"),
+    ("dsa", "DSA statements of reasons", 3, 1, "Schema v2: new categories and keywords"),
+    ("data", "Data and downloads", 0, 1, "Cite as:"),
+    ("sources", "Sources", 0, 3, "Snapshots (raw files)"),
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("chromium is not installed (apt-get install chromium); the browser test "
+                    "needs Debian's chromium and never downloads one")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
+                              else shutil.which("chromium"), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    home = tmp_path_factory.mktemp("browser")
+    db = build_fixture_warehouse(home, restated=True)
+    with serve(db, home / "server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    out = Path(os.environ.get("TRANSPARENCY_ARTIFACTS") or tmp_path_factory.mktemp("artifacts"))
+    out = out / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def settle(page, timeout: float = 90) -> None:
+    """Wait until the script run has finished and nothing is still loading."""
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        busy = (page.locator('[data-testid="stStatusWidget"]').count()
+                + page.locator('[data-testid="stSkeleton"]').count())
+        quiet = quiet + 1 if busy == 0 else 0
+        if quiet >= 6:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"page {page.url} still running after {timeout}s")
+
+
+@pytest.mark.parametrize(("path", "title", "n_charts", "n_tables", "text"), PAGES,
+                         ids=[p[0].split("?")[0] for p in PAGES])
+def test_every_page_in_a_real_browser(browser, site, shots, path, title, n_charts, n_tables, text):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{site}/{path}")
+        settle(page)
+        page.screenshot(path=str(shots / f"{path.split('?')[0]}.png"), full_page=True)
+        assert page.locator("h1").first.inner_text().strip() == title
+        assert page.locator('[data-testid="stException"]').count() == 0
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        assert charts.count() >= n_charts
+        for i in range(n_charts):  # drawn, not just placed
+            assert charts.nth(i).locator("canvas, svg").count() > 0
+        assert page.locator('[data-testid="stDataFrame"]').count() >= n_tables
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert text in body
+        assert "\\:" not in body and "\\(" not in body  # Markdown escapes are not shown
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_filters_live_in_the_url(browser, site):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{site}/platform?platform=X")
+        settle(page)
+        assert page.get_by_role("combobox", name="Platform").input_value() == "X"
+        assert "X: 11 current values shown, 10 regulator actions" in page.locator(
+            '[data-testid="stMain"]').inner_text()
+        page.goto(f"{site}/compare")
+        settle(page)
+        page.get_by_text("Per million EU recipients (AMAR)").click()
+        settle(page)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        assert query.get("mode") == ["Per million EU recipients (AMAR)"]
+        assert "for the EU only" in page.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        page.close()
+
+
+def test_download_csv_holds_exactly_the_rows_shown(browser, site):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        page.goto(f"{site}/data?table=Regulator+actions")
+        settle(page)
+        shown = re.search(r"([\d,]+) rows × (\d+) columns",
+                          page.locator('[data-testid="stMain"]').inner_text())
+        assert shown, "the row count caption is missing"
+        with page.expect_download() as dl:
+            page.get_by_role("button", name=re.compile("Download CSV")).click()
+        rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
+        assert len(rows) == int(shown.group(1).replace(",", "")) == 16
+        assert len(rows[0]) == int(shown.group(2))
+        notice = [r for r in rows if r["action_type"] == "infringement_notice"]
+        assert [(r["date"], r["amount"], r["currency"]) for r in notice] == [
+            ("2023-10-03", "610500.0", "AUD")]
+    finally:
+        page.close()

@@ -41,9 +41,8 @@ def write_package(con, out_dir: Path, fmt: str, f, layout: str = "long"):
     from .warehouse import build_info
 
     main = export(con, out_dir, fmt, f, layout)
-    source_ids = [r[0] for r in con.execute(
-        f"SELECT DISTINCT source_id FROM read_{'csv' if fmt == 'csv' else fmt}('{main.path}') ORDER BY 1").fetchall()] \
-        if main.rows and layout == "long" else [r[0] for r in con.execute("SELECT source_id FROM sources ORDER BY 1").fetchall()]
+    source_ids = main.source_ids if layout == "long" else [
+        r[0] for r in con.execute("SELECT source_id FROM sources ORDER BY 1").fetchall()]
     resources = [datapackage.resource(main.path, fmt, "Observations" if layout == "long" else f"Observations ({layout})", main.columns)]
     sel = "WHERE source_id IN (SELECT unnest(?::VARCHAR[]))"
     for table, order, where, params, title in (

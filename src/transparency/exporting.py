@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import exports
+
 FORMATS = ("csv", "parquet", "json")
 LAYOUTS = ("long", "wide-platform", "wide-metric")
 
@@ -101,13 +103,7 @@ class ExportResult:
     path: Path
     rows: int
     columns: list[tuple[str, str]]  # (name, DuckDB type)
-
-
-def _safe(path: Path) -> str:
-    text = str(path)
-    if "'" in text:
-        raise ValueError(f"output path may not contain a quote: {text}")
-    return text
+    source_ids: list[str] = field(default_factory=list)  # the sources the rows came from
 
 
 def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, f: Filters, layout: str = "long",
@@ -123,28 +119,29 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, f: Filters, layo
     if layout != "long":
         sql = _wide_sql(sql, layout.split("-")[1])
     target = out / f"{name}.{fmt}"
-    con.execute("SET threads = 1")  # one writer thread: byte-identical output on every run
     con.execute(f"CREATE OR REPLACE TEMP TABLE _export AS {sql}", params)
-    counted = con.execute("SELECT count(*) FROM _export").fetchone()
-    rows = int(counted[0]) if counted else 0
-    columns = [(r[0], r[1]) for r in con.execute("DESCRIBE _export").fetchall()]
-    options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet, COMPRESSION zstd",
-               "json": "FORMAT json, ARRAY true"}[fmt]
-    con.execute(f"COPY (SELECT * FROM _export) TO '{_safe(target)}' ({options})")
+    result = _write(con, "_export", target, fmt)
     con.execute("DROP TABLE _export")
-    return ExportResult(target, rows, columns)
+    return result
+
+
+WRITERS = {"csv": exports.to_csv_bytes, "parquet": exports.to_parquet_bytes, "json": exports.to_json_bytes}
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, target: Path, fmt: str) -> ExportResult:
+    """Write a (temporary, already ordered) table with the same code as the dashboard's downloads."""
+    columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    arrow = con.sql(f"SELECT * FROM {table}").to_arrow_table()
+    target.write_bytes(WRITERS[fmt](arrow))
+    sources = [r[0] for r in con.execute(f"SELECT DISTINCT source_id FROM {table} ORDER BY 1").fetchall()] \
+        if any(c == "source_id" for c, _ in columns) else []
+    return ExportResult(target, arrow.num_rows, columns, sources)
 
 
 def export_table(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, table: str, order: str, where: str = "",
                  params: list | None = None) -> ExportResult:
     """A registry or provenance table as its own resource (snapshots, sources, metrics, ...)."""
-    target = out / f"{table}.{fmt}"
-    options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet, COMPRESSION zstd",
-               "json": "FORMAT json, ARRAY true"}[fmt]
-    con.execute("SET threads = 1")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _t AS SELECT * FROM {table} {where} ORDER BY {order}", params or [])
-    con.execute(f"COPY (SELECT * FROM _t) TO '{_safe(target)}' ({options})")
-    columns = [(r[0], r[1]) for r in con.execute("DESCRIBE _t").fetchall()]
-    rows = con.execute("SELECT count(*) FROM _t").fetchone()
+    result = _write(con, "_t", out / f"{table}.{fmt}", fmt)
     con.execute("DROP TABLE _t")
-    return ExportResult(target, int(rows[0]) if rows else 0, columns)
+    return result

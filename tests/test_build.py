@@ -179,3 +179,37 @@ def test_stopped_series_is_reported(tmp_path):
     report = build(data_dir=data)
     msgs = [f.message for f in report.findings if f.check == "missing_series" and f.file == "meta-cser-2021q3-short.csv"]
     assert msgs == ["meta/facebook 'Fake Accounts' 'Prevalence' was reported in the previous release but not in this one"]
+
+
+@pytest.mark.reliability("build", "readers hold the warehouse open while a build swaps in a new file",
+                         "open readers keep reading the old file without error; new readers see the new build")
+def test_reads_during_a_build_succeed():
+    db = build().db
+    reader = duckdb.connect(str(db), read_only=True)
+    before = reader.execute("SELECT count(*) FROM observations").fetchone()[0]
+    add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")
+    import threading
+
+    errors: list[Exception] = []
+    counts: list[int] = []
+    done = threading.Event()
+
+    def read_loop() -> None:
+        while not done.is_set():
+            try:
+                counts.append(reader.execute("SELECT count(*) FROM observations").fetchone()[0])
+                with duckdb.connect(str(db), read_only=True) as fresh:
+                    fresh.execute("SELECT count(*) FROM snapshots").fetchone()
+            except Exception as exc:  # any failed read is a defect
+                errors.append(exc)
+            time.sleep(0.01)
+
+    t = threading.Thread(target=read_loop)
+    t.start()
+    after = build().tables["observations"][0]
+    done.set()
+    t.join()
+    assert errors == [] and len(counts) > 5 and set(counts) == {before}
+    reader.close()  # DuckDB shares one instance per path in a process: reopen to see the new file
+    with duckdb.connect(str(db), read_only=True) as fresh:
+        assert fresh.execute("SELECT count(*) FROM observations").fetchone()[0] == after == before + 17

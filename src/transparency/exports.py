@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
+from typing import TypeAlias
 from datetime import date
 
 import pandas as pd
@@ -20,7 +21,7 @@ from . import __version__
 PROJECT = "transparency — platform-accountability observatory"
 
 
-Frame = pd.DataFrame | pa.Table
+Frame: TypeAlias = pd.DataFrame | pa.Table
 
 
 def _pandas(df: Frame) -> pd.DataFrame:

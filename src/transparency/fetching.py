@@ -207,11 +207,14 @@ def _no_network(exc: Exception) -> bool:
 
 def fetch_to_store(client: PoliteClient, store: SnapshotStore, decl: SourceDeclaration, url: str, *,
                    filename: str = "", published_at: str = "",
-                   expect: tuple[str, ...] = ()) -> FetchOutcome:
+                   expect: tuple[str, ...] = (),
+                   check: Callable[[bytes], str | None] | None = None) -> FetchOutcome:
     """GET ``url`` (conditionally) and store the bytes; never raises for network trouble.
 
     ``expect`` lists acceptable media types (e.g. ``("text/csv", "application/zip")``); a response of
     another type (a bot-wall HTML page instead of a CSV, say) is a failure, not a snapshot.
+    ``check(body)`` may refuse a body of the right type (an empty result, a challenge page): it
+    returns the reason, and the outcome is a failure with nothing stored.
     """
     previous = store.latest_for_url(url)
     headers: dict[str, str] = {}
@@ -231,6 +234,9 @@ def fetch_to_store(client: PoliteClient, store: SnapshotStore, decl: SourceDecla
     media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if expect and media not in expect:
         return FetchOutcome(url, "failed", message=f"{url}: got {media or 'no content type'}, expected {' or '.join(expect)}")
+    problem = check(resp.content) if check else None
+    if problem:
+        return FetchOutcome(url, "failed", message=f"{url}: {problem}; not stored, retry later")
     snap, new = store.put_bytes(
         resp.content, source_id=decl.id, url=url, filename=filename or urlsplit(str(resp.url)).path.rsplit("/", 1)[-1] or decl.id,
         published_at=published_at, media_type=media, final_url=str(resp.url),

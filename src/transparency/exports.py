@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
-from typing import TypeAlias
 from datetime import date
+from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa

@@ -27,6 +27,7 @@ class Dataset:
     current: bool = False
     sources: bool = False  # has a source_id column to cite
     default_days: int = 0  # large fact tables open on their last N days, not everything
+    base: str = "TRUE"  # rows of the relation that belong to the table (a fixed SQL condition)
 
 
 DATASETS = {
@@ -44,7 +45,10 @@ DATASETS = {
         "unit, old_value, new_value, change, relative_change, old_vintage, new_vintage, old_url, "
         "new_url, old_value_text, new_value_text, raw_policy_label, raw_metric_label, source_id",
         "period_start", "platform, service, metric, period_start, new_vintage",
-        metric=True, policy=True, sources=True),
+        metric=True, policy=True, sources=True,
+        # a restatement needs two releases: pairs read from one file are rows that share a key
+        # because a label is not mapped (as on the Revisions page)
+        base="old_snapshot IS DISTINCT FROM new_snapshot"),
     "actions": Dataset(
         "Regulator actions", "actions",
         "date, regulator, jurisdiction, platform, service, raw_platform_label, action_type, "
@@ -70,12 +74,13 @@ if require_warehouse():
     key = select("Table", present, "table", default="observations",
                  format_func=lambda k: DATASETS[k].label)
     d = DATASETS[key]
-    where, params = ["TRUE"], []
+    where, params = [d.base], []
     filters: dict[str, object] = {}
     names = platform_names()
     c1, c2, c3 = st.columns(3)
     if d.platform:
-        opts = q(f"SELECT DISTINCT platform FROM {d.relation} WHERE platform IS NOT NULL")
+        opts = q(f"SELECT DISTINCT platform FROM {d.relation} WHERE platform IS NOT NULL "
+                 f"AND {d.base}")
         with c1:
             plats = multiselect("Platform", sorted(opts.platform, key=lambda p:
                                                    names.get(p, p).lower()),
@@ -87,7 +92,8 @@ if require_warehouse():
             filters["platform"] = plats
     if d.metric:
         mlabels = {k: v.label for k, v in metrics().items()}
-        opts = q(f"SELECT DISTINCT metric FROM {d.relation} WHERE metric IS NOT NULL")
+        opts = q(f"SELECT DISTINCT metric FROM {d.relation} WHERE metric IS NOT NULL "
+                 f"AND {d.base}")
         with c2:
             mets = multiselect("Metric", sorted(opts.metric, key=lambda m: mlabels.get(m, m)),
                                "metric", format_func=lambda m: mlabels.get(m, m),
@@ -98,7 +104,8 @@ if require_warehouse():
             filters["metric"] = mets
     if d.policy:
         plabels = policy_labels()
-        opts = q(f"SELECT DISTINCT policy_area FROM {d.relation} WHERE policy_area IS NOT NULL")
+        opts = q(f"SELECT DISTINCT policy_area FROM {d.relation} "
+                 f"WHERE policy_area IS NOT NULL AND {d.base}")
         with c3:
             areas = multiselect("Policy area", sorted(opts.policy_area,
                                                       key=lambda a: plabels.get(a, a)),
@@ -109,7 +116,7 @@ if require_warehouse():
             params.append(areas)
             filters["policy_area"] = areas
     span = q(f"SELECT min({d.date_col})::DATE AS lo, max({d.date_col})::DATE AS hi "
-             f"FROM {d.relation}").iloc[0]
+             f"FROM {d.relation} WHERE {d.base}").iloc[0]
     if pd.notna(span.lo):
         lo, hi = pd.Timestamp(span.lo).date(), pd.Timestamp(span.hi).date()
         first = max(lo, hi - timedelta(days=d.default_days - 1)) if d.default_days else lo
@@ -129,7 +136,7 @@ if require_warehouse():
     rows = qa(f"SELECT {d.columns} FROM {d.relation} WHERE {' AND '.join(where)} "
               f"ORDER BY {d.order} LIMIT {LIMIT + 1}", *params)
     if rows.num_rows == 0:
-        total = int(q(f"SELECT count(*) AS n FROM {d.relation}").n.iloc[0])
+        total = int(q(f"SELECT count(*) AS n FROM {d.relation} WHERE {d.base}").n.iloc[0])
         empty("No rows match these filters." if total else
               f"The table {d.relation} is empty in this warehouse: nothing has been built into it.")
         st.stop()

@@ -56,9 +56,12 @@ def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, 
         x=enc(x, x_kind, x_title, **({"axis": {"format": x_format}} if x_format else {})),
         y=y_enc,
         color=enc(color, "nominal", legend_title or "",
-                  legend={"orient": "bottom", "columns": 2, "labelLimit": 480})
+                  legend={"orient": "bottom", "columns": 2, "labelLimit": 380})
         if color else None,
-        strokeDash=enc(dash, "nominal", dash_title, legend={"orient": "bottom"}) if dash else None,
+        # above the plot: two legends side by side below it would not fit the width
+        strokeDash=enc(dash, "nominal", dash_title,
+                       legend={"orient": "top", "symbolType": "stroke", "symbolSize": 500,
+                               "symbolStrokeColor": "#555"}) if dash else None,
         tooltip=list(tooltip))
 
 

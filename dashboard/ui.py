@@ -168,5 +168,10 @@ def distinct(sql: str, *params: object) -> list:
     return [] if df.empty else [v for v in df.iloc[:, 0].tolist() if v is not None]
 
 
+def dates(*columns: str) -> dict:
+    """Column settings that show these date columns as dates (not midnight timestamps)."""
+    return {c: st.column_config.DateColumn(c, format="YYYY-MM-DD") for c in columns}
+
+
 def toggle(label: str, key: str, *, default: bool = False, help: str | None = None) -> bool:
     return st.toggle(label, value=default, key=key, help=help, bind="query-params")

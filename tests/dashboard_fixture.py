@@ -110,8 +110,10 @@ def add_self_reported_cybertipline(con: duckdb.DuckDBPyConnection) -> int:
     return len(SELF_REPORTED)
 
 
-SOR_PLATFORMS = [("tiktok", "TikTok", 40), ("meta", "Instagram", 12), ("meta", "Facebook", 9),
-                 ("snap", "Snapchat", 3), ("x", "X", 2), ("google", "YouTube", 8)]
+# named "(synthetic)" so that no page or screenshot can pass these counts off as published ones
+SOR_PLATFORMS = [(p, f"{name} (synthetic)", scale) for p, name, scale in [
+    ("tiktok", "TikTok", 40), ("meta", "Instagram", 12), ("meta", "Facebook", 9),
+    ("snap", "Snapchat", 3), ("x", "X", 2), ("google", "YouTube", 8)]]
 CATEGORIES = ["STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
               "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "STATEMENT_CATEGORY_VIOLENCE",
               "STATEMENT_CATEGORY_OTHER_VIOLATION_TC", "STATEMENT_CATEGORY_SELF_HARM"]

@@ -464,7 +464,8 @@ def test_coverage_draws_a_readable_grid_of_many_series(fixture_db, monkeypatch):
                                  AND o.platform IS NOT NULL AND o.metric IS NOT NULL)""")
     assert n > 1000  # DSA harmonised reports: one series per service and metric
     assert charts(at)[0]["main"].row.nunique() == 60
-    assert f"{n:,} series match; the grid draws the 60 with the longest" in texts(at)
+    assert f"{n:,} series match; the grid draws the 60 with the most periods reported" in texts(
+        at)
 
 
 # ---------------------------------------------------------------- revisions

@@ -7,7 +7,7 @@ import streamlit as st
 
 import charts as ch
 from data import has, platform_names, q, require_warehouse
-from ui import date_range, empty, fmt_amount, md, multiselect
+from ui import date_range, dates, empty, fmt_amount, md, multiselect
 
 MAX_CASES = 40
 
@@ -64,8 +64,8 @@ if require_warehouse():
         with f5:
             basis = st.text_input("Legal basis contains", key="basis", bind="query-params",
                                   placeholder="e.g. DSA Art 28, COPPA, Online Safety Act")
-        dates = pd.to_datetime(acts.date.dropna())
-        start, end = date_range("Date", dates.min().date(), dates.max().date(), "date")
+        days = pd.to_datetime(acts.date.dropna())
+        start, end = date_range("Date", days.min().date(), days.max().date(), "date")
 
     f = acts
     if reg:
@@ -91,7 +91,8 @@ if require_warehouse():
                                                                  strict=True)],
                   size=f.amount_eur.fillna(0))
     ch.render([ch.layer("main", {"type": "point", "filled": True, "opacity": 0.8},
-                        x=ch.enc("date", "temporal", "date"),
+                        x=ch.enc("date", "temporal", "date",
+                                 axis={"format": "%Y", "tickCount": "year"}),
                         y=ch.enc("regulator", "nominal", "", sort="ascending",
                                  axis={"labelLimit": 260}),
                         color=ch.enc("stage" if tl.stage.notna().any() else "action", "nominal",
@@ -123,7 +124,7 @@ if require_warehouse():
                      "amount": "amount (original currency)",
                      "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
                      "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
-                     "source_url": st.column_config.LinkColumn("source")})
+                     "source_url": st.column_config.LinkColumn("source"), **dates("date")})
     st.caption("Amounts: the headline sanction in its original currency; EUR and USD as converted "
                "in the warehouse (at the rate of the action's date), for orientation only.")
 
@@ -148,6 +149,7 @@ if require_warehouse():
                                                zip(ev.amount, ev.currency, strict=True)])[
                     ["date", "action", "amount", "status", "summary", "source_url"]],
                     hide_index=True, width="stretch",
-                    column_config={"source_url": st.column_config.LinkColumn("source")})
+                    column_config={"source_url": st.column_config.LinkColumn("source"),
+                                   **dates("date")})
         if len(cases) > MAX_CASES:
             st.caption(f"{len(cases) - MAX_CASES} more cases: narrow the filters to see them.")

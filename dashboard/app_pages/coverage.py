@@ -9,7 +9,7 @@ import streamlit as st
 
 import charts as ch
 from data import metrics, platform_names, q, require_warehouse, series_names, sources_info
-from ui import empty, md, multiselect
+from ui import dates, empty, md, multiselect
 
 STATUS = {"reported": "#2e7d32", "printed N/A": "#9e9d24", "missing": "#ef6c00",
           "overdue": "#c62828", "not yet due": "#90a4ae"}
@@ -100,9 +100,9 @@ if require_warehouse():
         empty("No periodic series for these sources, platforms and metrics.")
         st.stop()
     keys = ["source_id", "platform", "service", "metric"]
-    series = grid.groupby(keys, sort=False).agg(periods=("period", "size"),
-                                                cadence=("cadence", "first"),
-                                                lag=("lag", "first")).reset_index()
+    series = grid.assign(reported=grid.status == "reported").groupby(keys, sort=False).agg(
+        reported=("reported", "sum"), periods=("period", "size"), cadence=("cadence", "first"),
+        lag=("lag", "first")).reset_index()
     series["row"] = [f"{n} · {mlabels.get(m, m)} ({src})" for n, m, src in zip(
         series_names(series.platform, series.service), series.metric, series.source_id,
         strict=True)]
@@ -113,7 +113,8 @@ if require_warehouse():
     for col, s in zip(cols, STATUS, strict=True):
         col.metric(s, f"{int(counts.get(s, 0)):,}")
 
-    drawn = series.sort_values(["periods", "row"], ascending=[False, True]).row.head(MAX_ROWS)
+    drawn = series.sort_values(["reported", "periods", "row"],
+                               ascending=[False, False, True]).row.head(MAX_ROWS)
     shown = grid[grid.row.isin(set(drawn))]
     ch.render([ch.layer("main", {"type": "rect", "tooltip": True, "stroke": "white",
                                  "strokeWidth": 0.5},
@@ -132,7 +133,7 @@ if require_warehouse():
               height=max(160, 22 * len(drawn)), key="coverage_matrix")
     if len(series) > len(drawn):
         st.caption(f"{len(series):,} series match; the grid draws the {len(drawn)} with the "
-                   "longest reporting history (every series counts in the totals above and is "
+                   "most periods reported (every series counts in the totals above and is "
                    "listed below). Choose sources, platforms or metrics to draw others.")
     st.caption("Rows: platform / service · metric (source). Columns: periods of the source's "
                "cadence (sources.cadence), from each series' first period to the last that has "
@@ -156,6 +157,7 @@ if require_warehouse():
             series[["row", "source_id", "cadence", "lag"]], on="row")
         st.dataframe(table.sort_values("overdue_periods", ascending=False), hide_index=True,
                      width="stretch", column_config={"row": "series",
-                                                     "lag": "expected lag (days)"})
+                                                     "lag": "expected lag (days)",
+                                                     **dates("due_since")})
         st.caption(md(f"{len(table)} series have periods past their due date that are not in the "
                       "warehouse."))

@@ -18,7 +18,7 @@ from data import (
     qa,
     require_warehouse,
 )
-from ui import chart_caption, empty, fmt_amount, md, multiselect
+from ui import chart_caption, dates, empty, fmt_amount, md, multiselect
 
 FEED_SHOWN = 12
 
@@ -135,7 +135,8 @@ if require_warehouse():
         else:
             st.dataframe(rel, hide_index=True, width="stretch",
                          column_config={"url": st.column_config.LinkColumn("url"),
-                                        "records": st.column_config.NumberColumn(format="%d")})
+                                        "records": st.column_config.NumberColumn(format="%d"),
+                                        **dates("vintage", "retrieved_at")})
 
     # ---------------------------------------------------------------- regulator actions
     with right:
@@ -155,7 +156,8 @@ if require_warehouse():
             else:
                 act["amount"] = [fmt_amount(a, c) for a, c in zip(act.amount, act.currency,
                                                                    strict=True)]
-                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch")
+                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch",
+                             column_config=dates("date"))
                 st.page_link("app_pages/actions.py", label="All regulator actions",
                              icon=":material/gavel:")
 
@@ -174,7 +176,8 @@ if require_warehouse():
         fresh["days_since_retrieval"] = [
             (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved]
         fresh["status"] = [_status(r, today) for r in fresh.itertuples()]
-        st.dataframe(fresh, hide_index=True, width="stretch")
+        st.dataframe(fresh, hide_index=True, width="stretch",
+                     column_config=dates("latest_period_end", "latest_release", "last_retrieved"))
         st.caption("A source is *behind* when a later period than its latest should have been "
                    "published by now (period end + expected lag, per its cadence); that means "
                    "either the publisher is late or the release has not been collected yet.")

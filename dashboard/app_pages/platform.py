@@ -7,7 +7,7 @@ import streamlit as st
 
 import charts as ch
 from data import NAMES_JOIN, SERIES_SQL, has, platform_names, q, qa, require_warehouse
-from ui import chart_caption, empty, fmt_amount, md, multiselect, radio, select, toggle
+from ui import chart_caption, dates, empty, fmt_amount, md, multiselect, radio, select, toggle
 
 AREAS = {"child": "Child safety policy areas", "all": "All policy areas"}
 # policy-area filter: a fixed SQL fragment, the choice itself is a parameter
@@ -99,7 +99,7 @@ if require_warehouse():
                   "under Metrics)"
                   if len(charted) < len(per_metric) else "") + ", "
                f"{0 if acts.empty else len(acts)} regulator actions, "
-               f"{0 if com.empty else len(com)} commitments. Red dashed lines: regulator actions; "
+               f"{0 if com.empty else len(com)} commitment(s). Red dashed lines: regulator actions; "
                "green dotted lines: commitments made (hover for details). Ringed points were "
                "restated in a later release.")
     if per_metric.empty:
@@ -194,7 +194,8 @@ if require_warehouse():
                                     "amount_eur": st.column_config.NumberColumn("≈ EUR",
                                                                                 format="%,.0f"),
                                     "amount_usd": st.column_config.NumberColumn("≈ USD",
-                                                                                format="%,.0f")})
+                                                                                format="%,.0f"),
+                                    **dates("date")})
     st.subheader("Commitments")
     if not has("commitments"):
         empty("This warehouse has no commitments table (built without the regulator sources).")
@@ -203,7 +204,8 @@ if require_warehouse():
     else:
         st.dataframe(com, hide_index=True, width="stretch",
                      column_config={"source_url": st.column_config.LinkColumn("source"),
-                                    "evidence_url": st.column_config.LinkColumn("evidence")})
+                                    "evidence_url": st.column_config.LinkColumn("evidence"),
+                                    **dates("made_on", "due")})
 
     # ---------------------------------------------------------------- vintages
     st.subheader("Releases and restatements")
@@ -215,7 +217,8 @@ if require_warehouse():
         empty("No releases with numbers about this platform.")
     else:
         st.dataframe(rel, hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("url")})
+                     column_config={"url": st.column_config.LinkColumn("url"),
+                                    **dates("vintage", "retrieved_at")})
         st.caption(f"{n_restated:,} value(s) about this platform were restated in a later release."
                    if n_restated else "No value about this platform has been restated so far.")
         if n_restated:

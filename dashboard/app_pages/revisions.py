@@ -5,7 +5,7 @@ import streamlit as st
 
 import charts as ch
 from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
-from ui import chart_caption, empty, multiselect, present, radio
+from ui import chart_caption, dates, empty, multiselect, present, radio
 
 CHANGES = {"restated": "Restated (value changed)", "added": "Added later",
            "withdrawn": "Withdrawn (no longer a number)", "all": "All changes"}
@@ -114,4 +114,5 @@ if require_warehouse():
                      "relative_change": st.column_config.NumberColumn("change",
                                                                       format="percent"),
                      "old_url": st.column_config.LinkColumn("old source"),
-                     "new_url": st.column_config.LinkColumn("new source")})
+                     "new_url": st.column_config.LinkColumn("new source"),
+                     **dates("old_vintage", "new_vintage")})

@@ -96,6 +96,11 @@ def render(layers: Sequence[Spec], datasets: dict[str, pd.DataFrame | pa.Table],
     st.vega_lite_chart(spec=spec, width="stretch", key=key)
 
 
+def arrow(df: pd.DataFrame) -> pa.Table:
+    """A dataset converted once, for layers that several charts share."""
+    return pa.Table.from_pandas(_clean(df), preserve_index=False)
+
+
 def _clean(df: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
     """Dates as ISO strings (they parse the same in every browser); no index. Arrow tables from
     SQL already carry dates as strings and pass through untouched."""

@@ -131,7 +131,9 @@ NAMES_JOIN = """LEFT JOIN platforms pl ON pl.platform_id = o.platform
     LEFT JOIN services sv ON sv.platform_id = o.platform AND sv.service_id = o.service"""
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+# Small immutable look-ups are shared resources (cache_resource returns the object itself; the
+# data cache would copy it on every call, and a page asks for them dozens of times per run).
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _relations(version_key: float) -> frozenset[str]:
     con = connection()
     if con is None:
@@ -148,7 +150,7 @@ def has(*names: str) -> bool:
     return all(n in rel for n in names)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _columns(name: str, version_key: float) -> frozenset[str]:
     con = connection()
     if con is None:
@@ -196,9 +198,10 @@ class Metric:
     definition: str
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _lookups(version_key: float) -> dict:
-    """Registry lookups (metrics, policy areas, platform and service names), read once."""
+    """Registry lookups (metrics, policy areas, platform and service names), read once per
+    warehouse version and shared read-only (callers never change them)."""
     con = connection()
     if con is None:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
@@ -271,7 +274,8 @@ def series_names(platforms, services) -> list[str]:
 def sources_info(source_ids) -> list[dict]:
     """Publisher, title, URL, licence and last retrieval of the given sources (for captions)."""
     known = _lookups(version())["sources"]
-    return [known[s] for s in sorted({s for s in source_ids if isinstance(s, str)}) if s in known]
+    return [dict(known[s]) for s in sorted({s for s in source_ids if isinstance(s, str)})
+            if s in known]
 
 
 # ------------------------------------------------------------------ changes feed

@@ -1,5 +1,6 @@
-"""Data and downloads: choose a table, filter it, preview it, and download exactly the rows shown
-as CSV or Parquet, with a citation line naming every source."""
+"""Data and downloads: choose a table, filter it, preview it, and download exactly the rows that
+match (the preview draws the first few thousand) as CSV or Parquet, with a citation line naming
+every source."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +13,7 @@ from data import has, metrics, platform_names, policy_labels, q, qa, require_war
 from ui import date_range, downloads, empty, multiselect, select, toggle
 
 LIMIT = 50_000
+PREVIEW = 5_000  # rows drawn in the browser table; the downloads hold every matching row
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ DATASETS = {
 }
 
 st.title("Data and downloads")
-st.caption("Filter a table, check the preview, and download exactly the rows shown. Every file "
+st.caption("Filter a table, check the preview, and download exactly the rows that match. Every file "
            "comes with a citation line naming the sources and their licences.")
 if require_warehouse():
     present = [k for k, d in DATASETS.items() if has(d.relation)]
@@ -144,9 +146,11 @@ if require_warehouse():
         st.warning(f"More than {LIMIT:,} rows match: the preview and the downloads hold the "
                    f"first {LIMIT:,}. Narrow the filters to get everything you need.")
         rows = rows.slice(0, LIMIT)
-    st.caption(f"{rows.num_rows:,} rows × {rows.num_columns} columns of `{d.relation}`.")
+    st.caption(f"{rows.num_rows:,} rows × {rows.num_columns} columns of `{d.relation}`."
+               + (f" The table below previews the first {PREVIEW:,}; the downloads hold all "
+                  f"{rows.num_rows:,}." if rows.num_rows > PREVIEW else ""))
     link_cols = [c for c in rows.column_names if c.endswith("url")]
-    st.dataframe(rows, hide_index=True, width="stretch", height=420,
+    st.dataframe(rows.slice(0, PREVIEW), hide_index=True, width="stretch", height=420,
                  column_config={c: st.column_config.LinkColumn(c) for c in link_cols})
     source_ids = (sorted(s for s in pc.unique(rows["source_id"]).to_pylist() if s)
                   if d.sources else [])

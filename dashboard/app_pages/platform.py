@@ -111,14 +111,15 @@ if require_warehouse():
     datasets: dict = {}
     event_layers = []
     if not acts.empty:
-        datasets["actions"] = acts.assign(label=acts.regulator + ": " + acts.action)[
-            ["date", "label", "regulator", "action", "status"]]
+        # Arrow once: every metric's chart carries the same event layers
+        datasets["actions"] = ch.arrow(acts.assign(label=acts.regulator + ": " + acts.action)[
+            ["date", "label", "regulator", "action", "status"]])
         event_layers.append(ch.rules("actions", tooltip=[
             ch.tip("date", "temporal"), ch.tip("regulator"), ch.tip("action"),
             ch.tip("status")]))
     if not com.empty:
-        datasets["commitments"] = com.rename(columns={"made_on": "date"})[
-            ["date", "committed_to", "commitment", "status"]]
+        datasets["commitments"] = ch.arrow(com.rename(columns={"made_on": "date"})[
+            ["date", "committed_to", "commitment", "status"]])
         event_layers.append(ch.rules("commitments", color="#1e8449", dash=(2, 2), tooltip=[
             ch.tip("date", "temporal", "made on"), ch.tip("committed_to", title="committed to"),
             ch.tip("commitment"), ch.tip("status")]))

@@ -60,8 +60,9 @@ def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, 
         if color else None,
         # above the plot: two legends side by side below it would not fit the width
         strokeDash=enc(dash, "nominal", dash_title,
-                       legend={"orient": "top", "symbolType": "stroke", "symbolSize": 500,
-                               "symbolStrokeColor": "#555"}) if dash else None,
+                       legend={"orient": "top", "symbolType": "stroke", "symbolSize": 400,
+                               "symbolStrokeColor": "#555", "symbolStrokeWidth": 2,
+                               "symbolFillColor": "transparent"}) if dash else None,
         tooltip=list(tooltip))
 
 

@@ -56,9 +56,13 @@ def series_lines(data: str, *, x: str, y: str, color: str | None, x_title: str, 
         x=enc(x, x_kind, x_title, **({"axis": {"format": x_format}} if x_format else {})),
         y=y_enc,
         color=enc(color, "nominal", legend_title or "",
-                  legend={"orient": "bottom", "columns": 2, "labelLimit": 480})
+                  legend={"orient": "bottom", "columns": 2, "labelLimit": 380})
         if color else None,
-        strokeDash=enc(dash, "nominal", dash_title, legend={"orient": "bottom"}) if dash else None,
+        # above the plot: two legends side by side below it would not fit the width
+        strokeDash=enc(dash, "nominal", dash_title,
+                       legend={"orient": "top", "symbolType": "stroke", "symbolSize": 400,
+                               "symbolStrokeColor": "#555", "symbolStrokeWidth": 2,
+                               "symbolFillColor": "transparent"}) if dash else None,
         tooltip=list(tooltip))
 
 
@@ -91,6 +95,11 @@ def render(layers: Sequence[Spec], datasets: dict[str, pd.DataFrame | pa.Table],
     if resolve:
         spec["resolve"] = resolve
     st.vega_lite_chart(spec=spec, width="stretch", key=key)
+
+
+def arrow(df: pd.DataFrame) -> pa.Table:
+    """A dataset converted once, for layers that several charts share."""
+    return pa.Table.from_pandas(_clean(df), preserve_index=False)
 
 
 def _clean(df: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:

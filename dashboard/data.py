@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from transparency import paths
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -129,7 +131,9 @@ NAMES_JOIN = """LEFT JOIN platforms pl ON pl.platform_id = o.platform
     LEFT JOIN services sv ON sv.platform_id = o.platform AND sv.service_id = o.service"""
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+# Small immutable look-ups are shared resources (cache_resource returns the object itself; the
+# data cache would copy it on every call, and a page asks for them dozens of times per run).
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _relations(version_key: float) -> frozenset[str]:
     con = connection()
     if con is None:
@@ -146,7 +150,7 @@ def has(*names: str) -> bool:
     return all(n in rel for n in names)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _columns(name: str, version_key: float) -> frozenset[str]:
     con = connection()
     if con is None:
@@ -194,9 +198,10 @@ class Metric:
     definition: str
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _lookups(version_key: float) -> dict:
-    """Registry lookups (metrics, policy areas, platform and service names), read once."""
+    """Registry lookups (metrics, policy areas, platform and service names), read once per
+    warehouse version and shared read-only (callers never change them)."""
     con = connection()
     if con is None:
         raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
@@ -245,6 +250,8 @@ def series_name(platform: str, service: str | None, lookups: dict | None = None)
     """'Meta / Facebook' (or the platform name alone, or '(all services)' for family totals)."""
     lk = lookups or _lookups(version())
     p = lk["platforms"].get(platform, platform)
+    if isinstance(service, float):  # NaN: no service
+        service = None
     if not service or service == "all":
         return f"{p} (all services)" if service == "all" else p
     s = lk["services"].get((platform, service), service)
@@ -267,4 +274,45 @@ def series_names(platforms, services) -> list[str]:
 def sources_info(source_ids) -> list[dict]:
     """Publisher, title, URL, licence and last retrieval of the given sources (for captions)."""
     known = _lookups(version())["sources"]
-    return [known[s] for s in sorted(set(source_ids)) if s in known]
+    return [dict(known[s]) for s in sorted({s for s in source_ids if isinstance(s, str)})
+            if s in known]
+
+
+# ------------------------------------------------------------------ changes feed
+
+FEED_KINDS = {"new_release": "New release", "restated": "Restated values",
+              "new_action": "New regulator action", "overdue": "Overdue report"}
+FEED_FIELDS = ("id", "kind", "title", "summary", "link", "updated")
+
+
+def feed_path() -> Path:
+    """Where each build writes what changed since the previous one (newest first)."""
+    return paths.home() / "feed" / "changes.json"
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=4)
+def _read_feed(path: str, mtime: float) -> pd.DataFrame:
+    import json
+
+    entries = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError("not a JSON list")
+    rows = [{k: (e.get(k) if isinstance(e.get(k), str) else "") for k in FEED_FIELDS}
+            for e in entries if isinstance(e, dict)]
+    df = pd.DataFrame(rows, columns=list(FEED_FIELDS))
+    df["updated"] = pd.to_datetime(df.updated, errors="coerce", utc=True)
+    return df
+
+
+def changes_feed() -> pd.DataFrame | None:
+    """The changes feed as a table (newest first), or None when no build has written one yet.
+    Raises ValueError when the file cannot be read as the feed."""
+    path = feed_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    try:
+        return _read_feed(str(path), mtime)
+    except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        raise ValueError(f"{path}: {exc}") from exc

@@ -86,18 +86,23 @@ def chart_caption(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] =
                             note=note))
 
 
+def present(values) -> list:
+    """The values that are set: unmapped labels leave harmonised ids NULL (None or NaN)."""
+    return [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
+
+
 def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = (),
                  vintages: Sequence = (), note: str = "") -> str:
     parts: list[str] = []
     known = metrics()
-    for m in dict.fromkeys(metric_ids):
+    for m in dict.fromkeys(present(metric_ids)):
         got = known.get(m)
         if got:
             parts.append(f"**{md(got.label)}** ({md(m)}): {md(got.definition)}. "
                          f"Unit: {md(got.unit)}.")
         else:
             parts.append(f"**{md(m)}**.")
-    src = sources_info([s for s in source_ids if s])
+    src = sources_info(present(source_ids))
     if src:
         parts.append("Sources: " + "; ".join(
             f"{md(r['publisher'])}, {md(r['title'])} ({md(r['source_id'])}; {md(r['licence'])})"
@@ -161,6 +166,11 @@ def fmt_amount(amount: object, currency: object) -> str:
 def distinct(sql: str, *params: object) -> list:
     df = q(sql, *params)
     return [] if df.empty else [v for v in df.iloc[:, 0].tolist() if v is not None]
+
+
+def dates(*columns: str) -> dict:
+    """Column settings that show these date columns as dates (not midnight timestamps)."""
+    return {c: st.column_config.DateColumn(c, format="YYYY-MM-DD") for c in columns}
 
 
 def toggle(label: str, key: str, *, default: bool = False, help: str | None = None) -> bool:

@@ -79,6 +79,7 @@ st.title("Compare platforms")
 if require_warehouse():
     avail = q("""SELECT metric, policy_area, scope, count(*) AS n
                  FROM current_observations WHERE value IS NOT NULL AND metric <> 'amar'
+                   AND policy_area IS NOT NULL AND scope IS NOT NULL
                  GROUP BY ALL""")
     if avail.empty:
         empty("Nothing to compare yet: the warehouse holds no published values.")

@@ -8,110 +8,114 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
-from data import metrics, platform_names, q, require_warehouse, series_names
-from ui import empty, md, multiselect
+from data import metrics, platform_names, q, require_warehouse, series_names, sources_info
+from ui import dates, empty, md, multiselect
 
-STEP = {"quarterly": 3, "half-yearly": 6, "annual": 12}
 STATUS = {"reported": "#2e7d32", "printed N/A": "#9e9d24", "missing": "#ef6c00",
           "overdue": "#c62828", "not yet due": "#90a4ae"}
+MAX_ROWS = 60  # rows of the grid drawn at once (every series still counts in the totals)
 
-
-def _label(start: pd.Timestamp, months: int) -> str:
-    if months == 3:
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    if months == 6:
-        return f"{start.year}-H{1 if start.month <= 6 else 2}"
-    return str(start.year)
-
-
-@st.cache_data(ttl=600, show_spinner=False)
-def matrix(series: pd.DataFrame, today: date) -> pd.DataFrame:
-    """One row per (series, expected period) with its status."""
-    rows = []
-    t = pd.Timestamp(today)
-    for s in series.itertuples():
-        months = STEP[s.cadence]
-        first = pd.Timestamp(s.first_start)
-        # align to the cadence grid (quarters from Jan/Apr/Jul/Oct, halves from Jan/Jul, years)
-        first = pd.Timestamp(first.year, ((first.month - 1) // months) * months + 1, 1)
-        reported = set(filter(None, (s.reported or "").split(",")))
-        printed = set(filter(None, (s.printed or "").split(","))) - reported
-        last_reported = max(reported) if reported else None
-        start = first
-        while True:
-            end = start + pd.DateOffset(months=months) - pd.Timedelta(days=1)
-            if end >= t:
-                break
-            due = end + pd.Timedelta(days=int(s.lag))
-            key = start.strftime("%Y-%m-%d")
-            if key in reported:
-                status = "reported"
-            elif key in printed:
-                status = "printed N/A"
-            elif last_reported and key < last_reported:
-                status = "missing"
-            elif due <= t:
-                status = "overdue"
-            else:
-                status = "not yet due"
-            rows.append((s.row, s.source_id, s.platform, s.metric, start, end,
-                         _label(start, months), due.date(), status))
-            start = start + pd.DateOffset(months=months)
-    return pd.DataFrame(rows, columns=["row", "source_id", "platform", "metric", "period_start",
-                                       "period_end", "period", "due", "status"])
+# One row per (series, expected period) with its status, computed in the warehouse: a series is a
+# source's numbers for one platform, service and metric (any policy area, current vintage); its
+# periods run on the source's cadence grid (quarters from Jan/Apr/Jul/Oct, halves from Jan/Jul,
+# years) from its first period to the last that has ended by $today.
+GRID_SQL = """
+WITH obs AS (
+    SELECT o.source_id, s.cadence, coalesce(s.expected_lag_days, 90) AS lag, o.platform,
+           coalesce(o.service, '') AS service, o.metric, o.period_start,
+           bool_or(o.value IS NOT NULL) AS has_value
+    FROM current_observations o JOIN sources s USING (source_id)
+    WHERE s.cadence IN ('quarterly', 'half-yearly', 'annual')
+      AND o.platform IS NOT NULL AND o.metric IS NOT NULL
+    GROUP BY ALL),
+ser AS (
+    SELECT source_id, cadence, lag, platform, service, metric,
+           CASE cadence WHEN 'quarterly' THEN 3 WHEN 'half-yearly' THEN 6 ELSE 12 END AS months,
+           min(period_start) AS first_start,
+           max(period_start) FILTER (WHERE has_value) AS last_reported
+    FROM obs GROUP BY ALL),
+grid AS (
+    SELECT *, CAST(unnest(generate_series(
+               make_date(year(first_start), (month(first_start) - 1) // months * months + 1, 1)
+                   ::TIMESTAMP, $today::TIMESTAMP, to_months(months))) AS DATE) AS period_start
+    FROM ser),
+cells AS (
+    SELECT g.*, CAST(g.period_start + to_months(g.months) - INTERVAL 1 DAY AS DATE) AS period_end,
+           o.has_value
+    FROM grid g LEFT JOIN obs o
+        ON o.source_id = g.source_id AND o.platform = g.platform AND o.service = g.service
+       AND o.metric = g.metric AND o.period_start = g.period_start)
+SELECT source_id, cadence, lag, platform, service, metric, period_start, period_end,
+       CASE months WHEN 3 THEN year(period_start) || '-Q' || quarter(period_start)
+                   WHEN 6 THEN year(period_start) || '-H' || (CASE WHEN month(period_start) <= 6
+                                                                 THEN 1 ELSE 2 END)
+                   ELSE CAST(year(period_start) AS VARCHAR) END AS period,
+       CAST(period_end + to_days(CAST(lag AS INTEGER)) AS DATE) AS due,
+       CASE WHEN has_value THEN 'reported'
+            WHEN NOT has_value THEN 'printed N/A'
+            WHEN period_start < last_reported THEN 'missing'
+            WHEN period_end + to_days(CAST(lag AS INTEGER)) <= $today THEN 'overdue'
+            ELSE 'not yet due' END AS status
+FROM cells WHERE period_end < $today
+ORDER BY source_id, platform, service, metric, period_start"""
 
 
 st.title("Reporting coverage and timeliness")
 st.caption("Which numbers each source's cadence calls for, and which of them the warehouse has. "
            "A period is *due* at its end plus the source's expected publication lag.")
 if require_warehouse():
-    series = q("""SELECT o.source_id, s.cadence, coalesce(s.expected_lag_days, 90) AS lag,
-                         o.platform, o.service, o.metric, min(o.period_start) AS first_start,
-                         coalesce(string_agg(DISTINCT strftime(o.period_start, '%Y-%m-%d'), ',')
-                             FILTER (WHERE o.value IS NOT NULL), '') AS reported,
-                         string_agg(DISTINCT strftime(o.period_start, '%Y-%m-%d'), ',') AS printed
-                  FROM current_observations o JOIN sources s USING (source_id)
-                  WHERE s.cadence IN ('quarterly', 'half-yearly', 'annual')
-                    AND o.platform IS NOT NULL AND o.metric IS NOT NULL
-                  GROUP BY ALL""")
-    if series.empty:
+    today = date.today()
+    grid = q(GRID_SQL, {"today": today})
+    if grid.empty:
         empty("No periodic source (quarterly, half-yearly or annual) has numbers in this "
-              "warehouse yet, so there is no reporting schedule to check. Daily DSA data are on "
-              "the DSA statements of reasons page.")
+              "warehouse yet, so there is no reporting schedule to check (or no period of one "
+              "has ended). Daily DSA data are on the DSA statements of reasons page.")
         st.stop()
     names = platform_names()
     mlabels = {k: v.label for k, v in metrics().items()}
+    src_titles = {r["source_id"]: r["title"] for r in sources_info(grid.source_id.unique())}
 
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1:
-        plats = multiselect("Platform", sorted(series.platform.unique(),
+        srcs = multiselect("Source", sorted(grid.source_id.unique()), "source",
+                           format_func=lambda s: f"{s} ({src_titles[s]})" if s in src_titles
+                           else s, placeholder="all sources")
+    with c2:
+        plats = multiselect("Platform", sorted(grid.platform.unique(),
                                                key=lambda p: names.get(p, p).lower()),
                             "platform", format_func=lambda p: names.get(p, p),
                             placeholder="all platforms")
-    with c2:
-        mets = multiselect("Metric", sorted(series.metric.unique(),
+    with c3:
+        mets = multiselect("Metric", sorted(grid.metric.unique(),
                                             key=lambda m: mlabels.get(m, m)),
                            "metric", format_func=lambda m: mlabels.get(m, m),
                            placeholder="all metrics")
+    if srcs:
+        grid = grid[grid.source_id.isin(srcs)]
     if plats:
-        series = series[series.platform.isin(plats)]
+        grid = grid[grid.platform.isin(plats)]
     if mets:
-        series = series[series.metric.isin(mets)]
-    series = series.assign(row=[f"{n} · {mlabels.get(m, m)} ({src})" for n, m, src in zip(
-        series_names(series.platform, series.service), series.metric, series.source_id,
-        strict=True)])
-    series = series[["row", "source_id", "platform", "metric", "cadence", "lag", "first_start",
-                     "reported", "printed"]].reset_index(drop=True)
-
-    grid = matrix(series, date.today())
+        grid = grid[grid.metric.isin(mets)]
     if grid.empty:
-        empty("No period has ended yet for the chosen series.")
+        empty("No periodic series for these sources, platforms and metrics.")
         st.stop()
+    keys = ["source_id", "platform", "service", "metric"]
+    series = grid.assign(reported=grid.status == "reported").groupby(keys, sort=False).agg(
+        reported=("reported", "sum"), periods=("period", "size"), cadence=("cadence", "first"),
+        lag=("lag", "first")).reset_index()
+    series["row"] = [f"{n} · {mlabels.get(m, m)} ({src})" for n, m, src in zip(
+        series_names(series.platform, series.service), series.metric, series.source_id,
+        strict=True)]
+    grid = grid.merge(series[[*keys, "row"]], on=keys)
+
     counts = grid.status.value_counts()
     cols = st.columns(len(STATUS))
     for col, s in zip(cols, STATUS, strict=True):
         col.metric(s, f"{int(counts.get(s, 0)):,}")
 
+    drawn = series.sort_values(["reported", "periods", "row"],
+                               ascending=[False, False, True]).row.head(MAX_ROWS)
+    shown = grid[grid.row.isin(set(drawn))]
     ch.render([ch.layer("main", {"type": "rect", "tooltip": True, "stroke": "white",
                                  "strokeWidth": 0.5},
                         x=ch.enc("period_start", "temporal", "period"),
@@ -122,9 +126,15 @@ if require_warehouse():
                             legend={"orient": "bottom"}),
                         tooltip=[ch.tip("row", title="series"), ch.tip("period"),
                                  ch.tip("status"), ch.tip("due", title="due by")])],
-              {"main": grid.assign(due=grid.due.astype(str),
-                                   period_end=grid.period_end + pd.Timedelta(days=1))},
-              height=max(160, 22 * grid.row.nunique()), key="coverage_matrix")
+              {"main": shown[["row", "source_id", "platform", "metric", "period_start",
+                              "period_end", "period", "due", "status"]].assign(
+                  due=shown.due.astype(str),
+                  period_end=pd.to_datetime(shown.period_end) + pd.Timedelta(days=1))},
+              height=max(160, 22 * len(drawn)), key="coverage_matrix")
+    if len(series) > len(drawn):
+        st.caption(f"{len(series):,} series match; the grid draws the {len(drawn)} with the "
+                   "most periods reported (every series counts in the totals above and is "
+                   "listed below). Choose sources, platforms or metrics to draw others.")
     st.caption("Rows: platform / service · metric (source). Columns: periods of the source's "
                "cadence (sources.cadence), from each series' first period to the last that has "
                "ended. Due date = period end + sources.expected_lag_days. *reported*: a value is "
@@ -133,7 +143,7 @@ if require_warehouse():
                "*overdue*: after the last reported period and past its due date — not published, "
                "or published but not yet collected. Unit: one expected period of one series. "
                f"Sources: {md(', '.join(sorted(series.source_id.unique())))} (current vintage "
-               f"of each value); checked against today's date, {date.today().isoformat()}.")
+               f"of each value); checked against today's date, {today.isoformat()}.")
 
     st.subheader("Stopped or late reporting")
     last = grid[grid.status == "reported"].groupby("row").period.last()
@@ -147,6 +157,7 @@ if require_warehouse():
             series[["row", "source_id", "cadence", "lag"]], on="row")
         st.dataframe(table.sort_values("overdue_periods", ascending=False), hide_index=True,
                      width="stretch", column_config={"row": "series",
-                                                     "lag": "expected lag (days)"})
+                                                     "lag": "expected lag (days)",
+                                                     **dates("due_since")})
         st.caption(md(f"{len(table)} series have periods past their due date that are not in the "
                       "warehouse."))

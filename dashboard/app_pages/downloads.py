@@ -1,5 +1,6 @@
-"""Data and downloads: choose a table, filter it, preview it, and download exactly the rows shown
-as CSV or Parquet, with a citation line naming every source."""
+"""Data and downloads: choose a table, filter it, preview it, and download exactly the rows that
+match (the preview draws the first few thousand) as CSV or Parquet, with a citation line naming
+every source."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +13,7 @@ from data import has, metrics, platform_names, policy_labels, q, qa, require_war
 from ui import date_range, downloads, empty, multiselect, select, toggle
 
 LIMIT = 50_000
+PREVIEW = 5_000  # rows drawn in the browser table; the downloads hold every matching row
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Dataset:
     current: bool = False
     sources: bool = False  # has a source_id column to cite
     default_days: int = 0  # large fact tables open on their last N days, not everything
+    base: str = "TRUE"  # rows of the relation that belong to the table (a fixed SQL condition)
 
 
 DATASETS = {
@@ -44,7 +47,10 @@ DATASETS = {
         "unit, old_value, new_value, change, relative_change, old_vintage, new_vintage, old_url, "
         "new_url, old_value_text, new_value_text, raw_policy_label, raw_metric_label, source_id",
         "period_start", "platform, service, metric, period_start, new_vintage",
-        metric=True, policy=True, sources=True),
+        metric=True, policy=True, sources=True,
+        # a restatement needs two releases: pairs read from one file are rows that share a key
+        # because a label is not mapped (as on the Revisions page)
+        base="old_snapshot IS DISTINCT FROM new_snapshot"),
     "actions": Dataset(
         "Regulator actions", "actions",
         "date, regulator, jurisdiction, platform, service, raw_platform_label, action_type, "
@@ -63,19 +69,20 @@ DATASETS = {
 }
 
 st.title("Data and downloads")
-st.caption("Filter a table, check the preview, and download exactly the rows shown. Every file "
+st.caption("Filter a table, check the preview, and download exactly the rows that match. Every file "
            "comes with a citation line naming the sources and their licences.")
 if require_warehouse():
     present = [k for k, d in DATASETS.items() if has(d.relation)]
     key = select("Table", present, "table", default="observations",
                  format_func=lambda k: DATASETS[k].label)
     d = DATASETS[key]
-    where, params = ["TRUE"], []
+    where, params = [d.base], []
     filters: dict[str, object] = {}
     names = platform_names()
     c1, c2, c3 = st.columns(3)
     if d.platform:
-        opts = q(f"SELECT DISTINCT platform FROM {d.relation} WHERE platform IS NOT NULL")
+        opts = q(f"SELECT DISTINCT platform FROM {d.relation} WHERE platform IS NOT NULL "
+                 f"AND {d.base}")
         with c1:
             plats = multiselect("Platform", sorted(opts.platform, key=lambda p:
                                                    names.get(p, p).lower()),
@@ -87,7 +94,8 @@ if require_warehouse():
             filters["platform"] = plats
     if d.metric:
         mlabels = {k: v.label for k, v in metrics().items()}
-        opts = q(f"SELECT DISTINCT metric FROM {d.relation} WHERE metric IS NOT NULL")
+        opts = q(f"SELECT DISTINCT metric FROM {d.relation} WHERE metric IS NOT NULL "
+                 f"AND {d.base}")
         with c2:
             mets = multiselect("Metric", sorted(opts.metric, key=lambda m: mlabels.get(m, m)),
                                "metric", format_func=lambda m: mlabels.get(m, m),
@@ -98,7 +106,8 @@ if require_warehouse():
             filters["metric"] = mets
     if d.policy:
         plabels = policy_labels()
-        opts = q(f"SELECT DISTINCT policy_area FROM {d.relation} WHERE policy_area IS NOT NULL")
+        opts = q(f"SELECT DISTINCT policy_area FROM {d.relation} "
+                 f"WHERE policy_area IS NOT NULL AND {d.base}")
         with c3:
             areas = multiselect("Policy area", sorted(opts.policy_area,
                                                       key=lambda a: plabels.get(a, a)),
@@ -109,7 +118,7 @@ if require_warehouse():
             params.append(areas)
             filters["policy_area"] = areas
     span = q(f"SELECT min({d.date_col})::DATE AS lo, max({d.date_col})::DATE AS hi "
-             f"FROM {d.relation}").iloc[0]
+             f"FROM {d.relation} WHERE {d.base}").iloc[0]
     if pd.notna(span.lo):
         lo, hi = pd.Timestamp(span.lo).date(), pd.Timestamp(span.hi).date()
         first = max(lo, hi - timedelta(days=d.default_days - 1)) if d.default_days else lo
@@ -129,7 +138,7 @@ if require_warehouse():
     rows = qa(f"SELECT {d.columns} FROM {d.relation} WHERE {' AND '.join(where)} "
               f"ORDER BY {d.order} LIMIT {LIMIT + 1}", *params)
     if rows.num_rows == 0:
-        total = int(q(f"SELECT count(*) AS n FROM {d.relation}").n.iloc[0])
+        total = int(q(f"SELECT count(*) AS n FROM {d.relation} WHERE {d.base}").n.iloc[0])
         empty("No rows match these filters." if total else
               f"The table {d.relation} is empty in this warehouse: nothing has been built into it.")
         st.stop()
@@ -137,9 +146,11 @@ if require_warehouse():
         st.warning(f"More than {LIMIT:,} rows match: the preview and the downloads hold the "
                    f"first {LIMIT:,}. Narrow the filters to get everything you need.")
         rows = rows.slice(0, LIMIT)
-    st.caption(f"{rows.num_rows:,} rows × {rows.num_columns} columns of `{d.relation}`.")
+    st.caption(f"{rows.num_rows:,} rows × {rows.num_columns} columns of `{d.relation}`."
+               + (f" The table below previews the first {PREVIEW:,}; the downloads hold all "
+                  f"{rows.num_rows:,}." if rows.num_rows > PREVIEW else ""))
     link_cols = [c for c in rows.column_names if c.endswith("url")]
-    st.dataframe(rows, hide_index=True, width="stretch", height=420,
+    st.dataframe(rows.slice(0, PREVIEW), hide_index=True, width="stretch", height=420,
                  column_config={c: st.column_config.LinkColumn(c) for c in link_cols})
     source_ids = (sorted(s for s in pc.unique(rows["source_id"]).to_pylist() if s)
                   if d.sources else [])

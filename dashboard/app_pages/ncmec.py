@@ -6,7 +6,22 @@ import streamlit as st
 
 import charts as ch
 from data import has, platform_names, q, require_warehouse, series_names
-from ui import caption_text, empty, md, multiselect
+from ui import caption_text, empty, md, multiselect, toggle
+
+
+def _table(rows: pd.DataFrame) -> None:
+    table = rows[["series", "year", "self_reported", "ncmec_received", "difference", "ratio",
+                  "self_source_url", "ncmec_source_url"]]
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "series": "platform",
+        "year": st.column_config.NumberColumn(format="%d"),
+        "self_reported": st.column_config.NumberColumn("self-reported", format="%,d"),
+        "ncmec_received": st.column_config.NumberColumn("NCMEC received", format="%,d"),
+        "difference": st.column_config.NumberColumn("self − NCMEC", format="%+,d"),
+        "ratio": st.column_config.NumberColumn("self ÷ NCMEC", format="%.3f"),
+        "self_source_url": st.column_config.LinkColumn("platform source"),
+        "ncmec_source_url": st.column_config.LinkColumn("NCMEC source")})
+
 
 st.title("NCMEC cross-check")
 st.caption("Platforms that report to the US National Center for Missing & Exploited Children "
@@ -21,8 +36,10 @@ if require_warehouse():
                      self_source_url, ncmec_source_url
               FROM cybertipline_crosscheck ORDER BY platform, service, year""")
     if df.empty:
-        empty("The cross-check is empty: no platform's own CyberTipline count has a matching "
-              "NCMEC count for the same year in this warehouse.")
+        empty("The cross-check is empty: no platform in this warehouse publishes its own "
+              "CyberTipline count for a whole calendar year (one year, or halves, quarters or "
+              "months that cover it), so there is nothing to set beside NCMEC's per-provider "
+              "counts. Platform figures for parts of a year are on the Platform profile page.")
         st.stop()
     names = platform_names()
     df["series"] = series_names(df.platform, df.service)
@@ -45,6 +62,22 @@ if require_warehouse():
         f = f[f.platform.isin(plats)]
     if f.empty:
         empty("No cross-check rows for these platforms and years.")
+        st.stop()
+    # the view also lists years with only one of the two counts (a platform's own figure without
+    # NCMEC's for that year, or NCMEC's count for a year or service the platform does not cover)
+    both = f.self_reported.notna() & f.ncmec_received.notna()
+    show_one_sided = toggle("Include years with only one of the two counts", "one_sided",
+                            help="A platform's own figure for a year without NCMEC's count, or "
+                                 "NCMEC's count for a year or service the platform's own "
+                                 "reports do not cover.")
+    table_rows = f if show_one_sided else f[both]
+    one_sided = int((~both).sum())
+    f = f[both]
+    if f.empty:
+        empty("No platform-year in this selection has both counts: the platforms' own figures "
+              "and NCMEC's per-provider counts cover different years or services here.")
+        if show_one_sided:
+            _table(table_rows)
         st.stop()
 
     f = f.assign(year_label=f.year.astype(int).astype(str))
@@ -95,19 +128,15 @@ if require_warehouse():
                           "fiscal year or before de-duplication, so a ratio away from 1 is a "
                           "question to ask, not proof of error."))
 
-    table = f[["series", "year", "self_reported", "ncmec_received", "difference", "ratio",
-               "self_source_url", "ncmec_source_url"]]
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "series": "platform",
-        "year": st.column_config.NumberColumn(format="%d"),
-        "self_reported": st.column_config.NumberColumn("self-reported", format="%,d"),
-        "ncmec_received": st.column_config.NumberColumn("NCMEC received", format="%,d"),
-        "difference": st.column_config.NumberColumn("self − NCMEC", format="%+,d"),
-        "ratio": st.column_config.NumberColumn("self ÷ NCMEC", format="%.3f"),
-        "self_source_url": st.column_config.LinkColumn("platform source"),
-        "ncmec_source_url": st.column_config.LinkColumn("NCMEC source")})
+    _table(table_rows)
+    if one_sided and not show_one_sided:
+        st.caption(f"{one_sided} platform-year(s) of this selection have only one of the two "
+                   "counts and are not shown (switch on “Include years with only one of the two "
+                   "counts” above).")
     far = f[(f.ratio < 0.9) | (f.ratio > 1.1)]
     if not far.empty:
         st.caption(md(f"{len(far)} platform-year(s) differ by more than 10%: "
                       + ", ".join(f"{s} {int(y)} ({r:.2f})" for s, y, r in
                                   zip(far.series, far.year, far.ratio, strict=True)) + "."))
+
+

@@ -7,8 +7,55 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
-from data import NAMES_JOIN, SERIES_SQL, has, q, qa, require_warehouse
-from ui import chart_caption, empty, fmt_amount
+from data import (
+    FEED_KINDS,
+    NAMES_JOIN,
+    SERIES_SQL,
+    changes_feed,
+    feed_path,
+    has,
+    q,
+    qa,
+    require_warehouse,
+)
+from ui import chart_caption, dates, empty, fmt_amount, md, multiselect
+
+FEED_SHOWN = 12
+
+
+def _what_changed() -> None:
+    """The newest entries of the changes feed each build writes (outside the warehouse)."""
+    st.subheader("What changed")
+    try:
+        feed = changes_feed()
+    except ValueError as exc:
+        empty(f"The changes feed could not be read ({md(exc)}); the next `transparency build` "
+              "rewrites it.")
+        return
+    if feed is None or feed.empty:
+        empty(f"No changes recorded yet: each `transparency build` lists what changed since the "
+              f"previous build (new releases, restated values, new regulator actions, reports "
+              f"that became overdue) in `{feed_path()}`, and that file is "
+              + ("empty." if feed is not None else "not there yet."))
+        return
+    present = [k for k in FEED_KINDS if k in set(feed.kind)]
+    present += sorted(set(feed.kind) - set(FEED_KINDS) - {""})
+    kinds = multiselect("Kinds of change", present, "changes",
+                        format_func=lambda k: FEED_KINDS.get(k, k), placeholder="all kinds")
+    shown = feed[feed.kind.isin(kinds)] if kinds else feed
+    counts = feed.kind.value_counts()
+    st.caption(f"{len(feed):,} change(s) recorded, newest first: " + ", ".join(
+        f"{int(counts[k]):,} {FEED_KINDS.get(k, k).lower()}" for k in present)
+        + f". The {min(FEED_SHOWN, len(shown))} newest"
+        + (" of the chosen kinds" if kinds else "") + " are shown; the whole list is "
+        f"`{feed_path()}` (and an Atom feed beside it).")
+    top = shown.head(FEED_SHOWN)
+    st.dataframe(top.assign(kind=top.kind.map(lambda k: FEED_KINDS.get(k, k)))[
+                     ["updated", "kind", "title", "summary", "link"]],
+                 hide_index=True, width="stretch",
+                 column_config={"updated": st.column_config.DatetimeColumn(
+                                    "recorded", format="YYYY-MM-DD HH:mm"),
+                                "link": st.column_config.LinkColumn("link")})
 
 
 def _status(r, today: pd.Timestamp) -> str:
@@ -71,6 +118,9 @@ if require_warehouse():
                            "comparable. Dashes tell metrics apart. Plotted at the start of each "
                            "period.")
 
+    # ---------------------------------------------------------------- changes feed
+    _what_changed()
+
     left, right = st.columns(2)
     # ---------------------------------------------------------------- latest releases
     with left:
@@ -85,7 +135,8 @@ if require_warehouse():
         else:
             st.dataframe(rel, hide_index=True, width="stretch",
                          column_config={"url": st.column_config.LinkColumn("url"),
-                                        "records": st.column_config.NumberColumn(format="%d")})
+                                        "records": st.column_config.NumberColumn(format="%d"),
+                                        **dates("vintage", "retrieved_at")})
 
     # ---------------------------------------------------------------- regulator actions
     with right:
@@ -94,14 +145,19 @@ if require_warehouse():
             empty("This warehouse has no regulator-actions table yet (built without the "
                   "regulator sources).")
         else:
-            act = q("""SELECT date, regulator, platform, action_type, amount, currency, status
-                       FROM actions ORDER BY date DESC NULLS LAST LIMIT 8""")
+            label = "coalesce(t.label, a.action_type)" if has("action_types") else "a.action_type"
+            join = "LEFT JOIN action_types t USING (action_type)" if has("action_types") else ""
+            act = q(f"""SELECT a.date, a.regulator, coalesce(pl.name, a.platform) AS platform,
+                               {label} AS action, a.amount, a.currency, a.status
+                        FROM actions a {join} LEFT JOIN platforms pl ON pl.platform_id = a.platform
+                        ORDER BY a.date DESC NULLS LAST, a.regulator, a.action_id LIMIT 8""")
             if act.empty:
                 empty("The regulator-actions table is empty.")
             else:
                 act["amount"] = [fmt_amount(a, c) for a, c in zip(act.amount, act.currency,
                                                                    strict=True)]
-                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch")
+                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch",
+                             column_config=dates("date"))
                 st.page_link("app_pages/actions.py", label="All regulator actions",
                              icon=":material/gavel:")
 
@@ -120,7 +176,8 @@ if require_warehouse():
         fresh["days_since_retrieval"] = [
             (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved]
         fresh["status"] = [_status(r, today) for r in fresh.itertuples()]
-        st.dataframe(fresh, hide_index=True, width="stretch")
+        st.dataframe(fresh, hide_index=True, width="stretch",
+                     column_config=dates("latest_period_end", "latest_release", "last_retrieved"))
         st.caption("A source is *behind* when a later period than its latest should have been "
                    "published by now (period end + expected lag, per its cadence); that means "
                    "either the publisher is late or the release has not been collected yet.")

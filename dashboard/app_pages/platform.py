@@ -7,11 +7,12 @@ import streamlit as st
 
 import charts as ch
 from data import NAMES_JOIN, SERIES_SQL, has, platform_names, q, qa, require_warehouse
-from ui import chart_caption, empty, fmt_amount, md, multiselect, radio, select, toggle
+from ui import chart_caption, dates, empty, fmt_amount, md, multiselect, radio, select, toggle
 
 AREAS = {"child": "Child safety policy areas", "all": "All policy areas"}
 # policy-area filter: a fixed SQL fragment, the choice itself is a parameter
 AREA_SQL = "(? = 'all' OR coalesce(p.csea_family, '') <> '')"
+MAX_CHARTS = 12  # metrics charted when none is chosen (longest history first)
 
 
 def _platforms() -> list[str]:
@@ -64,17 +65,21 @@ if require_warehouse():
     per_metric = q(f"""SELECT o.metric, coalesce(any_value(m.label), o.metric) AS label,
                               any_value(o.unit) AS unit, list(DISTINCT o.source_id) AS sources,
                               list(DISTINCT o.vintage) FILTER (WHERE o.is_current) AS vintages,
-                              count(*) FILTER (WHERE o.is_current) AS n
+                              count(*) FILTER (WHERE o.is_current) AS n,
+                              count(DISTINCT o.period_start) AS periods
                        FROM observations o LEFT JOIN policy_areas p USING (policy_area)
                        LEFT JOIN metrics m USING (metric)
                        WHERE o.platform = ? AND o.value IS NOT NULL AND {AREA_SQL}
-                       GROUP BY o.metric ORDER BY label""", platform, areas)
+                         AND o.metric IS NOT NULL
+                       GROUP BY o.metric ORDER BY periods DESC, label""", platform, areas)
     labels = dict(zip(per_metric.metric, per_metric.label, strict=True))
     with c2:
-        chosen = multiselect("Metrics", list(labels), "metrics",
-                             format_func=lambda m: labels.get(m, m), placeholder="all metrics",
-                             help="Leave empty to chart every metric of this platform.")
-        chosen = chosen or list(labels)
+        chosen = multiselect("Metrics", sorted(labels, key=lambda m: labels[m].lower()),
+                             "metrics", format_func=lambda m: labels.get(m, m),
+                             placeholder=f"the {MAX_CHARTS} with the longest history",
+                             help=f"Leave empty to chart the {MAX_CHARTS} metrics of this "
+                                  "platform reported for the most periods.")
+        chosen = chosen or list(labels)[:MAX_CHARTS]
     with c3:
         show_vintages = toggle("Show earlier releases", "vintages", default=False,
                                help="Draw values as first published in earlier releases (vintages) "
@@ -83,12 +88,18 @@ if require_warehouse():
                               SELECT 1 FROM observations WHERE platform = ? AND value IS NOT NULL
                               GROUP BY source_id, service, scope, policy_area, metric, reporter,
                                        period_start, period_end
-                              HAVING min(value) <> max(value))""", platform).n.iloc[0])
+                              HAVING min(value) <> max(value)
+                                 AND min(snapshot_sha256) <> max(snapshot_sha256))""",
+                         platform).n.iloc[0])
 
+    charted = per_metric[per_metric.metric.isin(chosen)]
     st.caption(f"{md(names.get(platform, platform))}: "
-               f"{int(per_metric.n.sum()):,} current values shown, "
+               f"{int(per_metric.n.sum()):,} current values in {len(per_metric)} metrics"
+               + (f" (charted: the {len(charted)} reported for the most periods; choose others "
+                  "under Metrics)"
+                  if len(charted) < len(per_metric) else "") + ", "
                f"{0 if acts.empty else len(acts)} regulator actions, "
-               f"{0 if com.empty else len(com)} commitments. Red dashed lines: regulator actions; "
+               f"{0 if com.empty else len(com)} commitment(s). Red dashed lines: regulator actions; "
                "green dotted lines: commitments made (hover for details). Ringed points were "
                "restated in a later release.")
     if per_metric.empty:
@@ -100,14 +111,15 @@ if require_warehouse():
     datasets: dict = {}
     event_layers = []
     if not acts.empty:
-        datasets["actions"] = acts.assign(label=acts.regulator + ": " + acts.action)[
-            ["date", "label", "regulator", "action", "status"]]
+        # Arrow once: every metric's chart carries the same event layers
+        datasets["actions"] = ch.arrow(acts.assign(label=acts.regulator + ": " + acts.action)[
+            ["date", "label", "regulator", "action", "status"]])
         event_layers.append(ch.rules("actions", tooltip=[
             ch.tip("date", "temporal"), ch.tip("regulator"), ch.tip("action"),
             ch.tip("status")]))
     if not com.empty:
-        datasets["commitments"] = com.rename(columns={"made_on": "date"})[
-            ["date", "committed_to", "commitment", "status"]]
+        datasets["commitments"] = ch.arrow(com.rename(columns={"made_on": "date"})[
+            ["date", "committed_to", "commitment", "status"]])
         event_layers.append(ch.rules("commitments", color="#1e8449", dash=(2, 2), tooltip=[
             ch.tip("date", "temporal", "made on"), ch.tip("committed_to", title="committed to"),
             ch.tip("commitment"), ch.tip("status")]))
@@ -118,10 +130,12 @@ if require_warehouse():
             ch.tip("raw_policy_label", title="policy as printed"),
             ch.tip("source_id", title="source")]
     xy = {"x": ch.enc("period_start", "temporal"), "y": ch.enc("value", "quantitative")}
-    todo = per_metric[per_metric.metric.isin(chosen)]
+    todo = charted
     # one query for every chosen metric; a value is ringed when its key had another value in
-    # another release (restated), computed over this platform's rows only
-    allobs = qa(f"""SELECT * EXCLUDE (lo, hi), lo <> hi AND is_current AS restated FROM (
+    # another release (restated), computed over this platform's rows only (rows of one file that
+    # share a key because some label is not mapped are not restatements)
+    allobs = qa(f"""SELECT * EXCLUDE (lo, hi, first_file, last_file),
+                         lo <> hi AND first_file <> last_file AND is_current AS restated FROM (
                       SELECT o.metric,
                              {SERIES_SQL} || ' · ' || coalesce(p.label, o.raw_policy_label)
                                  || CASE WHEN o.scope = 'global' THEN '' ELSE ' · ' || o.scope END
@@ -129,7 +143,9 @@ if require_warehouse():
                              strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
                              o.value, o.value_text, strftime(o.vintage, '%Y-%m-%d') AS vintage,
                              o.raw_policy_label, o.source_id, o.is_current,
-                             min(o.value) OVER k AS lo, max(o.value) OVER k AS hi
+                             min(o.value) OVER k AS lo, max(o.value) OVER k AS hi,
+                             min(o.snapshot_sha256) OVER k AS first_file,
+                             max(o.snapshot_sha256) OVER k AS last_file
                       FROM observations o {NAMES_JOIN}
                       LEFT JOIN policy_areas p USING (policy_area)
                       WHERE o.platform = ? AND list_contains(?::VARCHAR[], o.metric)
@@ -179,7 +195,8 @@ if require_warehouse():
                                     "amount_eur": st.column_config.NumberColumn("≈ EUR",
                                                                                 format="%,.0f"),
                                     "amount_usd": st.column_config.NumberColumn("≈ USD",
-                                                                                format="%,.0f")})
+                                                                                format="%,.0f"),
+                                    **dates("date")})
     st.subheader("Commitments")
     if not has("commitments"):
         empty("This warehouse has no commitments table (built without the regulator sources).")
@@ -188,7 +205,8 @@ if require_warehouse():
     else:
         st.dataframe(com, hide_index=True, width="stretch",
                      column_config={"source_url": st.column_config.LinkColumn("source"),
-                                    "evidence_url": st.column_config.LinkColumn("evidence")})
+                                    "evidence_url": st.column_config.LinkColumn("evidence"),
+                                    **dates("made_on", "due")})
 
     # ---------------------------------------------------------------- vintages
     st.subheader("Releases and restatements")
@@ -200,7 +218,8 @@ if require_warehouse():
         empty("No releases with numbers about this platform.")
     else:
         st.dataframe(rel, hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("url")})
+                     column_config={"url": st.column_config.LinkColumn("url"),
+                                    **dates("vintage", "retrieved_at")})
         st.caption(f"{n_restated:,} value(s) about this platform were restated in a later release."
                    if n_restated else "No value about this platform has been restated so far.")
         if n_restated:

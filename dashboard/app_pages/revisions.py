@@ -5,28 +5,46 @@ import streamlit as st
 
 import charts as ch
 from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
-from ui import chart_caption, empty, multiselect, radio
+from ui import chart_caption, dates, empty, multiselect, present, radio
 
 CHANGES = {"restated": "Restated (value changed)", "added": "Added later",
            "withdrawn": "Withdrawn (no longer a number)", "all": "All changes"}
 TOP = 40
 
+
+def _label(harmonised, labels: dict, raw) -> str:
+    """The harmonised label, or the label as printed where it is not mapped (NULL id)."""
+    if isinstance(harmonised, str):
+        return labels.get(harmonised, harmonised)
+    return f"“{raw}” (not mapped)" if isinstance(raw, str) and raw else "(not mapped)"
+
+
 st.title("Revisions")
 st.caption("Every release is kept: when a platform publishes a different number for a period it "
            "reported before, both stay in the warehouse and the change is listed here.")
 if require_warehouse():
+    # A change needs two releases: pairs read from one file are rows of that file that share a
+    # harmonised key (labels not mapped to a metric or policy area), not restatements.
     rev = q("""SELECT platform, service, scope, period_label, period_start, policy_area, metric,
                       unit, old_value, new_value, old_value_text, new_value_text, change,
                       relative_change, old_vintage, new_vintage, source_id, raw_policy_label,
                       raw_metric_label, old_url, new_url, old_snapshot, new_snapshot
-               FROM revisions ORDER BY platform, service, metric, policy_area, period_start,
-                        new_vintage""")
+               FROM revisions WHERE old_snapshot IS DISTINCT FROM new_snapshot
+               ORDER BY platform, service, metric, policy_area, period_start, new_vintage""")
+    same_file = int(q("""SELECT count(*) AS n FROM revisions
+                         WHERE old_snapshot = new_snapshot""").n.iloc[0])
+    same_note = (f" {same_file:,} pair(s) of values read from one and the same file share a "
+                 "harmonised key because some of their labels are not mapped to a harmonised "
+                 "metric or policy area; they are not restatements and are not listed."
+                 if same_file else "")
     if rev.empty:
         n = q("SELECT count(*) AS n, count(DISTINCT source_id) AS s FROM snapshots").iloc[0]
         empty(f"No value has changed between releases: the warehouse holds {int(n.n)} release(s) "
               f"from {int(n.s)} source(s), and no later release restates an earlier number. "
-              "Restatements appear here once a source's next release is built in.")
+              "Restatements appear here once a source's next release is built in." + same_note)
         st.stop()
+    if same_note:
+        st.caption(same_note.strip())
     names = platform_names()
     mlabels = {k: v.label for k, v in metrics().items()}
     plabels = policy_labels()
@@ -57,10 +75,11 @@ if require_warehouse():
         empty("No change of this kind for the chosen platforms and metrics.")
         st.stop()
 
-    f = f.assign(series=[f"{n} · {plabels.get(p, p)} · {mlabels.get(m, m)} · {lbl}"
-                         for n, p, m, lbl in zip(series_names(f.platform, f.service),
-                                                 f.policy_area, f.metric, f.period_label,
-                                                 strict=True)])
+    f = f.assign(series=[f"{n} · {_label(p, plabels, rp)} · {_label(m, mlabels, rm)} · {lbl}"
+                         for n, p, m, lbl, rp, rm in zip(
+                             series_names(f.platform, f.service), f.policy_area, f.metric,
+                             f.period_label, f.raw_policy_label, f.raw_metric_label,
+                             strict=True)])
     rated = f[f.relative_change.notna()]
     if not rated.empty:
         top = rated.reindex(rated.relative_change.abs().sort_values(ascending=False).index)[:TOP]
@@ -79,8 +98,8 @@ if require_warehouse():
                   {"main": top[["series", "relative_change", "old_value_text", "new_value_text",
                                 "old_vintage", "new_vintage"]]},
                   height=max(120, 24 * len(top)), key="revisions_chart")
-        chart_caption(metric_ids=sorted(top.metric.unique()),
-                      source_ids=sorted(top.source_id.unique()),
+        chart_caption(metric_ids=sorted(present(top.metric.unique())),
+                      source_ids=sorted(present(top.source_id.unique())),
                       vintages=[*top.old_vintage, *top.new_vintage],
                       note=f"Relative change of restated values, largest {min(TOP, len(top))} "
                            "first: (new − old) ÷ |old|.")
@@ -95,4 +114,5 @@ if require_warehouse():
                      "relative_change": st.column_config.NumberColumn("change",
                                                                       format="percent"),
                      "old_url": st.column_config.LinkColumn("old source"),
-                     "new_url": st.column_config.LinkColumn("new source")})
+                     "new_url": st.column_config.LinkColumn("new source"),
+                     **dates("old_vintage", "new_vintage")})

@@ -70,4 +70,5 @@ SELECT series_id, source_id, platform, service, scope, period_start, period_end,
        old_vintage, vintage AS new_vintage, old_snapshot, snapshot_sha256 AS new_snapshot,
        old_url, url AS new_url
 FROM ordered
-WHERE n > 1 AND old_value IS DISTINCT FROM value;
+-- pairs within one file are not restatements (labels left unmapped can share a key there)
+WHERE n > 1 AND old_value IS DISTINCT FROM value AND old_snapshot <> snapshot_sha256;

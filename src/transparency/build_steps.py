@@ -8,4 +8,6 @@ and row; the previous warehouse is kept). Add ``("name", module.step)`` here to 
 
 from __future__ import annotations
 
-STEPS: list = []
+from .sor import build_step as sor_build_step
+
+STEPS: list = [("sor", sor_build_step.step)]

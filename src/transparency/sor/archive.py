@@ -138,11 +138,26 @@ class _Slice(io.RawIOBase):
         return len(data)
 
 
-def _data_offset(fh, info: zipfile.ZipInfo) -> int:
+def _check_ends(fh, start: int, size: int, where: str) -> None:
+    """A ZIP's end-of-archive record must end it: a truncated dump can otherwise pass for one of
+    the inner ZIPs it holds (zipfile looks for that record near the end and trusts the first)."""
+    tail = min(size, 65_557)
+    fh.seek(start + size - tail)
+    data = fh.read(tail)
+    pos = data.rfind(b"PK\x05\x06")
+    if pos < 0 or len(data) - pos < 22:
+        raise ArchiveError(f"{where}: not a readable ZIP archive (no end-of-archive record)")
+    (comment_len,) = struct.unpack("<H", data[pos + 20:pos + 22])
+    if pos + 22 + comment_len != len(data):
+        raise ArchiveError(f"{where}: not a readable ZIP archive (truncated: its end-of-archive record "
+                           "is not at its end)")
+
+
+def _data_offset(fh, info: zipfile.ZipInfo, where: str) -> int:
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise ArchiveError(f"bad local header for member {info.filename}")
+        raise ArchiveError(f"{where}: corrupt archive (bad local header)")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     return info.header_offset + 30 + name_len + extra_len
 
@@ -185,6 +200,7 @@ class DumpReader:
             raise ArchiveError(f"{name}: no such file")
         self._fh = self.path.open("rb")
         try:
+            _check_ends(self._fh, 0, self.path.stat().st_size, name)
             self._outer = zipfile.ZipFile(self._fh)
             infos = self._outer.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -227,14 +243,16 @@ class DumpReader:
         where = f"{self.path.name}/{info.filename}"
         try:
             if info.compress_type == zipfile.ZIP_STORED:
-                raw = _Slice(self._fh, _data_offset(self._fh, info), info.compress_size)
+                start = _data_offset(self._fh, info, where)
+                _check_ends(self._fh, start, info.compress_size, where)
+                raw = _Slice(self._fh, start, info.compress_size)
                 src: io.IOBase = io.BufferedReader(raw, CHUNK)
             else:
                 assert self._outer is not None
                 src = self._outer.open(info)
             z = zipfile.ZipFile(src)
-        except ArchiveError as exc:
-            raise ArchiveError(f"{where}: {exc}") from None
+        except ArchiveError:
+            raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
             raise ArchiveError(f"{where}: corrupt inner archive ({exc})") from None
         self._inners[info.filename] = z

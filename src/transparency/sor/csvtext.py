@@ -86,9 +86,9 @@ def parse_line(line: str, n_fields: int) -> list[str] | str:
             try:
                 fields = next(csv.reader((_SPACE_AFTER_QUOTE.sub('"', line),), strict=True))
             except csv.Error:
-                return "text after a closing quote"
+                return "text after a closing quote" + _hint(line)
         elif "unexpected end of data" in msg:
-            return "unterminated quoted field (a cell ending with a backslash?)"
+            return "unterminated quoted field" + _hint(line)
         elif "new-line" in msg:
             return "carriage return in an unquoted field"
         else:
@@ -96,8 +96,14 @@ def parse_line(line: str, n_fields: int) -> list[str] | str:
     except StopIteration:
         return "empty line"
     if len(fields) != n_fields:
-        return f"expected {n_fields} fields, found {len(fields)}"
+        return f"expected {n_fields} fields, found {len(fields)}" + _hint(line)
     return fields
+
+
+def _hint(line: str) -> str:
+    if '\\""' in line:
+        return " (a cell ending with a backslash? PHP fputcsv leaves its closing quote unescaped)"
+    return ""
 
 
 def split_lines(data: str) -> list[str]:

@@ -72,7 +72,7 @@ def ingest(
     spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL (spark://…, yarn, local[4]) or Spark Connect URL (sc://…) [default: local[2]].")] = None,
     threads: Annotated[int, typer.Option("--threads", help="DuckDB threads.")] = 2,
     lanes: Annotated[int, typer.Option("--lanes", help="CSV parts streamed at once (DuckDB engine).")] = 2,
-    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory_limit.")] = "1GB",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory_limit.")] = "128MB",
     max_ratio: Annotated[float, typer.Option("--max-ratio", help="Refuse members expanding more than this (zip bombs).")] = 200.0,
     max_total: Annotated[int, typer.Option("--max-total-bytes", help="Refuse dumps declaring more CSV bytes than this.")] = 2 * 10**12,
     allow_sha1_mismatch: Annotated[bool, typer.Option("--allow-sha1-mismatch", help="Keep a dump whose .sha1 does not match (recorded as sha1_ok = false).")] = False,
@@ -104,7 +104,12 @@ def ingest(
             raise fail(" ".join(str(exc).split())) from None
         except ImportError as exc:
             raise fail(f"{p.name}: the {engine} engine is not available ({exc})") from None
-        out.print(_summary(rec), highlight=False)
+        out.print(_summary(rec), highlight=False, soft_wrap=True)
+        slow = {k: v for k, v in rec.stats.items() if k.startswith("parts_python")}
+        if slow:
+            console.print(f"note: {rec.file}: {sum(slow.values())} part(s) re-read by the Python fallback "
+                          f"({', '.join(k[13:] for k in slow)}{'; ' + rec.stats['duckdb_error'][:120] if 'duckdb_error' in rec.stats else ''})",
+                          highlight=False, soft_wrap=True)
     if build_after:
         _run_build(db)
 
@@ -130,7 +135,7 @@ def aggregates(
             rec = ingest_aggregates(p)
         except AggregatesError as exc:
             raise fail(" ".join(str(exc).split())) from None
-        out.print(_summary(rec), highlight=False)
+        out.print(_summary(rec), highlight=False, soft_wrap=True)
     if build_after:
         _run_build(db)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.sor.helpers import KEYS, daily_rows, query, reference_counts, run_cli
+from tests.sor.helpers import KEYS, query, reference_counts, run_cli
 from transparency import paths
 from transparency.build import build
 from transparency.sor import columns as C
@@ -262,3 +262,27 @@ def test_cli_synth(tmp_path):
     assert "250 rows" in p.stdout and "in 3 parts" in p.stdout
     assert (tmp_path / "sor-global-2025-07-03-full.zip.sha1").is_file()
     assert run_cli("sor", "synth", "--date", "2025-13-01", "--rows", "1", "--out", str(tmp_path)).returncode == 2
+
+
+def test_light_dump_and_aggregates_through_ingest(tmp_path):
+    """A light dump (33 columns) is read by its header; `sor ingest` recognises aggregates files."""
+    cells = dict.fromkeys(C.LIGHT_V1, "")
+    cells.update(category="STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+                 category_specification='["KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL"]',
+                 content_type='["CONTENT_TYPE_IMAGE","CONTENT_TYPE_TEXT"]', platform_name="Snapchat",
+                 automated_detection="No", decision_visibility='["DECISION_VISIBILITY_CONTENT_REMOVED"]')
+    line = php_row([cells[c] for c in C.LIGHT_V1])
+    data = "\n".join([",".join(C.LIGHT_V1), line, line, line]).encode()
+    path = synth.write_dump(tmp_path, date(2024, 6, 1), [[data]], slug="snapchat", variant="light")
+    rec = ingest(path)
+    assert (rec.rows, rec.scope, rec.variant, rec.schema_version, len(C.LIGHT_V1)) == (3, "snapchat", "light", 1, 33)
+    agg = tmp_path / "aggregates-2024-06-02.csv"
+    agg.write_text(AGG + "\nAUTOMATED_DECISION_FULLY,true,STATEMENT_CATEGORY_VIOLENCE,CONTENT_TYPE_TEXT,,"
+                   "DECISION_GROUND_INCOMPATIBLE_CONTENT,,,DECISION_VISIBILITY_CONTENT_REMOVED,"
+                   "2024-06-02 00:00:00,SOURCE_VOLUNTARY,Snapchat,4\n")
+    assert ingest(agg).kind == "aggregates"
+    db = build().db
+    assert query(db, "SELECT date::VARCHAR, platform, keyword, content_type, automated_detection, count "
+                     "FROM sor_daily ORDER BY date") == [
+        ("2024-06-01", "snap", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL", "CONTENT_TYPE_IMAGE,CONTENT_TYPE_TEXT", "No", 3),
+        ("2024-06-02", "snap", None, "CONTENT_TYPE_TEXT", "Yes", 4)]

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 OUTER_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$")
 INNER_NAME = re.compile(r"^sor-[a-z0-9-]+?-\d{4}-\d{2}-\d{2}-(?:full|light)-\d{5}\.csv\.zip$")
@@ -170,7 +171,7 @@ class DumpReader:
         self.limits = limits or Limits()
         day, slug, version = parse_dump_name(self.path)
         self.dump = Dump(self.path, day, slug, version)
-        self._fh = None
+        self._fh: IO[bytes] | None = None
         self._outer: zipfile.ZipFile | None = None
         self._inners: dict[str, zipfile.ZipFile] = {}
 
@@ -198,10 +199,10 @@ class DumpReader:
         name, lim = self.path.name, self.limits
         if not self.path.is_file():
             raise ArchiveError(f"{name}: no such file")
-        self._fh = self.path.open("rb")
+        self._fh = fh = self.path.open("rb")
         try:
-            _check_ends(self._fh, 0, self.path.stat().st_size, name)
-            self._outer = zipfile.ZipFile(self._fh)
+            _check_ends(fh, 0, self.path.stat().st_size, name)
+            self._outer = zipfile.ZipFile(fh)
             infos = self._outer.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ArchiveError(f"{name}: not a readable ZIP archive ({exc})") from None
@@ -246,7 +247,7 @@ class DumpReader:
                 start = _data_offset(self._fh, info, where)
                 _check_ends(self._fh, start, info.compress_size, where)
                 raw = _Slice(self._fh, start, info.compress_size)
-                src: io.IOBase = io.BufferedReader(raw, CHUNK)
+                src: IO[bytes] = io.BufferedReader(raw, CHUNK)
             else:
                 assert self._outer is not None
                 src = self._outer.open(info)

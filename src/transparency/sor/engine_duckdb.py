@@ -50,7 +50,7 @@ def read_csv_sql(path: str, layout: Layout, parallel: bool = True) -> str:
     p = path.replace("'", "''")
     return (f"read_csv('{p}', columns={cols}, header=true, auto_detect=false, delim=',', quote='\"', "
             f"escape='\"', new_line='\\n', strict_mode=true, store_rejects=true, "
-            f"max_line_size=8388608, parallel={'true' if parallel else 'false'})")
+            f"max_line_size=1048576, buffer_size=4194304, parallel={'true' if parallel else 'false'})")
 
 
 def connect(threads: int, memory_limit: str, tmp_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -70,7 +70,8 @@ class _Feeder(threading.Thread):
     def run(self) -> None:
         label = f"{self.reader.path.name}/{self.part.label}"
         rep = Repairer()
-        newlines, last, head = 0, b"", b""
+        newlines, last = 0, b""
+        head: bytes | None = b""
         try:
             with open(self.fifo, "wb", buffering=0) as out:
                 with contextlib.suppress(OSError, AttributeError):  # fewer wake-ups per MiB
@@ -175,8 +176,9 @@ def _part(con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout
                            "GROUP BY ALL").fetchall()
         regions = con.execute("SELECT line_byte_position, max(csv_line) FROM reject_errors "
                               "GROUP BY ALL ORDER BY 1").fetchall()
-    except duckdb.Error:
+    except duckdb.Error as exc:
         failed = True
+        out.note = " ".join(str(exc).split())[:300]
     finally:
         _drain(feeder)
         with contextlib.suppress(duckdb.Error):
@@ -184,7 +186,9 @@ def _part(con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout
     if feeder.error is not None and not isinstance(feeder.error, RuntimeError):
         raise feeder.error
     if failed or feeder.error is not None:
-        return _python(reader, part, label, layout, "python:duckdb-error")
+        res = _python(reader, part, label, layout, "python:duckdb-error")
+        res.note = out.note or str(feeder.error)
+        return res
     for *key, n in rows:
         out.counts[tuple("" if v is None else v for v in key)] += n
     accepted = out.accepted
@@ -204,7 +208,7 @@ def _python(reader: DumpReader, part: Part, label: str, layout: Layout, mode: st
     return res
 
 
-def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "1GB",
+def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "128MB",
         tmp_root: Path | None = None, limits=None) -> EngineResult:
     """Aggregate every part of a dump; ``lanes`` parts are read at a time."""
     tmp_root = Path(tmp_root or tempfile.gettempdir())
@@ -256,6 +260,8 @@ def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "1G
     for i in sorted(results):
         result.add(results[i])
         modes[results[i].mode] += 1
+        if results[i].note and "duckdb_error" not in result.stats:
+            result.stats["duckdb_error"] = results[i].note
     result.rejects.sort(key=lambda r: (r.file, r.line))
     result.stats["seconds"] = time.perf_counter() - t0
     result.stats.update({f"parts_{k}": v for k, v in modes.items()})

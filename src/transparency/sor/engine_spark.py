@@ -92,6 +92,8 @@ def session(master: str | None = None):
                .config("spark.executorEnv.PYTHONPATH", pythonpath)
                .config("spark.driver.memory", os.environ.get("TRANSPARENCY_SPARK_DRIVER_MEMORY", "1g"))
                .config("spark.python.worker.reuse", "true"))
+    if not master or master.startswith("local"):  # a short-lived local JVM: start fast, stay small
+        builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark

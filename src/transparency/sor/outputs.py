@@ -18,18 +18,22 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from .. import paths
 from . import columns as C
 from .parts import Reject
 
 DAILY_FIELDS = [c for c in C.DAILY_COLUMNS if c != "platform"]
-DAILY_SCHEMA = pa.schema([("date", pa.date32()), *((c, pa.string()) for c in DAILY_FIELDS[1:-1]),
-                          ("count", pa.int64())])
-REJECT_SCHEMA = pa.schema([("file", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
-                           ("raw", pa.string())])
+
+
+def _schemas():
+    """(daily, rejects) Arrow schemas; pyarrow is imported only when writing, after the engine ran."""
+    import pyarrow as pa
+
+    daily = pa.schema([("date", pa.date32()), *((c, pa.string()) for c in DAILY_FIELDS[1:-1]),
+                       ("count", pa.int64())])
+    rejects = pa.schema([("file", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
+                         ("raw", pa.string())])
+    return daily, rejects
 
 
 def root() -> Path:
@@ -73,7 +77,9 @@ class FileRecord:
         return (1 if self.scope == "global" else 3) + (self.variant == "light")
 
 
-def _atomic_parquet(table: pa.Table, path: Path) -> None:
+def _atomic_parquet(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)
@@ -86,9 +92,12 @@ def write(record: FileRecord, day: date, rows: Iterable[dict], rejects: list[Rej
     token = secrets.token_hex(4)
     daily = folder / f"{record.file}.{token}.daily.parquet"
     rej = folder / f"{record.file}.{token}.rejects.parquet"
-    table = pa.Table.from_pylist([{**r, "date": day} for r in rows], schema=DAILY_SCHEMA)
+    import pyarrow as pa
+
+    daily_schema, reject_schema = _schemas()
+    table = pa.Table.from_pylist([{**r, "date": day} for r in rows], schema=daily_schema)
     _atomic_parquet(table, daily)
-    _atomic_parquet(pa.Table.from_pylist([asdict(r) for r in rejects], schema=REJECT_SCHEMA), rej)
+    _atomic_parquet(pa.Table.from_pylist([asdict(r) for r in rejects], schema=reject_schema), rej)
     record.daily, record.rejects_file = daily.name, rej.name
     marker = folder / f"{record.file}.json"
     previous = read_marker(marker) if marker.exists() else None

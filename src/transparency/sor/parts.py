@@ -59,6 +59,7 @@ class PartResult:
     rejects: list[Reject] = field(default_factory=list)
     data_lines: int = 0  # non-empty physical lines after the header
     mode: str = "python"  # how it was read (the DuckDB engine reports its fast path here)
+    note: str = ""  # why the fast path was not used, when it was not
 
     @property
     def accepted(self) -> int:
@@ -117,7 +118,7 @@ class EngineResult:
     counts: Counter = field(default_factory=Counter)
     rejects: list[Reject] = field(default_factory=list)
     parts: int = 0
-    stats: dict[str, float] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
 
     def add(self, part: PartResult) -> None:
         self.counts.update(part.counts)

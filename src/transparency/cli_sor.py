@@ -72,7 +72,7 @@ def ingest(
     spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL (spark://…, yarn, local[4]) or Spark Connect URL (sc://…) [default: local[2]].")] = None,
     threads: Annotated[int, typer.Option("--threads", help="DuckDB threads.")] = 2,
     lanes: Annotated[int, typer.Option("--lanes", help="CSV parts streamed at once (DuckDB engine).")] = 2,
-    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory_limit.")] = "128MB",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory_limit (it holds the CSV buffers of the parts being read; spills to the home folder beyond it).")] = "256MB",
     max_ratio: Annotated[float, typer.Option("--max-ratio", help="Refuse members expanding more than this (zip bombs).")] = 200.0,
     max_total: Annotated[int, typer.Option("--max-total-bytes", help="Refuse dumps declaring more CSV bytes than this.")] = 2 * 10**12,
     allow_sha1_mismatch: Annotated[bool, typer.Option("--allow-sha1-mismatch", help="Keep a dump whose .sha1 does not match (recorded as sha1_ok = false).")] = False,

@@ -4,8 +4,9 @@ Nothing is unzipped to disk. Each of ``lanes`` workers takes every n-th part: a 
 inflates it, applies the backslash-quote repair (only to chunks that hold a backslash) and writes
 it into a named pipe; DuckDB reads the pipe with ``read_csv`` (explicit columns, strict RFC 4180,
 ``store_rejects``) and groups by the raw key columns. Lanes run in parallel, so inflating and
-parsing overlap on every core; memory is bounded by DuckDB's ``memory_limit`` and a few 1 MiB
-buffers, whatever the size of the day.
+parsing overlap on every core. Memory is bounded by DuckDB's ``memory_limit`` (it keeps the buffers
+of a pipe it is reading, i.e. up to a part of ~100 MB per lane; beyond the limit it spills) and a
+few 1 MiB buffers, whatever the size of the day.
 
 DuckDB's reading of a part is trusted only when it is provably the canonical one-record-per-line
 reading (``csvtext.parse_line``): the rows it accepted plus the lines inside the records it
@@ -208,7 +209,7 @@ def _python(reader: DumpReader, part: Part, label: str, layout: Layout, mode: st
     return res
 
 
-def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "128MB",
+def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "256MB",
         tmp_root: Path | None = None, limits=None) -> EngineResult:
     """Aggregate every part of a dump; ``lanes`` parts are read at a time."""
     tmp_root = Path(tmp_root or tempfile.gettempdir())

@@ -34,7 +34,7 @@ class Options:
     spark_master: str | None = None
     threads: int = 2
     lanes: int = 2
-    memory_limit: str = "128MB"
+    memory_limit: str = "256MB"
     limits: Limits = Limits()
     allow_sha1_mismatch: bool = False
 

@@ -73,7 +73,7 @@ SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "final_url", "filename", "retr
 
 def _code_files() -> list[Path]:
     root = paths.REPO_ROOT
-    return sorted([*(root / "src" / "transparency").rglob("*.py"), *(root / "src" / "transparency").glob("*.sql"),
+    return sorted([*(root / "src" / "transparency").rglob("*.py"), *(root / "src" / "transparency").rglob("*.sql"),
                    *(root / "scrapers").rglob("*.py")])
 
 
@@ -81,6 +81,8 @@ def fingerprint(data_dir: Path, store: SnapshotStore) -> str:
     """sha256 over every input: code, registries, release files and store sidecars."""
     h = hashlib.sha256()
     files = [*_code_files(), *sorted(p for p in data_dir.rglob("*") if p.is_file()), *store.sidecar_files()]
+    for _, step in extra_steps():  # a domain step may read inputs of its own (e.g. per-day Parquet)
+        files.extend(getattr(step, "inputs", list)())
     for f in files:
         h.update(str(f.name).encode())
         h.update(hashlib.sha256(f.read_bytes()).digest())

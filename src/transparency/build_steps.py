@@ -9,8 +9,10 @@ and row; the previous warehouse is kept). Add ``("name", module.step)`` here to 
 from __future__ import annotations
 
 from . import actions, ncmec
+from .sor import build_step as sor_build_step
 
 STEPS: list = [
     ("actions", actions.step),
     ("cybertipline_crosscheck", ncmec.step),
+    ("sor", sor_build_step.step),
 ]

@@ -297,7 +297,7 @@ def dashboard(
 
 # The commands of the other domains live in their own modules (cli_<domain>.py), each adding its
 # commands to `app` when imported. Add a module's name here to make its commands available.
-CLI_MODULES: list[str] = ["cli_scrape", "cli_export", "cli_actions"]
+CLI_MODULES: list[str] = ["cli_scrape", "cli_export", "cli_actions", "cli_sor"]
 for _name in CLI_MODULES:
     importlib.import_module(f"transparency.{_name}")
 

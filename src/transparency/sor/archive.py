@@ -1,0 +1,307 @@
+"""Safe streaming over a daily dump: outer ZIP (stored) -> inner ``.csv.zip`` -> CSV parts.
+
+Nothing is ever extracted by member name: parts are streamed, so a path-traversal name cannot
+write anywhere. Archives are treated as hostile until proven otherwise (issue 8):
+
+- names must follow the official pattern (``sor-{slug}-{date}-{version}-{NNNNN}.csv.zip`` holding
+  ``…-{NNNNN}-{NNNNN}.csv``); absolute paths, ``..`` and backslashes are refused outright;
+- the packaging is exactly two levels deep: a ZIP where a CSV part should be is refused;
+- encrypted members and compression methods other than store/deflate are refused;
+- zip bombs: every member's declared expansion ratio, size and the dump's declared total are
+  checked before anything is decompressed, and the bytes actually produced are counted while
+  streaming, so a header that lies about sizes is caught too (CRC errors surface as corruption).
+
+Every problem raises :class:`ArchiveError` with a one-line message naming the file and member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+OUTER_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$")
+INNER_NAME = re.compile(r"^sor-[a-z0-9-]+?-\d{4}-\d{2}-\d{2}-(?:full|light)-\d{5}\.csv\.zip$")
+PART_NAME = re.compile(r"^sor-[a-z0-9-]+?-\d{4}-\d{2}-\d{2}-(?:full|light)-\d{5}-\d{5}\.csv$")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+CHUNK = 1 << 20
+
+
+class ArchiveError(ValueError):
+    """A dump that cannot or must not be read; the message is one line naming file and member."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Defences against hostile archives. The real peak day (2024-02-24) is 768.5 GB of CSV in
+    33.2 GB of ZIP (ratio 23:1); real CSV parts are ~100 MB."""
+
+    max_ratio: float = 200.0  # uncompressed : compressed, per member larger than ratio_floor
+    ratio_floor: int = 1 << 20  # members smaller than this are never a bomb
+    max_member_bytes: int = 8 << 30  # one CSV part
+    max_total_bytes: int = 2 * 10**12  # one day's CSV, declared and actual
+    max_members: int = 200_000
+
+
+@dataclass(frozen=True)
+class Part:
+    inner: str  # name of the inner .csv.zip in the outer archive
+    name: str  # name of the CSV part in the inner archive
+    file_size: int
+    compress_size: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.inner}/{self.name}"
+
+
+@dataclass
+class Dump:
+    path: Path
+    day: date
+    slug: str
+    version: str  # "full" or "light"
+    parts: list[Part] = field(default_factory=list)
+    declared_bytes: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def parse_dump_name(path: Path) -> tuple[date, str, str]:
+    m = OUTER_NAME.match(path.name)
+    if not m:
+        raise ArchiveError(f"{path.name}: not a daily dump name (expected sor-<platform>-YYYY-MM-DD-full|light.zip)")
+    try:
+        day = date.fromisoformat(m["date"])
+    except ValueError:
+        raise ArchiveError(f"{path.name}: invalid date in the file name") from None
+    return day, m["slug"], m["version"]
+
+
+def _check_name(archive: str, name: str) -> None:
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or "\\" in name or ".." in parts or re.match(r"^[A-Za-z]:", name):
+        raise ArchiveError(f"{archive}: member {name!r} is a path-traversal name; refusing the archive")
+
+
+def _check_info(archive: str, info: zipfile.ZipInfo, limits: Limits) -> None:
+    if info.flag_bits & 0x1:
+        raise ArchiveError(f"{archive}: member {info.filename} is encrypted; dumps are never encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ArchiveError(f"{archive}: member {info.filename} uses unsupported compression method {info.compress_type}")
+    if info.file_size > limits.max_member_bytes:
+        raise ArchiveError(f"{archive}: member {info.filename} declares {info.file_size:,} bytes "
+                           f"(limit {limits.max_member_bytes:,}); refusing a possible zip bomb")
+    if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise ArchiveError(f"{archive}: member {info.filename} expands {ratio:,.0f}:1 "
+                           f"(limit {limits.max_ratio:,.0f}:1); refusing a zip bomb")
+
+
+class _Slice(io.RawIOBase):
+    """A read-only window on a file: a stored inner ZIP read in place, without copying it."""
+
+    def __init__(self, fh, start: int, size: int):
+        self._fh, self._start, self._size, self._pos = fh, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: self._size}[whence]
+        self._pos = max(0, min(self._size, base + offset))
+        return self._pos
+
+    def readinto(self, b) -> int:
+        n = min(len(b), self._size - self._pos)
+        if n <= 0:
+            return 0
+        self._fh.seek(self._start + self._pos)
+        data = self._fh.read(n)
+        b[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+def _check_ends(fh, start: int, size: int, where: str) -> None:
+    """A ZIP's end-of-archive record must end it: a truncated dump can otherwise pass for one of
+    the inner ZIPs it holds (zipfile looks for that record near the end and trusts the first)."""
+    tail = min(size, 65_557)
+    fh.seek(start + size - tail)
+    data = fh.read(tail)
+    pos = data.rfind(b"PK\x05\x06")
+    if pos < 0 or len(data) - pos < 22:
+        raise ArchiveError(f"{where}: not a readable ZIP archive (no end-of-archive record)")
+    (comment_len,) = struct.unpack("<H", data[pos + 20:pos + 22])
+    if pos + 22 + comment_len != len(data):
+        raise ArchiveError(f"{where}: not a readable ZIP archive (truncated: its end-of-archive record "
+                           "is not at its end)")
+
+
+def _data_offset(fh, info: zipfile.ZipInfo, where: str) -> int:
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise ArchiveError(f"{where}: corrupt archive (bad local header)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
+
+
+class DumpReader:
+    """Open a dump once, validate every declared member, then stream its parts in order."""
+
+    def __init__(self, path: Path, limits: Limits | None = None):
+        self.path = Path(path)
+        self.limits = limits or Limits()
+        day, slug, version = parse_dump_name(self.path)
+        self.dump = Dump(self.path, day, slug, version)
+        self._fh: IO[bytes] | None = None
+        self._outer: zipfile.ZipFile | None = None
+        self._inners: dict[str, zipfile.ZipFile] = {}
+
+    def __enter__(self) -> DumpReader:
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for z in self._inners.values():
+            z.close()
+        self._inners.clear()
+        if self._outer:
+            self._outer.close()
+        if self._fh:
+            self._fh.close()
+
+    def _open(self) -> None:
+        name, lim = self.path.name, self.limits
+        if not self.path.is_file():
+            raise ArchiveError(f"{name}: no such file")
+        self._fh = fh = self.path.open("rb")
+        try:
+            _check_ends(fh, 0, self.path.stat().st_size, name)
+            self._outer = zipfile.ZipFile(fh)
+            infos = self._outer.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ArchiveError(f"{name}: not a readable ZIP archive ({exc})") from None
+        if len(infos) > lim.max_members:
+            raise ArchiveError(f"{name}: {len(infos):,} members (limit {lim.max_members:,})")
+        total, count = 0, len(infos)
+        for info in sorted(infos, key=lambda i: i.filename):
+            _check_name(name, info.filename)
+            _check_info(name, info, lim)
+            if info.is_dir():
+                raise ArchiveError(f"{name}: unexpected directory {info.filename!r} in a daily dump")
+            if not INNER_NAME.match(info.filename):
+                if info.filename.lower().endswith(".csv"):
+                    raise ArchiveError(f"{name}: member {info.filename} is a bare CSV; expected .csv.zip parts")
+                raise ArchiveError(f"{name}: unexpected member {info.filename!r} (expected sor-…-NNNNN.csv.zip)")
+            inner = self._open_inner(info)
+            inner_infos = inner.infolist()
+            count += len(inner_infos)
+            if count > lim.max_members:
+                raise ArchiveError(f"{name}: more than {lim.max_members:,} members in all")
+            prefix = info.filename[: -len(".csv.zip")]
+            for pinfo in sorted(inner_infos, key=lambda i: i.filename):
+                where = f"{name}/{info.filename}"
+                _check_name(where, pinfo.filename)
+                _check_info(where, pinfo, lim)
+                if pinfo.filename.lower().endswith(".zip"):
+                    raise ArchiveError(f"{where}: member {pinfo.filename} is another ZIP: nesting deeper "
+                                       "than the dump format (2 levels); refusing the archive")
+                if not PART_NAME.match(pinfo.filename) or not pinfo.filename.startswith(prefix + "-"):
+                    raise ArchiveError(f"{where}: unexpected member {pinfo.filename!r} (expected {prefix}-NNNNN.csv)")
+                total += pinfo.file_size
+                if total > lim.max_total_bytes:
+                    raise ArchiveError(f"{name}: declares more than {lim.max_total_bytes:,} bytes of CSV "
+                                       "in all; refusing a possible zip bomb")
+                self.dump.parts.append(Part(info.filename, pinfo.filename, pinfo.file_size, pinfo.compress_size))
+        self.dump.declared_bytes = total
+
+    def _open_inner(self, info: zipfile.ZipInfo) -> zipfile.ZipFile:
+        where = f"{self.path.name}/{info.filename}"
+        try:
+            if info.compress_type == zipfile.ZIP_STORED:
+                start = _data_offset(self._fh, info, where)
+                _check_ends(self._fh, start, info.compress_size, where)
+                raw = _Slice(self._fh, start, info.compress_size)
+                src: IO[bytes] = io.BufferedReader(raw, CHUNK)
+            else:
+                assert self._outer is not None
+                src = self._outer.open(info)
+            z = zipfile.ZipFile(src)
+        except ArchiveError:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            raise ArchiveError(f"{where}: corrupt inner archive ({exc})") from None
+        self._inners[info.filename] = z
+        return z
+
+    def stream(self, part: Part) -> Iterator[bytes]:
+        """The part's bytes in chunks, with the sizes it declared enforced."""
+        where = f"{self.path.name}/{part.label}"
+        inner = self._inners[part.inner]
+        produced, limit = 0, min(part.file_size, self.limits.max_member_bytes)
+        try:
+            with inner.open(part.name) as fh:
+                first = True
+                while chunk := fh.read(CHUNK):
+                    if first:
+                        if chunk.startswith(ZIP_MAGIC):
+                            raise ArchiveError(f"{where}: is itself a ZIP archive: nesting deeper than the "
+                                               "dump format (2 levels); refusing the archive")
+                        first = False
+                    produced += len(chunk)
+                    if produced > limit:
+                        raise ArchiveError(f"{where}: produces more bytes than the {part.file_size:,} it "
+                                           "declares; refusing a zip bomb")
+                    yield chunk
+        except ArchiveError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise ArchiveError(f"{where}: corrupt member ({exc})") from None
+        if produced != part.file_size:
+            raise ArchiveError(f"{where}: corrupt member (declares {part.file_size:,} bytes, produced {produced:,})")
+
+
+def read_sha1_file(path: Path) -> str | None:
+    """The hex digest in ``<dump>.sha1`` (``<sha1>  <name>``), or None when there is none."""
+    side = path.with_name(path.name + ".sha1")
+    if not side.is_file():
+        return None
+    with side.open("rb") as fh:
+        text = fh.read(1024).decode("ascii", "replace").strip()
+    token = text.split()[0].lower() if text else ""
+    if not re.fullmatch(r"[0-9a-f]{40}", token):
+        raise ArchiveError(f"{side.name}: not a sha1 checksum file")
+    return token
+
+
+def sha1_of(path: Path) -> str:
+    h = hashlib.sha1()
+    with path.open("rb") as fh:
+        while chunk := fh.read(4 * CHUNK):
+            h.update(chunk)
+    return h.hexdigest()

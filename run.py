@@ -39,7 +39,9 @@ def ensure_env(lock: str) -> None:
     """Create .venv and install the lock file (skipped when it is already installed)."""
     lock_path = ROOT / lock
     stamp = VENV / f".installed-{lock}"
-    digest = hashlib.sha256(lock_path.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        lock_path.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PY.exists():
         return
     if not PY.exists():
@@ -64,6 +66,7 @@ def dashboard(args: list[str]) -> None:
 
 CHECKS = [
     ("lint (ruff check)", ["-m", "ruff", "check", "."]),
+    ("format (ruff format --check)", ["-m", "ruff", "format", "--check", "."]),
     ("types (mypy)", ["-m", "mypy"]),
 ]
 

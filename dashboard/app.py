@@ -57,9 +57,12 @@ started = time.perf_counter()
 try:
     page.run()
 except WarehouseUnavailable as exc:
-    st.warning("The warehouse could not be read right now: it may be being rebuilt, or it was "
-               "built by an older version of the tool. Reload in a moment, or run "
-               f"`transparency build`. ({md(exc)})")
+    st.warning(
+        "The warehouse could not be read right now: it may be being rebuilt, or it was "
+        "built by an older version of the tool. Reload in a moment, or run "
+        f"`transparency build`. ({md(exc)})"
+    )
 finally:  # server-side run time of the page (scripts/bench_dashboard.py listens to this log)
     logging.getLogger("transparency.dashboard").debug(
-        "page %s ran in %.1f ms", page.url_path, (time.perf_counter() - started) * 1000)
+        "page %s ran in %.1f ms", page.url_path, (time.perf_counter() - started) * 1000
+    )

@@ -139,8 +139,9 @@ def _relations(version_key: float) -> frozenset[str]:
     if con is None:
         return frozenset()
     with con.cursor() as cur:
-        rows = cur.execute("SELECT table_name FROM information_schema.tables "
-                           "WHERE table_schema = 'main'").fetchall()
+        rows = cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
     return frozenset(r[0] for r in rows)
 
 
@@ -156,8 +157,11 @@ def _columns(name: str, version_key: float) -> frozenset[str]:
     if con is None:
         return frozenset()
     with con.cursor() as cur:
-        rows = cur.execute("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_schema = 'main' AND table_name = ?", [name]).fetchall()
+        rows = cur.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND table_name = ?",
+            [name],
+        ).fetchall()
     return frozenset(r[0] for r in rows)
 
 
@@ -169,20 +173,28 @@ def has_columns(name: str, *cols: str) -> bool:
 def require_warehouse() -> bool:
     """Show why there is nothing to see, and return False, when the warehouse cannot be read."""
     if rebuilding():
-        st.info("A rebuild of the warehouse is in progress; the previous warehouse is shown until "
-                "the new one is swapped in.")
+        st.info(
+            "A rebuild of the warehouse is in progress; the previous warehouse is shown until "
+            "the new one is swapped in."
+        )
     if connection() is not None and has("observations", "sources", "snapshots"):
         return True
     path = db_path()
     if not path.exists():
-        st.warning(f"No warehouse at `{path}`. Build it with `transparency build` "
-                   "(or start everything with `python3 run.py dashboard`).")
+        st.warning(
+            f"No warehouse at `{path}`. Build it with `transparency build` "
+            "(or start everything with `python3 run.py dashboard`)."
+        )
     elif connection() is None:
-        st.warning(f"The warehouse at `{path}` cannot be opened right now (it may be being "
-                   "replaced by a rebuild). Reload in a moment.")
+        st.warning(
+            f"The warehouse at `{path}` cannot be opened right now (it may be being "
+            "replaced by a rebuild). Reload in a moment."
+        )
     else:
-        st.warning(f"The file at `{path}` is not a complete warehouse (tables observations, "
-                   "sources and snapshots are missing). Rebuild it with `transparency build`.")
+        st.warning(
+            f"The file at `{path}` is not a complete warehouse (tables observations, "
+            "sources and snapshots are missing). Rebuild it with `transparency build`."
+        )
     return False
 
 
@@ -216,13 +228,24 @@ def _lookups(version_key: float) -> dict:
                                  LEFT JOIN snapshots sn USING (source_id) GROUP BY ALL""").fetchall()
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"{type(exc).__name__}: {exc}") from exc
-    return {"sources": {r[0]: dict(zip(("source_id", "publisher", "title", "homepage", "licence",
-                                        "retrieved"), r, strict=True)) for r in src},
-            "metrics": {r[0]: Metric(r[0], r[1] or r[0], r[2] or "", r[3] or "", r[4] or "")
-                        for r in m},
-            "policy": {r[0]: r[1] for r in areas},
-            "platforms": {r[0]: r[1] for r in pl},
-            "services": {(r[0], r[1]): r[2] for r in sv}}
+    return {
+        "sources": {
+            r[0]: dict(
+                zip(
+                    ("source_id", "publisher", "title", "homepage", "licence", "retrieved"),
+                    r,
+                    strict=True,
+                )
+            )
+            for r in src
+        },
+        "metrics": {
+            r[0]: Metric(r[0], r[1] or r[0], r[2] or "", r[3] or "", r[4] or "") for r in m
+        },
+        "policy": {r[0]: r[1] for r in areas},
+        "platforms": {r[0]: r[1] for r in pl},
+        "services": {(r[0], r[1]): r[2] for r in sv},
+    }
 
 
 def metrics() -> dict[str, Metric]:
@@ -274,14 +297,19 @@ def series_names(platforms, services) -> list[str]:
 def sources_info(source_ids) -> list[dict]:
     """Publisher, title, URL, licence and last retrieval of the given sources (for captions)."""
     known = _lookups(version())["sources"]
-    return [dict(known[s]) for s in sorted({s for s in source_ids if isinstance(s, str)})
-            if s in known]
+    return [
+        dict(known[s]) for s in sorted({s for s in source_ids if isinstance(s, str)}) if s in known
+    ]
 
 
 # ------------------------------------------------------------------ changes feed
 
-FEED_KINDS = {"new_release": "New release", "restated": "Restated values",
-              "new_action": "New regulator action", "overdue": "Overdue report"}
+FEED_KINDS = {
+    "new_release": "New release",
+    "restated": "Restated values",
+    "new_action": "New regulator action",
+    "overdue": "Overdue report",
+}
 FEED_FIELDS = ("id", "kind", "title", "summary", "link", "updated")
 
 
@@ -297,8 +325,11 @@ def _read_feed(path: str, mtime: float) -> pd.DataFrame:
     entries = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(entries, list):
         raise ValueError("not a JSON list")
-    rows = [{k: (e.get(k) if isinstance(e.get(k), str) else "") for k in FEED_FIELDS}
-            for e in entries if isinstance(e, dict)]
+    rows = [
+        {k: (e.get(k) if isinstance(e.get(k), str) else "") for k in FEED_FIELDS}
+        for e in entries
+        if isinstance(e, dict)
+    ]
     df = pd.DataFrame(rows, columns=list(FEED_FIELDS))
     df["updated"] = pd.to_datetime(df.updated, errors="coerce", utc=True)
     return df

@@ -34,43 +34,95 @@ def empty(message: str) -> None:
 # ------------------------------------------------------------------ filters bound to the URL
 
 
-def select(label: str, options: Sequence, key: str, *, default=None,
-           format_func: Callable = str, help: str | None = None):
+def select(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default=None,
+    format_func: Callable = str,
+    help: str | None = None,
+):
     """A selectbox whose value lives in the URL (``?key=value``) so a view can be shared."""
     options = list(options)
     if not options:
         return None
     index = options.index(default) if default in options else 0
-    return st.selectbox(label, options, index=index, key=key, format_func=format_func,
-                        help=help, bind="query-params")
+    return st.selectbox(
+        label,
+        options,
+        index=index,
+        key=key,
+        format_func=format_func,
+        help=help,
+        bind="query-params",
+    )
 
 
-def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = (),
-                format_func: Callable = str, help: str | None = None,
-                placeholder: str | None = None) -> list:
+def multiselect(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default: Sequence = (),
+    format_func: Callable = str,
+    help: str | None = None,
+    placeholder: str | None = None,
+) -> list:
     options = list(options)
     default = [d for d in default if d in options]
-    return st.multiselect(label, options, default=default, key=key, format_func=format_func,
-                          help=help, placeholder=placeholder, bind="query-params")
+    return st.multiselect(
+        label,
+        options,
+        default=default,
+        key=key,
+        format_func=format_func,
+        help=help,
+        placeholder=placeholder,
+        bind="query-params",
+    )
 
 
-def radio(label: str, options: Sequence, key: str, *, default=None,
-          format_func: Callable = str, help: str | None = None):
+def radio(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default=None,
+    format_func: Callable = str,
+    help: str | None = None,
+):
     options = list(options)
     index = options.index(default) if default in options else 0
-    return st.radio(label, options, index=index, key=key, format_func=format_func, help=help,
-                    horizontal=True, bind="query-params")
+    return st.radio(
+        label,
+        options,
+        index=index,
+        key=key,
+        format_func=format_func,
+        help=help,
+        horizontal=True,
+        bind="query-params",
+    )
 
 
-def date_range(label: str, lo: date, hi: date, key: str, *,
-               start: date | None = None) -> tuple[date, date]:
+def date_range(
+    label: str, lo: date, hi: date, key: str, *, start: date | None = None
+) -> tuple[date, date]:
     """Start and end dates (two bound date inputs, ``?key_from=…&key_to=…``); the range opens
     on ``start`` … ``hi`` (default: everything)."""
     a, b = st.columns(2)
-    start = a.date_input(f"{label}: from", value=start or lo, min_value=lo, max_value=hi,
-                         key=f"{key}_from", bind="query-params")
-    end = b.date_input(f"{label}: to", value=hi, min_value=lo, max_value=hi,
-                       key=f"{key}_to", bind="query-params")
+    start = a.date_input(
+        f"{label}: from",
+        value=start or lo,
+        min_value=lo,
+        max_value=hi,
+        key=f"{key}_from",
+        bind="query-params",
+    )
+    end = b.date_input(
+        f"{label}: to", value=hi, min_value=lo, max_value=hi, key=f"{key}_to", bind="query-params"
+    )
     start = start or lo
     end = end or hi
     return (start, end) if start <= end else (end, start)
@@ -79,11 +131,17 @@ def date_range(label: str, lo: date, hi: date, key: str, *,
 # ------------------------------------------------------------------ captions
 
 
-def chart_caption(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = (),
-                  vintages: Sequence = (), note: str = "") -> None:
+def chart_caption(
+    *,
+    metric_ids: Sequence[str] = (),
+    source_ids: Sequence[str] = (),
+    vintages: Sequence = (),
+    note: str = "",
+) -> None:
     """Caption every chart with metric definition, unit, sources and vintage."""
-    st.caption(caption_text(metric_ids=metric_ids, source_ids=source_ids, vintages=vintages,
-                            note=note))
+    st.caption(
+        caption_text(metric_ids=metric_ids, source_ids=source_ids, vintages=vintages, note=note)
+    )
 
 
 def present(values) -> list:
@@ -91,22 +149,33 @@ def present(values) -> list:
     return [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
 
 
-def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = (),
-                 vintages: Sequence = (), note: str = "") -> str:
+def caption_text(
+    *,
+    metric_ids: Sequence[str] = (),
+    source_ids: Sequence[str] = (),
+    vintages: Sequence = (),
+    note: str = "",
+) -> str:
     parts: list[str] = []
     known = metrics()
     for m in dict.fromkeys(present(metric_ids)):
         got = known.get(m)
         if got:
-            parts.append(f"**{md(got.label)}** ({md(m)}): {md(got.definition)}. "
-                         f"Unit: {md(got.unit)}.")
+            parts.append(
+                f"**{md(got.label)}** ({md(m)}): {md(got.definition)}. Unit: {md(got.unit)}."
+            )
         else:
             parts.append(f"**{md(m)}**.")
     src = sources_info(present(source_ids))
     if src:
-        parts.append("Sources: " + "; ".join(
-            f"{md(r['publisher'])}, {md(r['title'])} ({md(r['source_id'])}; {md(r['licence'])})"
-            for r in src) + ".")
+        parts.append(
+            "Sources: "
+            + "; ".join(
+                f"{md(r['publisher'])}, {md(r['title'])} ({md(r['source_id'])}; {md(r['licence'])})"
+                for r in src
+            )
+            + "."
+        )
     vs = sorted({str(v)[:10] for v in vintages if v is not None and not pd.isna(v)})
     if vs:
         span = vs[0] if len(vs) == 1 else f"{vs[0]} … {vs[-1]} ({len(vs)} releases)"
@@ -119,29 +188,57 @@ def caption_text(*, metric_ids: Sequence[str] = (), source_ids: Sequence[str] = 
 # ------------------------------------------------------------------ downloads
 
 
-def downloads(rows: pd.DataFrame | pa.Table, *, name: str, dataset: str,
-              source_ids: Sequence[str] = (), filters: dict | None = None,
-              key: str = "dl") -> str:
+def downloads(
+    rows: pd.DataFrame | pa.Table,
+    *,
+    name: str,
+    dataset: str,
+    source_ids: Sequence[str] = (),
+    filters: dict | None = None,
+    key: str = "dl",
+) -> str:
     """CSV and Parquet of exactly ``rows`` plus its citation line; returns the citation.
     The files are made only when a button is pressed."""
     src = sources_info([s for s in source_ids if s])
     n = rows.num_rows if isinstance(rows, pa.Table) else len(rows)
     cite = exports.citation(
-        [{"publisher": r["publisher"], "title": r["title"], "url": r["homepage"],
-          "licence": r["licence"], "retrieved": r["retrieved"]} for r in src],
-        dataset=dataset, filters=filters, rows=n)
+        [
+            {
+                "publisher": r["publisher"],
+                "title": r["title"],
+                "url": r["homepage"],
+                "licence": r["licence"],
+                "retrieved": r["retrieved"],
+            }
+            for r in src
+        ],
+        dataset=dataset,
+        filters=filters,
+        rows=n,
+    )
 
     def frame() -> pd.DataFrame:
         return rows.to_pandas() if isinstance(rows, pa.Table) else rows
 
     a, b = st.columns(2)
-    a.download_button("Download CSV", data=lambda: exports.to_csv_bytes(frame()),
-                      file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                      on_click="ignore", icon=":material/download:")
-    b.download_button("Download Parquet",
-                      data=lambda: exports.to_parquet_bytes(frame(), citation_line=cite),
-                      file_name=f"{name}.parquet", mime="application/vnd.apache.parquet",
-                      key=f"{key}_parquet", on_click="ignore", icon=":material/download:")
+    a.download_button(
+        "Download CSV",
+        data=lambda: exports.to_csv_bytes(frame()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    b.download_button(
+        "Download Parquet",
+        data=lambda: exports.to_parquet_bytes(frame(), citation_line=cite),
+        file_name=f"{name}.parquet",
+        mime="application/vnd.apache.parquet",
+        key=f"{key}_parquet",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     st.caption("Cite as:")
     st.code(cite, language=None, wrap_lines=True)
     return cite

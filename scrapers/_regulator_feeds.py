@@ -16,9 +16,25 @@ from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
 
-def fetch_checked(client: PoliteClient, store: SnapshotStore, decl: SourceDeclaration, url: str, *,
-                  filename: str, expect: tuple[str, ...], check: Callable[[bytes], str | None],
-                  published_at: str = "") -> FetchOutcome:
+def fetch_checked(
+    client: PoliteClient,
+    store: SnapshotStore,
+    decl: SourceDeclaration,
+    url: str,
+    *,
+    filename: str,
+    expect: tuple[str, ...],
+    check: Callable[[bytes], str | None],
+    published_at: str = "",
+) -> FetchOutcome:
     """GET ``url`` and store it if its media type is expected and ``check(body)`` returns None."""
-    return fetch_to_store(client, store, decl, url, filename=filename, published_at=published_at,
-                          expect=expect, check=check)
+    return fetch_to_store(
+        client,
+        store,
+        decl,
+        url,
+        filename=filename,
+        published_at=published_at,
+        expect=expect,
+        check=check,
+    )

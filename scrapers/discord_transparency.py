@@ -68,8 +68,17 @@ SOURCE = SourceDeclaration(
 
 PLATFORM = "Discord"
 # Releases known to exist (sources/discord.md); fetched when the landing page (a JS app) lists none.
-KNOWN_RELEASES = ("Q1-2022", "Q2-2022", "Q3-2022", "Q4-2022", "Q1-2023", "Q2-2023", "Q3-2023",
-                  "Q4-2023", "H1-2024")
+KNOWN_RELEASES = (
+    "Q1-2022",
+    "Q2-2022",
+    "Q3-2022",
+    "Q4-2022",
+    "Q1-2023",
+    "Q2-2023",
+    "Q3-2023",
+    "Q4-2023",
+    "H1-2024",
+)
 ZIP_LINK = re.compile(r"/transparency-reports/Discord-Transparency-Report-[QH]\d-\d{4}\.zip$", re.I)
 
 # ZIP safety limits: only CSV members are read, in memory.
@@ -114,19 +123,41 @@ def read_zip_csvs(path: Path) -> list[tuple[str, bytes]]:
         out = []
         for info in infos:
             name = PurePosixPath(info.filename.replace("\\", "/"))
-            if info.is_dir() or name.suffix.lower() != ".csv" or "__MACOSX" in name.parts or name.name.startswith("._"):
+            if (
+                info.is_dir()
+                or name.suffix.lower() != ".csv"
+                or "__MACOSX" in name.parts
+                or name.name.startswith("._")
+            ):
                 continue
             if info.file_size > MAX_CSV_BYTES:
-                raise ParseError(path, f"ZIP member {info.filename!r} is {info.file_size:,} bytes, over {MAX_CSV_BYTES:,}")
+                raise ParseError(
+                    path,
+                    f"ZIP member {info.filename!r} is {info.file_size:,} bytes, over {MAX_CSV_BYTES:,}",
+                )
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                raise ParseError(path, f"ZIP member {info.filename!r} expands {info.file_size / info.compress_size:.0f}x; refused as a ZIP bomb")
+                raise ParseError(
+                    path,
+                    f"ZIP member {info.filename!r} expands {info.file_size / info.compress_size:.0f}x; refused as a ZIP bomb",
+                )
             try:
                 with zf.open(info) as fh:
                     data = fh.read(MAX_CSV_BYTES + 1)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
-                raise ParseError(path, f"ZIP member {info.filename!r} is corrupt ({type(exc).__name__}: {exc})") from exc
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
+                raise ParseError(
+                    path, f"ZIP member {info.filename!r} is corrupt ({type(exc).__name__}: {exc})"
+                ) from exc
             if len(data) > MAX_CSV_BYTES:
-                raise ParseError(path, f"ZIP member {info.filename!r} expands past {MAX_CSV_BYTES:,} bytes")
+                raise ParseError(
+                    path, f"ZIP member {info.filename!r} expands past {MAX_CSV_BYTES:,} bytes"
+                )
             out.append((info.filename, data))
         if not out:
             raise ParseError(path, "ZIP holds no CSV file")
@@ -159,12 +190,16 @@ class Table:
     implied_section: bool = False
     rows: list[Row] = field(default_factory=list)
     shifted_at: int = 0  # line of a row repeating the header text (section shifted down one row)
-    starred: set[int] = field(default_factory=set)  # value columns whose header ends in a footnote '*'
+    starred: set[int] = field(
+        default_factory=set
+    )  # value columns whose header ends in a footnote '*'
 
     @property
     def kind(self) -> str:
         first = self.header[0].strip().lower()
-        return {"month": "month", "country": "country", "request type": "request"}.get(first, "category")
+        return {"month": "month", "country": "country", "request type": "request"}.get(
+            first, "category"
+        )
 
     @property
     def columns(self) -> list[str]:
@@ -181,7 +216,9 @@ def _numeric(cell: str) -> bool:
     return True
 
 
-KEY_HEADER = re.compile(r"^(month|country|request type|policy category|.*\bcategory)$", re.IGNORECASE)
+KEY_HEADER = re.compile(
+    r"^(month|country|request type|policy category|.*\bcategory)$", re.IGNORECASE
+)
 
 
 def _headerlike(cells: list[str]) -> bool:
@@ -191,10 +228,14 @@ def _headerlike(cells: list[str]) -> bool:
 
 def _single(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
-    return len(filled) == 1 and bool(cells[0]) and not TOTAL.match(cells[0]) and not _numeric(cells[0])
+    return (
+        len(filled) == 1 and bool(cells[0]) and not TOTAL.match(cells[0]) and not _numeric(cells[0])
+    )
 
 
-def _tables(rows: list[tuple[int, list[str]]], file: str, result: ParseResult) -> tuple[list[Table], list[tuple[int, str]]]:
+def _tables(
+    rows: list[tuple[int, list[str]]], file: str, result: ParseResult
+) -> tuple[list[Table], list[tuple[int, str]]]:
     """Split the CSV into tables by section title and header row; return them and the titles."""
     tables: list[Table] = []
     titles: list[tuple[int, str]] = []
@@ -204,37 +245,70 @@ def _tables(rows: list[tuple[int, list[str]]], file: str, result: ParseResult) -
     for i, (line, cells) in enumerate(rows):
         label, values = cells[0], cells[1:]
         after = rows[i + 1][1] if i + 1 < len(rows) else None
-        opens = after is not None and _headerlike(after) and (
-            bool(KEY_HEADER.match(after[0])) or after[0] == label or previous is None or line in after_blank
-            or bool(TOTAL.match(previous[0] or "")))
+        opens = (
+            after is not None
+            and _headerlike(after)
+            and (
+                bool(KEY_HEADER.match(after[0]))
+                or after[0] == label
+                or previous is None
+                or line in after_blank
+                or bool(TOTAL.match(previous[0] or ""))
+            )
+        )
         if _single(cells) and (after is None or _single(after) or opens):
             section, current = label, None  # a section (or document) title
             titles.append((line, label))
             previous = cells
             continue
         headerlike = _headerlike(cells)
-        if headerlike and current is not None and not current.rows and not current.shifted_at \
-                and [v for v in values if v] == [c for c in current.columns if c]:
-            current.shifted_at = line  # the header text repeated as a data row: the section is shifted
+        if (
+            headerlike
+            and current is not None
+            and not current.rows
+            and not current.shifted_at
+            and [v for v in values if v] == [c for c in current.columns if c]
+        ):
+            current.shifted_at = (
+                line  # the header text repeated as a data row: the section is shifted
+            )
             current.rows.append(Row(line, label, values))
             previous = cells
             continue
-        new_table = current is None or KEY_HEADER.match(label) or label == current.section or (
-            previous is not None and TOTAL.match(previous[0] or ""))
+        new_table = (
+            current is None
+            or KEY_HEADER.match(label)
+            or label == current.section
+            or (previous is not None and TOTAL.match(previous[0] or ""))
+        )
         if headerlike and new_table and not TOTAL.match(label):
             implied = not section
             starred = {i for i, c in enumerate(values) if c.endswith("*")}
-            current = Table(section or IMPLIED_NCMEC, [c.rstrip("*").strip() for c in cells], line, implied,
-                            starred=starred)
+            current = Table(
+                section or IMPLIED_NCMEC,
+                [c.rstrip("*").strip() for c in cells],
+                line,
+                implied,
+                starred=starred,
+            )
             if implied and current.kind != "month":
-                raise ParseError(file, f"table header {','.join(c for c in cells if c)!r} has no section title "
-                                 "above it", f"line {line}")
+                raise ParseError(
+                    file,
+                    f"table header {','.join(c for c in cells if c)!r} has no section title "
+                    "above it",
+                    f"line {line}",
+                )
             tables.append(current)
         elif current is None:
-            raise ParseError(file, f"data before any header row: {','.join(cells)!r}", f"line {line}")
+            raise ParseError(
+                file, f"data before any header row: {','.join(cells)!r}", f"line {line}"
+            )
         elif not any(values) and not current.shifted_at:  # a shifted section keeps its empty labels
-            result.warn(file, f"line {line}", f"section {current.section!r}: row {label!r} has no values; "
-                        "nothing to record")
+            result.warn(
+                file,
+                f"line {line}",
+                f"section {current.section!r}: row {label!r} has no values; nothing to record",
+            )
         else:
             current.rows.append(Row(line, label, values))
         previous = cells
@@ -250,15 +324,42 @@ class Ctx:
     period: Period
     result: ParseResult
 
-    def add(self, table: Table, policy: str, col: int, text: str, row: int, *, period: Period | None = None,
-            scope: str = "global", note: str = "", value_line: int | None = None) -> None:
+    def add(
+        self,
+        table: Table,
+        policy: str,
+        col: int,
+        text: str,
+        row: int,
+        *,
+        period: Period | None = None,
+        scope: str = "global",
+        note: str = "",
+        value_line: int | None = None,
+    ) -> None:
         p = period or self.period
         if col in table.starred:
-            note = "; ".join(x for x in (note, f"column header printed as {table.columns[col] + '*'!r} (its "
-                                         "footnote is not in the CSV)") if x)
-        self.result.add(platform=PLATFORM, period=p, policy=policy, metric=f"{table.section} | {table.columns[col]}",
-                        text=text, row=f"line {value_line or row}", file=self.file, scope=scope,
-                        period_label=p.label(), note=note)
+            note = "; ".join(
+                x
+                for x in (
+                    note,
+                    f"column header printed as {table.columns[col] + '*'!r} (its "
+                    "footnote is not in the CSV)",
+                )
+                if x
+            )
+        self.result.add(
+            platform=PLATFORM,
+            period=p,
+            policy=policy,
+            metric=f"{table.section} | {table.columns[col]}",
+            text=text,
+            row=f"line {value_line or row}",
+            file=self.file,
+            scope=scope,
+            period_label=p.label(),
+            note=note,
+        )
 
 
 def _value(text: str) -> float | None:
@@ -285,33 +386,59 @@ def _check_sums(ctx: Ctx, table: Table, parts: list[Row], total: Row | None) -> 
             continue
         added = sum(v for v in values if v is not None)
         if added != printed:
-            ctx.result.warn(ctx.file, f"line {total.line}", f"section {table.section!r}, column {name!r}: "
-                            f"total {total.cells[i]!r} but the rows add up to {added:,.0f}; published as is")
+            ctx.result.warn(
+                ctx.file,
+                f"line {total.line}",
+                f"section {table.section!r}, column {name!r}: "
+                f"total {total.cells[i]!r} but the rows add up to {added:,.0f}; published as is",
+            )
 
 
 def _repair_shift(ctx: Ctx, table: Table) -> list[Row]:
     """Re-pair the labels of a section shifted down one row with the values below them."""
     labels = [r for r in table.rows if r.label]
-    valued = [r for r in table.rows if r.line != table.shifted_at and any(_numeric(c) for c in r.cells)]
+    valued = [
+        r for r in table.rows if r.line != table.shifted_at and any(_numeric(c) for c in r.cells)
+    ]
     if len(labels) != len(valued):
-        ctx.result.warn(ctx.file, f"line {table.shifted_at}", f"section {table.section!r} looks shifted (the "
-                        f"header text is repeated as a value) but its {len(labels)} labels and {len(valued)} value "
-                        "rows do not pair up; read as printed")
+        ctx.result.warn(
+            ctx.file,
+            f"line {table.shifted_at}",
+            f"section {table.section!r} looks shifted (the "
+            f"header text is repeated as a value) but its {len(labels)} labels and {len(valued)} value "
+            "rows do not pair up; read as printed",
+        )
         return [r for r in table.rows if r.line != table.shifted_at]
     first = labels[0]
-    ctx.result.warn(ctx.file, f"line {table.shifted_at}", f"section {table.section!r} is shifted down one row "
-                    f"(line {first.line} repeats the header text {','.join(c for c in first.cells if c)!r}); each "
-                    f"value is read with the label above it: {first.label!r} = {valued[0].cells[0]!r} from line "
-                    f"{valued[0].line}, ..., {labels[-1].label!r} = {valued[-1].cells[0]!r} from line {valued[-1].line}")
+    ctx.result.warn(
+        ctx.file,
+        f"line {table.shifted_at}",
+        f"section {table.section!r} is shifted down one row "
+        f"(line {first.line} repeats the header text {','.join(c for c in first.cells if c)!r}); each "
+        f"value is read with the label above it: {first.label!r} = {valued[0].cells[0]!r} from line "
+        f"{valued[0].line}, ..., {labels[-1].label!r} = {valued[-1].cells[0]!r} from line {valued[-1].line}",
+    )
     return [Row(v.line, lab.label, v.cells) for lab, v in zip(labels, valued, strict=True)]
 
 
-def _emit_row(ctx: Ctx, table: Table, row: Row, policy: str, *, scope: str = "global",
-              period: Period | None = None, note: str = "") -> None:
+def _emit_row(
+    ctx: Ctx,
+    table: Table,
+    row: Row,
+    policy: str,
+    *,
+    scope: str = "global",
+    period: Period | None = None,
+    note: str = "",
+) -> None:
     for i, text in enumerate(row.cells):
         if i >= len(table.columns):
             if text:
-                ctx.result.warn(ctx.file, f"line {row.line}", f"value {text!r} beyond the header's columns; ignored")
+                ctx.result.warn(
+                    ctx.file,
+                    f"line {row.line}",
+                    f"value {text!r} beyond the header's columns; ignored",
+                )
             continue
         if text and table.columns[i]:
             ctx.add(table, policy, i, text, row.line, scope=scope, period=period, note=note)
@@ -322,8 +449,12 @@ def _category_table(ctx: Ctx, table: Table) -> None:
     parts, total = [], None
     for row in rows:
         if not row.label:
-            ctx.result.warn(ctx.file, f"line {row.line}", f"section {table.section!r}: row "
-                            f"{','.join(row.cells)!r} has values but no label; cannot tell what it counts, dropped")
+            ctx.result.warn(
+                ctx.file,
+                f"line {row.line}",
+                f"section {table.section!r}: row "
+                f"{','.join(row.cells)!r} has values but no label; cannot tell what it counts, dropped",
+            )
             continue
         if TOTAL.match(row.label):
             total = row
@@ -343,8 +474,12 @@ def _check_appeals(ctx: Ctx, table: Table, rows: list[Row]) -> None:
     for r in rows:
         base, appeals = _value(r.cells[0]), _value(r.cells[i]) if i < len(r.cells) else None
         if base is not None and appeals is not None and appeals > base:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"section {table.section!r}, {r.label!r}: {r.cells[i]} "
-                            f"appeals exceed the {r.cells[0]} accounts they refer to; published as is")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"section {table.section!r}, {r.label!r}: {r.cells[i]} "
+                f"appeals exceed the {r.cells[0]} accounts they refer to; published as is",
+            )
 
 
 def _month_period(label: str, year: int) -> Period | None:
@@ -360,16 +495,30 @@ def _month_period(label: str, year: int) -> Period | None:
 
 def _month_table(ctx: Ctx, table: Table) -> None:
     year = ctx.period.start.year
-    dated = [(r, _month_period(r.label, year)) for r in table.rows if r.label and not TOTAL.match(r.label)]
+    dated = [
+        (r, _month_period(r.label, year))
+        for r in table.rows
+        if r.label and not TOTAL.match(r.label)
+    ]
     month_rows = [r for r, p in dated if p is not None]
     others = [r for r in table.rows if r not in month_rows]
-    outside = [r.label for r, p in dated if p is not None and not ctx.period.start <= p.start <= ctx.period.end]
-    if outside:  # mislabelled, or another period's table repeated: attributing them would be a guess
+    outside = [
+        r.label
+        for r, p in dated
+        if p is not None and not ctx.period.start <= p.start <= ctx.period.end
+    ]
+    if (
+        outside
+    ):  # mislabelled, or another period's table repeated: attributing them would be a guess
         for r in table.rows:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"section {table.section!r}: its month rows "
-                            f"({', '.join(outside)}) lie outside the file's period {ctx.period.label()}; they may "
-                            "be mislabelled (Discord's Q4 2022 release) or another period's table repeated (the "
-                            "Q2 2022 release repeats Q1 2022's); not attributed to any period, row dropped")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"section {table.section!r}: its month rows "
+                f"({', '.join(outside)}) lie outside the file's period {ctx.period.label()}; they may "
+                "be mislabelled (Discord's Q4 2022 release) or another period's table repeated (the "
+                "Q2 2022 release repeats Q1 2022's); not attributed to any period, row dropped",
+            )
         return
     for r, p in dated:
         if p is not None:
@@ -378,16 +527,28 @@ def _month_table(ctx: Ctx, table: Table) -> None:
     totals: list[Row] = []
     for r in others:
         if r.label and not TOTAL.match(r.label):
-            ctx.result.warn(ctx.file, f"line {r.line}", f"row label {r.label!r} is neither a month nor a total; dropped")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"row label {r.label!r} is neither a month nor a total; dropped",
+            )
             continue
         if not r.label:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"unlabelled row {','.join(r.cells)!r} after the month rows: "
-                            f"read as the totals of {ctx.period.label()}")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"unlabelled row {','.join(r.cells)!r} after the month rows: "
+                f"read as the totals of {ctx.period.label()}",
+            )
         if totals and _restates_as_sum(ctx, table, totals[0], r):
             continue
         if totals:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"second totals row {','.join(r.cells)!r} (first on line "
-                            f"{totals[0].line}) does not match it; dropped")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"second totals row {','.join(r.cells)!r} (first on line "
+                f"{totals[0].line}) does not match it; dropped",
+            )
             continue
         totals.append(r)
         _emit_row(ctx, table, r, table.section)
@@ -402,8 +563,12 @@ def _check_month_total(ctx: Ctx, table: Table, row: Row) -> None:
     values = [_value(row.cells[i]) for i in range(len(cols)) if i != tcol and i < len(row.cells)]
     parts = [v for v in values if v is not None]
     if len(parts) == len(values) and sum(parts) != _value(row.cells[tcol]):
-        ctx.result.warn(ctx.file, f"line {row.line}", f"{row.label}: {table.columns[tcol]!r} {row.cells[tcol]!r} "
-                        f"is not the sum of the other columns ({sum(parts):,.0f}); published as is")
+        ctx.result.warn(
+            ctx.file,
+            f"line {row.line}",
+            f"{row.label}: {table.columns[tcol]!r} {row.cells[tcol]!r} "
+            f"is not the sum of the other columns ({sum(parts):,.0f}); published as is",
+        )
 
 
 def _restates_as_sum(ctx: Ctx, table: Table, first: Row, row: Row) -> bool:
@@ -417,11 +582,22 @@ def _restates_as_sum(ctx: Ctx, table: Table, first: Row, row: Row) -> bool:
     i, text = filled[0]
     if None in parts or _value(text) != sum(parts):  # type: ignore[arg-type]
         return False
-    ctx.result.warn(ctx.file, f"line {row.line}", f"{row.label!r} row holds {text!r} in column "
-                    f"{table.columns[i]!r}, but it is the sum of the totals on line {first.line} (media reports + "
-                    f"escalations): read as {table.columns[tcol]!r} of {ctx.period.label()}")
-    ctx.add(table, table.section, tcol, text, first.line, value_line=row.line,
-            note=f"printed in column {table.columns[i]!r} of the {row.label!r} row")
+    ctx.result.warn(
+        ctx.file,
+        f"line {row.line}",
+        f"{row.label!r} row holds {text!r} in column "
+        f"{table.columns[i]!r}, but it is the sum of the totals on line {first.line} (media reports + "
+        f"escalations): read as {table.columns[tcol]!r} of {ctx.period.label()}",
+    )
+    ctx.add(
+        table,
+        table.section,
+        tcol,
+        text,
+        first.line,
+        value_line=row.line,
+        note=f"printed in column {table.columns[i]!r} of the {row.label!r} row",
+    )
     return True
 
 
@@ -441,8 +617,12 @@ def _keyed_table(ctx: Ctx, table: Table) -> None:
         if r.label:
             rows.append(r)
         else:
-            ctx.result.warn(ctx.file, f"line {r.line}", f"section {table.section!r}: unlabelled row "
-                            f"{','.join(r.cells)!r}; cannot tell what it counts, dropped")
+            ctx.result.warn(
+                ctx.file,
+                f"line {r.line}",
+                f"section {table.section!r}: unlabelled row "
+                f"{','.join(r.cells)!r}; cannot tell what it counts, dropped",
+            )
     total = next((r for r in rows if TOTAL.match(r.label)), None)
     parts = [r for r in rows if r is not total]
     parts = _drop_duplicates(ctx, table, parts, total)
@@ -453,7 +633,13 @@ def _keyed_table(ctx: Ctx, table: Table) -> None:
         else:
             _emit_row(ctx, table, r, r.label, scope=scope)
     if total is not None:
-        _emit_row(ctx, table, total, table.section, scope="global" if table.kind == "country" and scope != "International" else scope)
+        _emit_row(
+            ctx,
+            table,
+            total,
+            table.section,
+            scope="global" if table.kind == "country" and scope != "International" else scope,
+        )
     _check_sums(ctx, table, parts, total)
 
 
@@ -466,8 +652,11 @@ def _drop_duplicates(ctx: Ctx, table: Table, rows: list[Row], total: Row | None)
         if total is not None:
             for cand in dups:
                 rest = [r for r in rows if r is not cand]
-                if all(_value(total.cells[i]) == sum(_value(r.cells[i]) or 0 for r in rest)
-                       for i in range(min(len(total.cells), len(table.columns))) if _value(total.cells[i]) is not None):
+                if all(
+                    _value(total.cells[i]) == sum(_value(r.cells[i]) or 0 for r in rest)
+                    for i in range(min(len(total.cells), len(table.columns)))
+                    if _value(total.cells[i]) is not None
+                ):
                     keep_out = cand
                     break
         where = " and ".join(f"line {r.line} ({','.join(c for c in r.cells if c)})" for r in dups)
@@ -476,8 +665,12 @@ def _drop_duplicates(ctx: Ctx, table: Table, rows: list[Row], total: Row | None)
         else:
             keep_out = dups[-1]
             reason = "no choice reconciles the total; the later row is dropped"
-        ctx.result.warn(ctx.file, f"line {keep_out.line}", f"section {table.section!r} lists {dups[0].label!r} twice, "
-                        f"on {where}; {reason}; dropped line {keep_out.line}")
+        ctx.result.warn(
+            ctx.file,
+            f"line {keep_out.line}",
+            f"section {table.section!r} lists {dups[0].label!r} twice, "
+            f"on {where}; {reason}; dropped line {keep_out.line}",
+        )
         rows = [r for r in rows if r is not keep_out]
     return rows
 
@@ -494,8 +687,11 @@ def _file_period(file: str, names: tuple[str, ...], titles: list[tuple[int, str]
         p = find_period(Path(name).name)
         if p is not None:
             return p
-    raise ParseError(file, "cannot tell the report's period: no period in the title row or the file name "
-                     "(expected e.g. 'Discord-Transparency-Report-Q1-2023.zip' or 'discord-2023-q1.csv')")
+    raise ParseError(
+        file,
+        "cannot tell the report's period: no period in the title row or the file name "
+        "(expected e.g. 'Discord-Transparency-Report-Q1-2023.zip' or 'discord-2023-q1.csv')",
+    )
 
 
 def parse_csv_text(text: str, file: str, names: tuple[str, ...], result: ParseResult) -> None:
@@ -509,11 +705,16 @@ def parse_csv_text(text: str, file: str, names: tuple[str, ...], result: ParseRe
         raise ParseError(file, f"not a readable CSV ({exc})", f"line {reader.line_num}") from exc
     tables, titles = _tables(rows, file, result)
     if not tables:
-        raise ParseError(file, "no table header row found (expected e.g. 'Month,Media Reports,...' or "
-                         "'Policy Category,...')")
+        raise ParseError(
+            file,
+            "no table header row found (expected e.g. 'Month,Media Reports,...' or "
+            "'Policy Category,...')",
+        )
     ctx = Ctx(file, _file_period(file, names, titles), result)
     for table in tables:
-        {"month": _month_table, "category": _category_table}.get(table.kind, _keyed_table)(ctx, table)
+        {"month": _month_table, "category": _category_table}.get(table.kind, _keyed_table)(
+            ctx, table
+        )
 
 
 def parse(path: Path) -> ParseResult:
@@ -549,7 +750,10 @@ def release_links(html: str, base: str) -> list[str]:
     found: list[str] = []
     for a in soup.find_all("a", href=True):
         url = urljoin(base, str(a["href"]).strip())
-        if (ZIP_LINK.search(url) or re.search(r"/safety-transparency-reports/\d{4}-[qh]\d$", url, re.I)) and url not in found:
+        if (
+            ZIP_LINK.search(url)
+            or re.search(r"/safety-transparency-reports/\d{4}-[qh]\d$", url, re.I)
+        ) and url not in found:
             found.append(url)
     return found
 
@@ -566,7 +770,9 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
             outcomes.append(FetchOutcome(page, "failed", message=str(exc)))
             continue
         if resp.status_code != 200:
-            outcomes.append(FetchOutcome(page, "failed", message=f"{page}: HTTP {resp.status_code}"))
+            outcomes.append(
+                FetchOutcome(page, "failed", message=f"{page}: HTTP {resp.status_code}")
+            )
             continue
         for url in release_links(resp.text, page):
             if ZIP_LINK.search(url):
@@ -577,7 +783,18 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     if not zips:  # the hub is a JavaScript app: fall back to the releases known to exist
         zips = [ZIP_PATTERN.format(period=p) for p in KNOWN_RELEASES]
     for url in zips:
-        outcomes.append(fetch_to_store(client, store, SOURCE, url, filename=url.rsplit("/", 1)[-1],
-                                       expect=("application/zip", "application/x-zip-compressed",
-                                               "application/octet-stream")))
+        outcomes.append(
+            fetch_to_store(
+                client,
+                store,
+                SOURCE,
+                url,
+                filename=url.rsplit("/", 1)[-1],
+                expect=(
+                    "application/zip",
+                    "application/x-zip-compressed",
+                    "application/octet-stream",
+                ),
+            )
+        )
     return outcomes

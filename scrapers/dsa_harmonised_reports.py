@@ -46,8 +46,13 @@ SOURCE = SourceDeclaration(
         "https://api.github.com/repos/krMaynard/dsa-transparency-data/contents/{folder}",
         "https://raw.githubusercontent.com/krMaynard/transparency-report-api/main/data/vlop-dsa.json",
     ),
-    hosts=("microsoft.com", "api.github.com", "raw.githubusercontent.com", "github.com",
-           "digital-strategy.ec.europa.eu"),
+    hosts=(
+        "microsoft.com",
+        "api.github.com",
+        "raw.githubusercontent.com",
+        "github.com",
+        "digital-strategy.ec.europa.eu",
+    ),
     reporter="platform",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=61,  # published within two months of the period's end
@@ -55,13 +60,31 @@ SOURCE = SourceDeclaration(
 
 LINK_PAGES = (SOURCE.download_urls[0],)
 ARCHIVE_API = SOURCE.download_urls[1]
-ARCHIVE_FOLDERS = ("snapchat", "tiktok", "x", "pinterest", "meta/facebook", "meta/instagram",
-                   "microsoft/linkedin", "zalando", "temu", "booking-com", "aliexpress", "amazon")
+ARCHIVE_FOLDERS = (
+    "snapchat",
+    "tiktok",
+    "x",
+    "pinterest",
+    "meta/facebook",
+    "meta/instagram",
+    "microsoft/linkedin",
+    "zalando",
+    "temu",
+    "booking-com",
+    "aliexpress",
+    "amazon",
+)
 VLOP_JSON = SOURCE.download_urls[2]
 REPORT_SUFFIXES = (".csv", ".zip", ".xlsx", ".json")
-MEDIA = ("text/csv", "text/plain", "application/zip", "application/x-zip-compressed",
-         "application/octet-stream", "application/json",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+MEDIA = (
+    "text/csv",
+    "text/plain",
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/octet-stream",
+    "application/json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 MAX_ARCHIVE_FILES = 200
 
 
@@ -74,13 +97,19 @@ def parse(path: Path) -> ParseResult:
     def warn(row: str, message: str) -> None:
         result.warn(file, row, message)
 
-    if path.is_file() and path.suffix.lower() == ".json" or (path.is_file() and vlop_json.looks_like(path)):
+    if (
+        path.is_file()
+        and path.suffix.lower() == ".json"
+        or (path.is_file() and vlop_json.looks_like(path))
+    ):
         cells = vlop_json.read(path, warn)
     else:
         reader = tables.Reader(file, warn, path.name)
         reader.read(inputs.read_tables(path, warn))
         if reader.recognised == 0:
-            raise ParseError(path, "no table of the DSA Annex I template found (headers not recognised)")
+            raise ParseError(
+                path, "no table of the DSA Annex I template found (headers not recognised)"
+            )
         cells = reader.cells
         published = [r.published for r in reader.reports if r.published]
         result.release_date = max(published) if published else None
@@ -90,7 +119,10 @@ def parse(path: Path) -> ParseResult:
     checks.run(cells, warn)
     emit.records(cells, result)
     if not result.records:
-        warn("", "no figures: the tables are empty (a blank template?) or hold only names and free text")
+        warn(
+            "",
+            "no figures: the tables are empty (a blank template?) or hold only names and free text",
+        )
     return result
 
 
@@ -108,7 +140,9 @@ class _Staging(SnapshotStore):
         return self.real.latest_for_url(url)
 
 
-def fetch_checked(client: PoliteClient, store: SnapshotStore, url: str, filename: str = "") -> FetchOutcome:
+def fetch_checked(
+    client: PoliteClient, store: SnapshotStore, url: str, filename: str = ""
+) -> FetchOutcome:
     """Fetch one report file and store it only if it parses: a bot wall or an unrelated file
     never becomes a snapshot (it would fail every later build)."""
     with tempfile.TemporaryDirectory(prefix="transparency-dsa-") as tmp:
@@ -124,12 +158,25 @@ def fetch_checked(client: PoliteClient, store: SnapshotStore, url: str, filename
         try:
             result = parse(link)
         except ParseError as exc:
-            return FetchOutcome(url, "failed", message=f"{url}: not a harmonised report ({exc.reason})")
+            return FetchOutcome(
+                url, "failed", message=f"{url}: not a harmonised report ({exc.reason})"
+            )
         if not result.records:
-            return FetchOutcome(url, "failed", message=f"{url}: no figures (blank template or free text only)")
-        meta = {k: v for k, v in snap.__dict__.items() if k not in ("sha256", "bytes", "source_id", "url")}
+            return FetchOutcome(
+                url, "failed", message=f"{url}: no figures (blank template or free text only)"
+            )
+        meta = {
+            k: v
+            for k, v in snap.__dict__.items()
+            if k not in ("sha256", "bytes", "source_id", "url")
+        }
         stored, new = store.put_bytes(raw.read_bytes(), source_id=SOURCE.id, url=url, **meta)
-        return FetchOutcome(url, "new" if new else "unchanged", stored, "" if new else "same bytes as a stored snapshot")
+        return FetchOutcome(
+            url,
+            "new" if new else "unchanged",
+            stored,
+            "" if new else "same bytes as a stored snapshot",
+        )
 
 
 def report_links(html: str, base: str) -> list[str]:
@@ -154,7 +201,9 @@ def archive_files(client: PoliteClient, folder: str, depth: int = 0) -> list[str
     for item in resp.json():
         if item.get("type") == "dir" and depth < 2:
             out += archive_files(client, item["path"], depth + 1)
-        elif item.get("type") == "file" and str(item.get("name", "")).lower().endswith(REPORT_SUFFIXES[:3]):
+        elif item.get("type") == "file" and str(item.get("name", "")).lower().endswith(
+            REPORT_SUFFIXES[:3]
+        ):
             out.append(item["download_url"])
     return out
 
@@ -170,14 +219,18 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
             outcomes.append(FetchOutcome(page, "failed", message=str(exc)))
             continue
         if resp.status_code != 200:
-            outcomes.append(FetchOutcome(page, "failed", message=f"{page}: HTTP {resp.status_code}"))
+            outcomes.append(
+                FetchOutcome(page, "failed", message=f"{page}: HTTP {resp.status_code}")
+            )
             continue
         urls += report_links(resp.text, str(resp.url))
     for folder in ARCHIVE_FOLDERS:
         try:
             urls += archive_files(client, folder)
         except (FetchError, ValueError, KeyError) as exc:
-            outcomes.append(FetchOutcome(ARCHIVE_API.format(folder=folder), "failed", message=str(exc)))
+            outcomes.append(
+                FetchOutcome(ARCHIVE_API.format(folder=folder), "failed", message=str(exc))
+            )
     seen: set[str] = set()
     for url in [*urls[:MAX_ARCHIVE_FILES], VLOP_JSON]:
         if url in seen:

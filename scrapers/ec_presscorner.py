@@ -44,9 +44,11 @@ SOURCE = SourceDeclaration(
     formats=("json",),
     cadence="event-driven",
     licence="© European Union; reuse authorised with acknowledgement (Commission Decision 2011/833/EU)",
-    download_urls=(f"{BASE}/api/search?language=en&documentTypeCodes=IP&text=Digital+Services+Act"
-                   "&datefrom={ddmmyyyy}&dateto={ddmmyyyy}&pagesize=100&pagenumber={n}",
-                   f"{BASE}/api/documents?reference={{refCode}}&language=en"),
+    download_urls=(
+        f"{BASE}/api/search?language=en&documentTypeCodes=IP&text=Digital+Services+Act"
+        "&datefrom={ddmmyyyy}&dateto={ddmmyyyy}&pagesize=100&pagenumber={n}",
+        f"{BASE}/api/documents?reference={{refCode}}&language=en",
+    ),
     hosts=("ec.europa.eu",),
     reporter="European Commission",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
@@ -61,7 +63,10 @@ ACTION_WORDING: list[tuple[str, str]] = [
     (r"\bnon-compliance decision\b|\bfines?\b", "non_compliance_decision"),
     (r"\bcommitments?\b", "commitments_accepted"),
     (r"\bpreliminar(?:y|ily) (?:finds?|findings|view)\b", "preliminary_findings"),
-    (r"\b(?:opens?|launch(?:es)?) (?:formal )?proceedings\b|\binvestigates\b", "formal_proceedings_opened"),
+    (
+        r"\b(?:opens?|launch(?:es)?) (?:formal )?proceedings\b|\binvestigates\b",
+        "formal_proceedings_opened",
+    ),
     (r"\brequests? (?:for )?information\b|\binformation requests?\b", "information_request"),
 ]
 
@@ -79,7 +84,9 @@ def human_url(ref: str) -> str:
     return f"{BASE}/detail/en/{ref.lower().replace('/', '_')}"
 
 
-def _candidate(*, title: str, lead: str, day: str, ref: str, row: str, path: Path) -> CandidateAction | None:
+def _candidate(
+    *, title: str, lead: str, day: str, ref: str, row: str, path: Path
+) -> CandidateAction | None:
     hit = classify(title)
     if hit is None:
         return None
@@ -87,14 +94,28 @@ def _candidate(*, title: str, lead: str, day: str, ref: str, row: str, path: Pat
         when = date.fromisoformat(day[:10])
     except ValueError as exc:
         raise ParseError(path, f"eventDate {day!r} is not a date", row) from exc
-    money = prose_amount(title) or (prose_amount(lead) if hit[0] == "non_compliance_decision" else None)
+    money = prose_amount(title) or (
+        prose_amount(lead) if hit[0] == "non_compliance_decision" else None
+    )
     text = f"{title} {lead}"
     return CandidateAction(
-        regulator=REGULATOR, jurisdiction=JURISDICTION, date=when, title=title, action_type=hit[0],
-        raw_action_label=hit[1], source_url=human_url(ref) if ref else BASE, row_ref=row,
-        legal_basis="Digital Services Act" if re.search(r"Digital Services Act|\bDSA\b", text) else "",
-        amount=money[0] if money else None, amount_text=money[2] if money else "",
-        currency=money[1] if money else "", summary=lead, ref=ref)
+        regulator=REGULATOR,
+        jurisdiction=JURISDICTION,
+        date=when,
+        title=title,
+        action_type=hit[0],
+        raw_action_label=hit[1],
+        source_url=human_url(ref) if ref else BASE,
+        row_ref=row,
+        legal_basis="Digital Services Act"
+        if re.search(r"Digital Services Act|\bDSA\b", text)
+        else "",
+        amount=money[0] if money else None,
+        amount_text=money[2] if money else "",
+        currency=money[1] if money else "",
+        summary=lead,
+        ref=ref,
+    )
 
 
 def parse_actions(path: Path) -> list[CandidateAction]:
@@ -110,8 +131,14 @@ def parse_actions(path: Path) -> list[CandidateAction]:
             row = f"docuLanguageListResources[{i}]"
             if not isinstance(item, dict) or "title" not in item or "eventDate" not in item:
                 raise ParseError(path, "result without title or eventDate", row)
-            c = _candidate(title=item["title"].strip(), lead=(item.get("leadText") or "").strip(),
-                           day=item["eventDate"], ref=item.get("refCode", ""), row=row, path=path)
+            c = _candidate(
+                title=item["title"].strip(),
+                lead=(item.get("leadText") or "").strip(),
+                day=item["eventDate"],
+                ref=item.get("refCode", ""),
+                row=row,
+                path=path,
+            )
             if c:
                 out.append(c)
         return out
@@ -119,10 +146,19 @@ def parse_actions(path: Path) -> list[CandidateAction]:
         doc = data["docuLanguageResource"]
         body = BeautifulSoup(doc.get("htmlContent") or "", "html.parser").get_text(" ", strip=True)
         lead = " ".join(x for x in ((doc.get("subtitle") or "").strip(), body[:600]) if x)
-        c = _candidate(title=(doc.get("title") or "").strip(), lead=lead, day=data.get("eventDate", ""),
-                       ref=data.get("refCd", ""), row="docuLanguageResource", path=path)
+        c = _candidate(
+            title=(doc.get("title") or "").strip(),
+            lead=lead,
+            day=data.get("eventDate", ""),
+            ref=data.get("refCd", ""),
+            row="docuLanguageResource",
+            path=path,
+        )
         return [c] if c else []
-    raise ParseError(path, "neither a search page (docuLanguageListResources) nor a document (docuLanguageResource)")
+    raise ParseError(
+        path,
+        "neither a search page (docuLanguageListResources) nor a document (docuLanguageResource)",
+    )
 
 
 def parse(path: Path) -> ParseResult:
@@ -146,18 +182,30 @@ def _json_check(kind: str):
         if not isinstance(data, dict) or kind not in data:
             return f"JSON without {kind}"
         return None
+
     return check
 
 
 def search_url(start: date, end: date, page: int) -> str:
-    query = {"language": "en", "documentTypeCodes": "IP", "text": "Digital Services Act",
-             "datefrom": start.strftime("%d%m%Y"), "dateto": end.strftime("%d%m%Y"),
-             "pagesize": PAGE_SIZE, "pagenumber": page}
+    query = {
+        "language": "en",
+        "documentTypeCodes": "IP",
+        "text": "Digital Services Act",
+        "datefrom": start.strftime("%d%m%Y"),
+        "dateto": end.strftime("%d%m%Y"),
+        "pagesize": PAGE_SIZE,
+        "pagenumber": page,
+    }
     return f"{BASE}/api/search?{urlencode(query)}"
 
 
-def fetch(client: PoliteClient, store: SnapshotStore, *, since: date | None = None,
-          until: date | None = None) -> list[FetchOutcome]:
+def fetch(
+    client: PoliteClient,
+    store: SnapshotStore,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[FetchOutcome]:
     """Search pages for the window (default: the last ~3 months), then every action document."""
     until = until or date.today()
     since = since or until - timedelta(days=WINDOW_DAYS)
@@ -166,20 +214,38 @@ def fetch(client: PoliteClient, store: SnapshotStore, *, since: date | None = No
     page, seen = 1, 0
     while True:
         url = search_url(since, until, page)
-        o = fetch_checked(client, store, SOURCE, url, filename=f"presscorner-search-{since:%Y%m%d}-{until:%Y%m%d}-p{page}.json",
-                          expect=("application/json",), check=_json_check("docuLanguageListResources"))
+        o = fetch_checked(
+            client,
+            store,
+            SOURCE,
+            url,
+            filename=f"presscorner-search-{since:%Y%m%d}-{until:%Y%m%d}-p{page}.json",
+            expect=("application/json",),
+            check=_json_check("docuLanguageListResources"),
+        )
         outcomes.append(o)
         if o.snapshot is None:
             break  # a failed page is never taken for "no more results"
         data = json.loads(store.path_for(o.snapshot.sha256).read_bytes())
         items = data.get("docuLanguageListResources") or []
-        refs += [it["refCode"] for it in items if it.get("refCode") and classify(it.get("title", ""))]
+        refs += [
+            it["refCode"] for it in items if it.get("refCode") and classify(it.get("title", ""))
+        ]
         seen += len(items)
         if not items or seen >= int(data.get("totalNumber") or 0):
             break
         page += 1
     for ref in refs:
         url = f"{BASE}/api/documents?{urlencode({'reference': ref, 'language': 'en'})}"
-        outcomes.append(fetch_checked(client, store, SOURCE, url, filename=f"presscorner-{ref.lower().replace('/', '_')}.json",
-                                      expect=("application/json",), check=_json_check("docuLanguageResource")))
+        outcomes.append(
+            fetch_checked(
+                client,
+                store,
+                SOURCE,
+                url,
+                filename=f"presscorner-{ref.lower().replace('/', '_')}.json",
+                expect=("application/json",),
+                check=_json_check("docuLanguageResource"),
+            )
+        )
     return outcomes

@@ -141,7 +141,12 @@ def parse(path: Path) -> ParseResult:
         for service, figures in totals.items():
             for column, value in figures.items():
                 total = google.get(column)
-                if service != "Google" and value is not None and total is not None and value > total:
+                if (
+                    service != "Google"
+                    and value is not None
+                    and total is not None
+                    and value > total
+                ):
                     result.warn(
                         name,
                         f"{where} ({label}), {service}, {column!r}",

@@ -58,7 +58,9 @@ def _parse_rows(path: Path, reader, result: ParseResult) -> None:
     """The data rows, each checked for shape and period."""
     header = next(reader, None)
     if header is None or [h.strip().lower() for h in header] != HEADER:
-        raise ParseError(path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}", "line 1")
+        raise ParseError(
+            path, f"expected header {','.join(HEADER)}, found {','.join(header or [])!r}", "line 1"
+        )
     for line, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -69,11 +71,27 @@ def _parse_rows(path: Path, reader, result: ParseResult) -> None:
             period = parse_period(period_label)
         except PeriodError as exc:
             raise ParseError(path, str(exc), f"line {line}") from exc
-        result.add(platform=app, period=period, policy=policy, metric=metric, text=value,
-                   row=f"line {line}", file=Path(path).name, period_label=period_label)
+        result.add(
+            platform=app,
+            period=period,
+            policy=policy,
+            metric=metric,
+            text=value,
+            row=f"line {line}",
+            file=Path(path).name,
+            period_label=period_label,
+        )
 
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     """The latest release (the URL never changes; the content hash tells a new release)."""
-    return [fetch_to_store(client, store, SOURCE, SOURCE.download_urls[0], filename="meta-cser-latest.csv",
-                       expect=("text/csv", "application/octet-stream", "text/plain"))]
+    return [
+        fetch_to_store(
+            client,
+            store,
+            SOURCE,
+            SOURCE.download_urls[0],
+            filename="meta-cser-latest.csv",
+            expect=("text/csv", "application/octet-stream", "text/plain"),
+        )
+    ]

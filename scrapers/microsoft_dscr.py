@@ -45,8 +45,10 @@ SOURCE = SourceDeclaration(
     formats=("xlsx",),
     cadence="half-yearly",
     licence="Public document (Microsoft Corporation); facts cited with source",
-    download_urls=("https://www.microsoft.com/en-us/corporate-responsibility/digital-safety-content-report"
-                   " (one XLSX link per half-year; file URLs discovered on the page)",),
+    download_urls=(
+        "https://www.microsoft.com/en-us/corporate-responsibility/digital-safety-content-report"
+        " (one XLSX link per half-year; file URLs discovered on the page)",
+    ),
     hosts=("microsoft.com",),
     platform="microsoft",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
@@ -55,8 +57,11 @@ SOURCE = SourceDeclaration(
 
 PLATFORM = "Microsoft"
 NCMEC_LABEL = "NCMEC CyberTip Reports"
-_NCMEC = re.compile(r"NCMEC\s+CyberTip(?:line)?\s+Reports?\s+for\s+(?:this|the)\s+(?:reporting\s+)?period\s+"
-                    r"(?:is|was|were|:)\s*(\d{1,3}(?:,\d{3})+|\d+)", re.I)
+_NCMEC = re.compile(
+    r"NCMEC\s+CyberTip(?:line)?\s+Reports?\s+for\s+(?:this|the)\s+(?:reporting\s+)?period\s+"
+    r"(?:is|was|were|:)\s*(\d{1,3}(?:,\d{3})+|\d+)",
+    re.I,
+)
 _NOTE_PERIOD = re.compile(r"represents\s+(.+?)\s+(?:and|,)\s", re.I)
 
 
@@ -89,20 +94,29 @@ def parse(path: Path) -> ParseResult:
 
     path = Path(path)
     try:
-        wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)  # any file name, e.g. a CMS URL's
+        wb = load_workbook(
+            io.BytesIO(path.read_bytes()), data_only=True
+        )  # any file name, e.g. a CMS URL's
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise ParseError(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
+        raise ParseError(
+            path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})"
+        ) from exc
     result = ParseResult()
     for ws in wb.worksheets:
         _parse_sheet(path, ws, result)
     if not result.records:
-        raise ParseError(path, "no table found: expected a period label (e.g. 'January - June 2020') "
-                               "with table titles to its right, headers below and values below them")
+        raise ParseError(
+            path,
+            "no table found: expected a period label (e.g. 'January - June 2020') "
+            "with table titles to its right, headers below and values below them",
+        )
     return result
 
 
 def _parse_sheet(path: Path, ws, result: ParseResult) -> None:
-    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    cells = {
+        (c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None
+    }
 
     def ref(r: int, c: int) -> str:
         from openpyxl.utils import get_column_letter
@@ -112,14 +126,20 @@ def _parse_sheet(path: Path, ws, result: ParseResult) -> None:
     blocks: list[_Block] = []
     for (r, c), v in sorted(cells.items()):
         period = _period_cell(v)
-        titles = [(cc, _text(cv)) for (rr, cc), cv in sorted(cells.items())
-                  if rr == r and cc > c and isinstance(cv, str) and _period_cell(cv) is None]
+        titles = [
+            (cc, _text(cv))
+            for (rr, cc), cv in sorted(cells.items())
+            if rr == r and cc > c and isinstance(cv, str) and _period_cell(cv) is None
+        ]
         if period is not None and titles:
             blocks.append(_Block(r, c, _text(v), period, titles))
     for i, b in enumerate(blocks):
         end = blocks[i + 1].row if i + 1 < len(blocks) else max(r for r, _ in cells) + 1
-        b.notes = [(ref(r, c), str(v).strip()) for (r, c), v in sorted(cells.items())
-                   if b.row + 2 < r < end and isinstance(v, str)]
+        b.notes = [
+            (ref(r, c), str(v).strip())
+            for (r, c), v in sorted(cells.items())
+            if b.row + 2 < r < end and isinstance(v, str)
+        ]
         _parse_block(path, b, cells, ref, result)
 
 
@@ -131,10 +151,18 @@ def _split_title(title: str) -> tuple[str, str]:
 
 def _parse_block(path: Path, b: _Block, cells: dict, ref, result: ParseResult) -> None:
     hrow, vrow = b.row + 1, b.row + 2
-    headers = sorted((c, _text(v)) for (r, c), v in cells.items() if r == hrow and c > b.col and _text(v))
+    headers = sorted(
+        (c, _text(v)) for (r, c), v in cells.items() if r == hrow and c > b.col and _text(v)
+    )
     if not headers:
-        raise ParseError(path, f"table {b.titles[0][1]!r} has no column headers in the row below", ref(b.row, b.col))
-    bing_note = " ".join(m[0].strip() for _, t in b.notes for m in re.finditer(r"For Bing\b[^\n]*", t, re.I))
+        raise ParseError(
+            path,
+            f"table {b.titles[0][1]!r} has no column headers in the row below",
+            ref(b.row, b.col),
+        )
+    bing_note = " ".join(
+        m[0].strip() for _, t in b.notes for m in re.finditer(r"For Bing\b[^\n]*", t, re.I)
+    )
     star_note = " ".join(t.lstrip("* ").strip() for _, t in b.notes if t.startswith("*"))
     for _, text in b.notes:
         m = _NOTE_PERIOD.search(text)
@@ -144,15 +172,21 @@ def _parse_block(path: Path, b: _Block, cells: dict, ref, result: ParseResult) -
             except PeriodError:
                 said = None
             if said is not None and said != b.period:
-                result.warn(path.name, ref(b.row, b.col), f"note says the data represents {m[1]!r} but the "
-                            f"table header says {b.label!r}; the header's period is used")
+                result.warn(
+                    path.name,
+                    ref(b.row, b.col),
+                    f"note says the data represents {m[1]!r} but the "
+                    f"table header says {b.label!r}; the header's period is used",
+                )
     starts = [c for c, _ in b.titles]
     for n, (col, title) in enumerate(b.titles):
         stop = starts[n + 1] if n + 1 < len(starts) else 10**6
         policy, service = _split_title(title)
         span = [(c, h) for c, h in headers if col <= c < stop]
         if not span:
-            result.warn(path.name, ref(b.row, col), f"table {title!r} has no column headers; not read")
+            result.warn(
+                path.name, ref(b.row, col), f"table {title!r} has no column headers; not read"
+            )
             continue
         for c, header in span:
             value = cells.get((vrow, c))
@@ -162,18 +196,39 @@ def _parse_block(path: Path, b: _Block, cells: dict, ref, result: ParseResult) -
             if bing_note and "bing" in service.casefold():
                 notes.append(bing_note)
             if value is None or not str(value).strip():
-                result.warn(path.name, ref(vrow, c), f"{header!r} of {title!r} is blank; kept as not reported")
-            result.add(platform=PLATFORM, service=service, period=b.period, policy=policy, metric=header,
-                       text=value, row=ref(vrow, c), file=path.name, period_label=b.label,
-                       note=" ".join(notes))
+                result.warn(
+                    path.name,
+                    ref(vrow, c),
+                    f"{header!r} of {title!r} is blank; kept as not reported",
+                )
+            result.add(
+                platform=PLATFORM,
+                service=service,
+                period=b.period,
+                policy=policy,
+                metric=header,
+                text=value,
+                row=ref(vrow, c),
+                file=path.name,
+                period_label=b.label,
+                note=" ".join(notes),
+            )
     # The NCMEC CyberTip total exists only as a sentence in the note of the CSEAI block.
     for where, text in b.notes:
         m = _NCMEC.search(text)
         if m:
             policy = _split_title(b.titles[0][1])[0]
-            result.add(platform=PLATFORM, period=b.period, policy=policy, metric=NCMEC_LABEL,
-                       text=m[1], row=f"{where} (note)", file=path.name,
-                       period_label=b.label, note=f"from the note: {m[0]!r}")
+            result.add(
+                platform=PLATFORM,
+                period=b.period,
+                policy=policy,
+                metric=NCMEC_LABEL,
+                text=m[1],
+                row=f"{where} (note)",
+                file=path.name,
+                period_label=b.label,
+                note=f"from the note: {m[0]!r}",
+            )
 
 
 # ---------------------------------------------------------------- fetch
@@ -182,7 +237,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = (XLSX, "application/octet-stream", "binary/octet-stream")
 _PERIOD_IN_TEXT = re.compile(
     r"((?:jan(?:uary)?|jul(?:y)?)\.?\s*(?:-|–|to)\s*(?:jun(?:e)?|dec(?:ember)?)\.?,?\s*\d{4}|H[12]\s*\d{4}|\d{4}\s*H[12])",
-    re.I)
+    re.I,
+)
 
 
 def download_links(html: str, base: str) -> list[tuple[str, str]]:
@@ -192,10 +248,23 @@ def download_links(html: str, base: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for a in BeautifulSoup(html, "lxml").find_all("a", href=True):
         url = urljoin(base, str(a["href"]))
-        text = " ".join(filter(None, [a.get_text(" ", strip=True), str(a.get("aria-label") or ""), str(a.get("title") or "")]))
+        text = " ".join(
+            filter(
+                None,
+                [
+                    a.get_text(" ", strip=True),
+                    str(a.get("aria-label") or ""),
+                    str(a.get("title") or ""),
+                ],
+            )
+        )
         low = text.casefold()
-        if urlsplit(url).path.lower().endswith(".xlsx") or "xlsx" in low or "excel" in low \
-                or ("download" in low and "data" in low):
+        if (
+            urlsplit(url).path.lower().endswith(".xlsx")
+            or "xlsx" in low
+            or "excel" in low
+            or ("download" in low and "data" in low)
+        ):
             out.append((url, " ".join(text.split())))
     return list(dict.fromkeys(out))
 
@@ -223,6 +292,12 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
         return [FetchOutcome(page_url, "failed", message=f"{page_url}: HTTP {page.status_code}")]
     links = download_links(page.text, str(page.url))
     if not links:
-        return [FetchOutcome(page_url, "failed", message=f"{page_url}: no XLSX download link found")]
-    return [fetch_to_store(client, store, SOURCE, url, filename=_filename(url, text), expect=MEDIA_TYPES)
-            for url, text in links]
+        return [
+            FetchOutcome(page_url, "failed", message=f"{page_url}: no XLSX download link found")
+        ]
+    return [
+        fetch_to_store(
+            client, store, SOURCE, url, filename=_filename(url, text), expect=MEDIA_TYPES
+        )
+        for url, text in links
+    ]

@@ -33,7 +33,9 @@ SOURCE = SourceDeclaration(
     formats=("csv",),
     cadence="annual",
     licence="NCMEC figures are public facts; the transcription is CC BY 4.0 (Robert Grimm, apparebit/diaphanous)",
-    download_urls=("https://raw.githubusercontent.com/apparebit/diaphanous/boss/data/ocse-reports-per-year.csv",),
+    download_urls=(
+        "https://raw.githubusercontent.com/apparebit/diaphanous/boss/data/ocse-reports-per-year.csv",
+    ),
     hosts=("raw.githubusercontent.com",),
     reporter="NCMEC",
     platform="",
@@ -66,13 +68,30 @@ def parse(path: Path) -> ParseResult:
             raise ParseError(path, str(exc), f"line {line}") from exc
         if period.granularity != "year":
             raise ParseError(path, f"{year!r} is not a year", f"line {line}")
-        result.add(platform=PLATFORM_LABEL, period=period, policy="CyberTipline reports", metric="reports",
-                   text=reports, row=f"line {line}", file=Path(path).name, period_label=year)
+        result.add(
+            platform=PLATFORM_LABEL,
+            period=period,
+            policy="CyberTipline reports",
+            metric="reports",
+            text=reports,
+            row=f"line {line}",
+            file=Path(path).name,
+            period_label=year,
+        )
     if not result.records:
         raise ParseError(path, "no data rows")
     return result
 
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
-    return [fetch_to_store(client, store, SOURCE, url, filename="ocse-reports-per-year.csv",
-                           expect=("text/csv", "text/plain")) for url in SOURCE.download_urls]
+    return [
+        fetch_to_store(
+            client,
+            store,
+            SOURCE,
+            url,
+            filename="ocse-reports-per-year.csv",
+            expect=("text/csv", "text/plain"),
+        )
+        for url in SOURCE.download_urls
+    ]

@@ -31,7 +31,10 @@ from transparency.store import SnapshotStore
 
 BASE = "https://www.missingkids.org/content/dam/missingkids/pdfs/"
 PATTERN = BASE + "{year}-reports-by-esp.pdf"
-LANDING_PAGES = ("https://www.missingkids.org/cybertiplinedata", "https://www.ncmec.org/cybertiplinedata")
+LANDING_PAGES = (
+    "https://www.missingkids.org/cybertiplinedata",
+    "https://www.ncmec.org/cybertiplinedata",
+)
 FIRST_YEAR = 2019
 
 SOURCE = SourceDeclaration(
@@ -50,7 +53,9 @@ SOURCE = SourceDeclaration(
     expected_lag_days=120,
 )
 
-POLICY_LABEL = "CyberTipline"  # every report in the table is a CyberTipline report (child sexual exploitation)
+POLICY_LABEL = (
+    "CyberTipline"  # every report in the table is a CyberTipline report (child sexual exploitation)
+)
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _TOTAL = re.compile(r"totals?:?", re.IGNORECASE)
 _YEAR = re.compile(r"^((?:19|20)\d\d) (?:CyberTipline )?Reports by\b")
@@ -116,21 +121,29 @@ def lines_of(words: Iterable[Word], tolerance: float = 2.0) -> list[Line]:
 
 
 def _is_header(line: Line) -> bool:
-    return len(line.words) >= 2 and line.words[0].text == "ESP" and line.words[-1].text.startswith("Report")
+    return (
+        len(line.words) >= 2
+        and line.words[0].text == "ESP"
+        and line.words[-1].text.startswith("Report")
+    )
 
 
-def table_rows(lines: list[Line], page: int, result: ParseResult, file: str) -> tuple[str, list[Row]]:
+def table_rows(
+    lines: list[Line], page: int, result: ParseResult, file: str
+) -> tuple[str, list[Row]]:
     """The rows of one page's table: (metric label as printed, rows); ("", []) without a table."""
     header_at = next((i for i, line in enumerate(lines) if _is_header(line)), None)
     if header_at is None:
         if any(_COUNT.fullmatch(line.words[-1].text) for line in lines):
-            result.warn(file, f"page {page}", "page has numbers but no 'ESP … Reports' header; skipped")
+            result.warn(
+                file, f"page {page}", "page has numbers but no 'ESP … Reports' header; skipped"
+            )
         return "", []
     header = lines[header_at]
     right = header.words[-1].x1
     rows: list[Row] = []
     fragments: list[Line] = []
-    for line in lines[header_at + 1:]:
+    for line in lines[header_at + 1 :]:
         if _SKIP.search(line.text):
             continue
         last = line.words[-1]
@@ -156,7 +169,9 @@ def report_year(lines: Iterable[Line], path: object) -> int:
     """The calendar year the table covers, from its title ('2023 CyberTipline Reports by …')."""
     years = {int(m[1]) for line in lines if (m := _YEAR.match(line.text))}
     if not years:
-        raise ParseError(path, "no title 'YYYY CyberTipline Reports by …': not a reports-by-ESP table")
+        raise ParseError(
+            path, "no title 'YYYY CyberTipline Reports by …': not a reports-by-ESP table"
+        )
     if len(years) > 1:
         raise ParseError(path, f"titles name more than one year: {sorted(years)}")
     return years.pop()
@@ -176,8 +191,16 @@ def records_from_pages(pages: list[list[Line]], path: object) -> ParseResult:
             where, name = f"page {number}, row {i}", row.name
             if total is not None:
                 result.warn(file, where, f"row {name!r} printed after the total row")
-            rec = result.add(platform=name, period=period, policy=POLICY_LABEL, metric=metric,
-                             text=row.count, row=where, file=file, period_label=label)
+            rec = result.add(
+                platform=name,
+                period=period,
+                policy=POLICY_LABEL,
+                metric=metric,
+                text=row.count,
+                row=where,
+                file=file,
+                period_label=label,
+            )
             if _TOTAL.fullmatch(name):
                 if total is not None:
                     raise ParseError(path, f"a second total row ({name} {row.count})", where)
@@ -186,22 +209,32 @@ def records_from_pages(pages: list[list[Line]], path: object) -> ParseResult:
                     rec.note = "printed total of all ESPs"
                 continue
             if name in seen:
-                result.warn(file, where, f"ESP {name!r} printed twice (first at {seen[name]}); both kept")
+                result.warn(
+                    file, where, f"ESP {name!r} printed twice (first at {seen[name]}); both kept"
+                )
             seen[name] = where
             esp_sum += int(rec.value or 0) if rec else 0
     if not seen:
         raise ParseError(path, "no ESP rows found under an 'ESP … Reports' header")
     if total is None:
-        result.warn(file, "end of table", f"no total row; the {len(seen)} ESP rows sum to {esp_sum:,}")
+        result.warn(
+            file, "end of table", f"no total row; the {len(seen)} ESP rows sum to {esp_sum:,}"
+        )
     elif esp_sum != total:
-        result.warn(file, "total row", f"the {len(seen)} ESP rows sum to {esp_sum:,}, the printed total "
-                    f"is {int(total):,} (difference {int(total) - esp_sum:+,}); both kept as printed")
+        result.warn(
+            file,
+            "total row",
+            f"the {len(seen)} ESP rows sum to {esp_sum:,}, the printed total "
+            f"is {int(total):,} (difference {int(total) - esp_sum:+,}); both kept as printed",
+        )
     return result
 
 
 def _page_words(page) -> list[Word]:
-    return [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
-            for w in page.extract_words()]
+    return [
+        Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
+        for w in page.extract_words()
+    ]
 
 
 def parse(path: Path) -> ParseResult:
@@ -250,8 +283,19 @@ def candidate_urls(discovered: Iterable[str], today: date) -> list[str]:
     return [by_year[y] for y in sorted(by_year)]
 
 
-def fetch(client: PoliteClient, store: SnapshotStore, today: date | None = None) -> list[FetchOutcome]:
+def fetch(
+    client: PoliteClient, store: SnapshotStore, today: date | None = None
+) -> list[FetchOutcome]:
     """Every year's PDF since 2019 (the latest year is missing until NCMEC publishes it in spring)."""
     urls = candidate_urls(discover(client), today or date.today())
-    return [fetch_to_store(client, store, SOURCE, url, filename=url.rsplit("/", 1)[-1],
-                           expect=("application/pdf", "application/octet-stream")) for url in urls]
+    return [
+        fetch_to_store(
+            client,
+            store,
+            SOURCE,
+            url,
+            filename=url.rsplit("/", 1)[-1],
+            expect=("application/pdf", "application/octet-stream"),
+        )
+        for url in urls
+    ]

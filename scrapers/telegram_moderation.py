@@ -57,11 +57,11 @@ YEAR = re.compile(r"\bin (20\d\d)\b")
 ELEMENT_REF = re.compile(r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|['"]#([\w-]+)['"]""")
 
 
-
 def _meta_content(soup, prop: str) -> str:
     """The content of a <meta property=...> tag ("" when absent)."""
     tag = soup.find("meta", attrs={"property": prop})
     return str(tag.get("content", "")) if isinstance(tag, Tag) else ""
+
 
 def _reading_date(path: Path) -> date | None:
     m = READING_DATE.search(path.name)
@@ -173,11 +173,7 @@ def parse(path: Path) -> ParseResult:
     path = Path(path)
     name = path.name
     soup = soup_of(path)
-    title = (
-        text_of(soup.find("title"))
-        + " "
-        + _meta_content(soup, "og:title")
-    )
+    title = text_of(soup.find("title")) + " " + _meta_content(soup, "og:title")
     if "moderation" not in title.lower():
         raise ParseError(path, "not the Telegram Moderation Overview page (title does not say so)")
     reading = _reading_date(path)

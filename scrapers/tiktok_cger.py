@@ -83,13 +83,28 @@ def parse(path: Path) -> ParseResult:
 # -- CSV (long format)
 
 _CSV_COLUMNS = {
-    "metric": "metric", "period type": "period_type", "period": "period",
-    "policy type": "level", "issue policy": "policy", "issue": "policy", "task type": "task_type",
-    "task": "task", "location": "location", "market": "market", "result": "result",
+    "metric": "metric",
+    "period type": "period_type",
+    "period": "period",
+    "policy type": "level",
+    "issue policy": "policy",
+    "issue": "policy",
+    "task type": "task_type",
+    "task": "task",
+    "location": "location",
+    "market": "market",
+    "result": "result",
 }
 _REQUIRED = ("metric", "period", "policy", "result")
 _TOP_LEVELS = {"all", "issue", "policy", "ban_reason", "ban reason", "ban reason - safety", ""}
-_PERIOD_MONTHS = {"quarterly": 3, "half-year": 6, "half-yearly": 6, "monthly": 1, "annual": 12, "yearly": 12}
+_PERIOD_MONTHS = {
+    "quarterly": 3,
+    "half-year": 6,
+    "half-yearly": 6,
+    "monthly": 1,
+    "annual": 12,
+    "yearly": 12,
+}
 
 
 def _norm(text: object) -> str:
@@ -112,8 +127,12 @@ def _parse_csv(path: Path, result: ParseResult) -> None:
             cols[key] = i
     missing = [c for c in _REQUIRED if c not in cols]
     if missing:
-        raise ParseError(path, f"not a TikTok CGER CSV: header lacks {', '.join(missing)} "
-                               f"(found {','.join(header)[:120]!r})", "line 1")
+        raise ParseError(
+            path,
+            f"not a TikTok CGER CSV: header lacks {', '.join(missing)} "
+            f"(found {','.join(header)[:120]!r})",
+            "line 1",
+        )
     unknown = [h for h in header if h.strip() and _norm(h) not in _CSV_COLUMNS]
     if unknown:
         result.warn(path.name, "line 1", f"columns not understood and not read: {unknown}")
@@ -127,7 +146,9 @@ def _parse_csv(path: Path, result: ParseResult) -> None:
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(header):
-            raise ParseError(path, f"expected {len(header)} fields, found {len(row)}", f"line {line}")
+            raise ParseError(
+                path, f"expected {len(header)} fields, found {len(row)}", f"line {line}"
+            )
         label = cell(row, "period")
         try:
             period = parse_period(label)
@@ -135,16 +156,30 @@ def _parse_csv(path: Path, result: ParseResult) -> None:
             raise ParseError(path, str(exc), f"line {line}") from exc
         ptype = cell(row, "period_type", "")
         want = _PERIOD_MONTHS.get(_norm(ptype))
-        months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+        months = (
+            (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+        )
         if want and want != months:
-            result.warn(path.name, f"line {line}", f"period type {ptype!r} but period {label!r} "
-                        f"spans {months} months; the period is taken as printed")
+            result.warn(
+                path.name,
+                f"line {line}",
+                f"period type {ptype!r} but period {label!r} "
+                f"spans {months} months; the period is taken as printed",
+            )
         market = cell(row, "market")
-        result.add(platform=PLATFORM, period=period, policy=cell(row, "policy"),
-                   metric=_metric_label(cell(row, "metric"), cell(row, "level"),
-                                        cell(row, "task_type"), cell(row, "task")),
-                   text=cell(row, "result", ""), row=f"line {line}", file=path.name,
-                   scope="all" if _norm(market) in ("", "all") else market, period_label=label)
+        result.add(
+            platform=PLATFORM,
+            period=period,
+            policy=cell(row, "policy"),
+            metric=_metric_label(
+                cell(row, "metric"), cell(row, "level"), cell(row, "task_type"), cell(row, "task")
+            ),
+            text=cell(row, "result", ""),
+            row=f"line {line}",
+            file=path.name,
+            scope="all" if _norm(market) in ("", "all") else market,
+            period_label=label,
+        )
 
 
 def _metric_label(metric: str, level: str, task_type: str, task: str) -> str:
@@ -153,8 +188,11 @@ def _metric_label(metric: str, level: str, task_type: str, task: str) -> str:
     if _norm(level) not in _TOP_LEVELS:
         label += f" ({level})"
     if _norm(task) not in ("", "all"):
-        label += f" | {task}" if _norm(task_type) in ("", "all", "task_type", "task type") \
+        label += (
+            f" | {task}"
+            if _norm(task_type) in ("", "all", "task_type", "task type")
             else f" | {task_type} | {task}"
+        )
     return label
 
 
@@ -166,9 +204,13 @@ def _parse_xlsx(path: Path, result: ParseResult) -> None:
     from openpyxl.utils import get_column_letter
 
     try:
-        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)  # any file name
+        wb = load_workbook(
+            io.BytesIO(path.read_bytes()), read_only=True, data_only=True
+        )  # any file name
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise ParseError(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
+        raise ParseError(
+            path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})"
+        ) from exc
     understood = 0
     try:
         for ws in wb.worksheets:
@@ -186,8 +228,12 @@ def _parse_xlsx(path: Path, result: ParseResult) -> None:
             elif _leading_period(head[0]) is not None:
                 _policy_table(path, result, rows, first, ref)
             else:
-                result.warn(path.name, ref(first, 0), f"sheet {ws.title!r} has neither a 'Date' "
-                            "header nor a period label in its first cell; not read")
+                result.warn(
+                    path.name,
+                    ref(first, 0),
+                    f"sheet {ws.title!r} has neither a 'Date' "
+                    "header nor a period label in its first cell; not read",
+                )
                 continue
             understood += 1
     finally:
@@ -231,12 +277,16 @@ def _quarter_ending(v: object) -> tuple[Period, str, str] | None:
         return None
     problem = ""
     if v != month_end(v.year, v.month) or v.month % 3:
-        problem = f"date {v} is not a calendar quarter end; taken as the three months ending {v:%B %Y}"
+        problem = (
+            f"date {v} is not a calendar quarter end; taken as the three months ending {v:%B %Y}"
+        )
     y, m = (v.year, v.month - 2) if v.month > 2 else (v.year - 1, v.month + 10)
     return Period(date(y, m, 1), month_end(v.year, v.month)), v.isoformat(), problem
 
 
-def _time_series(path: Path, result: ParseResult, title: str, rows: list[list], first: int, ref) -> None:
+def _time_series(
+    path: Path, result: ParseResult, title: str, rows: list[list], first: int, ref
+) -> None:
     headers = [str(h).strip() if _filled(h) else "" for h in rows[first]]
     by_policy = "by policy" in _norm(title)
     for r in range(first + 1, len(rows)):
@@ -254,13 +304,25 @@ def _time_series(path: Path, result: ParseResult, title: str, rows: list[list], 
             value = row[c] if c < len(row) else None
             if not header:
                 if _filled(value):
-                    result.warn(path.name, ref(r, c), f"value {value!r} under an empty header; not read")
+                    result.warn(
+                        path.name, ref(r, c), f"value {value!r} under an empty header; not read"
+                    )
                 continue
             policy, metric = (header, title) if by_policy else (header, header)
             if not _filled(value):
-                result.warn(path.name, ref(r, c), f"{header!r} for {label} is blank; kept as not reported")
-            result.add(platform=PLATFORM, period=period, policy=policy, metric=metric, text=value,
-                       row=ref(r, c), file=path.name, period_label=label)
+                result.warn(
+                    path.name, ref(r, c), f"{header!r} for {label} is blank; kept as not reported"
+                )
+            result.add(
+                platform=PLATFORM,
+                period=period,
+                policy=policy,
+                metric=metric,
+                text=value,
+                row=ref(r, c),
+                file=path.name,
+                period_label=label,
+            )
 
 
 def _policy_table(path: Path, result: ParseResult, rows: list[list], first: int, ref) -> None:
@@ -278,9 +340,21 @@ def _policy_table(path: Path, result: ParseResult, rows: list[list], first: int,
             if not metrics[c]:
                 continue
             if not _filled(value):
-                result.warn(path.name, ref(r, c), f"{metrics[c]!r} for {policy!r} is blank; kept as not reported")
-            result.add(platform=PLATFORM, period=period, policy=policy, metric=metrics[c], text=value,
-                       row=ref(r, c), file=path.name, period_label=label)
+                result.warn(
+                    path.name,
+                    ref(r, c),
+                    f"{metrics[c]!r} for {policy!r} is blank; kept as not reported",
+                )
+            result.add(
+                platform=PLATFORM,
+                period=period,
+                policy=policy,
+                metric=metrics[c],
+                text=value,
+                row=ref(r, c),
+                file=path.name,
+                period_label=label,
+            )
 
 
 # -- one figure printed twice
@@ -294,29 +368,53 @@ def _drop_repeats(path: Path, result: ParseResult) -> None:
     seen: dict[tuple, RawRecord] = {}
     kept: list[RawRecord] = []
     for rec in result.records:
-        key = (rec.period_start, rec.period_end, _norm(rec.scope),
-               *(_SAME_SERIES.get(_norm(x), _norm(x)) for x in (rec.raw_policy_label, rec.raw_metric_label)))
+        key = (
+            rec.period_start,
+            rec.period_end,
+            _norm(rec.scope),
+            *(
+                _SAME_SERIES.get(_norm(x), _norm(x))
+                for x in (rec.raw_policy_label, rec.raw_metric_label)
+            ),
+        )
         first = seen.get(key)
         if first is None:
             seen[key] = rec
             kept.append(rec)
             continue
-        same = first.value == rec.value and first.value_text.replace(",", "") == rec.value_text.replace(",", "")
-        what = rec.raw_metric_label if rec.raw_metric_label == rec.raw_policy_label else \
-            f"{rec.raw_metric_label} / {rec.raw_policy_label}"
-        result.warn(path.name, rec.row_ref,
-                    f"{what!r} for {rec.period_label} repeats "
-                    f"{first.row_ref} ({'same value' if same else f'{rec.value_text!r} vs {first.value_text!r}'}); "
-                    f"the first is kept")
+        same = first.value == rec.value and first.value_text.replace(
+            ",", ""
+        ) == rec.value_text.replace(",", "")
+        what = (
+            rec.raw_metric_label
+            if rec.raw_metric_label == rec.raw_policy_label
+            else f"{rec.raw_metric_label} / {rec.raw_policy_label}"
+        )
+        result.warn(
+            path.name,
+            rec.row_ref,
+            f"{what!r} for {rec.period_label} repeats "
+            f"{first.row_ref} ({'same value' if same else f'{rec.value_text!r} vs {first.value_text!r}'}); "
+            f"the first is kept",
+        )
     result.records = kept
 
 
 # ---------------------------------------------------------------- fetch
 
 _RELEASE_PAGE = re.compile(r"/community-guidelines-enforcement-(\d{4})-([1-4])/?$")
-_CDN_URL = re.compile(r"https?:(?://|\\/\\/|\\u002F\\u002F)[\w.-]*tiktokcdn\.com(?:/|\\/|\\u002F)[^\s\"'<>]+", re.I)
-MEDIA_TYPES = ("text/csv", "application/csv", "text/plain", "application/octet-stream", "binary/octet-stream",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel")
+_CDN_URL = re.compile(
+    r"https?:(?://|\\/\\/|\\u002F\\u002F)[\w.-]*tiktokcdn\.com(?:/|\\/|\\u002F)[^\s\"'<>]+", re.I
+)
+MEDIA_TYPES = (
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+)
 
 
 def release_pages(html: str, base: str) -> list[tuple[int, int, str]]:
@@ -338,7 +436,9 @@ def download_links(html: str, base: str) -> list[str]:
         url = urljoin(base, str(a["href"]))
         host = (urlsplit(url).hostname or "").lower()
         is_file = Path(urlsplit(url).path).suffix.lower() in (".csv", ".xlsx", ".zip")
-        if host.endswith("tiktokcdn.com") or ("download" in a.get_text(" ", strip=True).casefold() and is_file):
+        if host.endswith("tiktokcdn.com") or (
+            "download" in a.get_text(" ", strip=True).casefold() and is_file
+        ):
             links.append(url)
     if not links:
         for m in _CDN_URL.finditer(html):
@@ -356,7 +456,11 @@ def fetch(client: PoliteClient, store: SnapshotStore, *, releases: int = 1) -> l
         return [FetchOutcome(INDEX_URL, "failed", message=f"{INDEX_URL}: HTTP {index.status_code}")]
     pages = release_pages(index.text, str(index.url))
     if not pages:
-        return [FetchOutcome(INDEX_URL, "failed", message=f"{INDEX_URL}: no quarterly report page linked")]
+        return [
+            FetchOutcome(
+                INDEX_URL, "failed", message=f"{INDEX_URL}: no quarterly report page linked"
+            )
+        ]
     outcomes: list[FetchOutcome] = []
     for year, quarter, page_url in pages[:releases]:
         try:
@@ -365,14 +469,20 @@ def fetch(client: PoliteClient, store: SnapshotStore, *, releases: int = 1) -> l
             outcomes.append(FetchOutcome(page_url, "failed", message=str(exc)))
             continue
         if page.status_code != 200:
-            outcomes.append(FetchOutcome(page_url, "failed", message=f"{page_url}: HTTP {page.status_code}"))
+            outcomes.append(
+                FetchOutcome(page_url, "failed", message=f"{page_url}: HTTP {page.status_code}")
+            )
             continue
         links = download_links(page.text, page_url)
         if not links:
-            outcomes.append(FetchOutcome(page_url, "failed", message=f"{page_url}: no data-file link found"))
+            outcomes.append(
+                FetchOutcome(page_url, "failed", message=f"{page_url}: no data-file link found")
+            )
             continue
         for link in links:
             suffix = Path(urlsplit(link).path).suffix.lower()
             name = f"tiktok-cger-{year}-q{quarter}{suffix if suffix in ('.csv', '.xlsx') else ''}"
-            outcomes.append(fetch_to_store(client, store, SOURCE, link, filename=name, expect=MEDIA_TYPES))
+            outcomes.append(
+                fetch_to_store(client, store, SOURCE, link, filename=name, expect=MEDIA_TYPES)
+            )
     return outcomes

@@ -56,14 +56,24 @@ SOURCE = SourceDeclaration(
 REGULATOR, JURISDICTION = "Ofcom", "UK"
 _DATE = r"\d{1,2} [A-Z][a-z]+ \d{4}"
 _DATED = re.compile(rf"^(?:Update[:\s–-]*)?(?:On\s+)?(?P<d>{_DATE})\b")
-_PROVIDER = re.compile(r"^Investigation into (?P<p>.+?)(?: and (?:its|their) compliance\b.*| and (?:the )?scope of\b.*)?$")
+_PROVIDER = re.compile(
+    r"^Investigation into (?P<p>.+?)(?: and (?:its|their) compliance\b.*| and (?:the )?scope of\b.*)?$"
+)
 # Update wording -> action type, first match wins.
 ACTION_WORDING: list[tuple[str, str]] = [
     (r"\bprovisional (?:notice of contravention|decision)\b", "provisional_decision"),
-    (r"\bconfirmation decision\b|\b(?:fined|imposed? (?:a )?(?:single )?penalt(?:y|ies)|penalty of)\b", "fine"),
-    (r"\bclosed (?:the|this|its) investigation\b|\binvestigation (?:is|was|has been) closed\b|\bclosing (?:the|this) investigation\b",
-     "investigation_closed"),
-    (r"\b(?:opened|launched|expanded) (?:an |a |the |this )?(?:formal )?investigation\b", "investigation_opened"),
+    (
+        r"\bconfirmation decision\b|\b(?:fined|imposed? (?:a )?(?:single )?penalt(?:y|ies)|penalty of)\b",
+        "fine",
+    ),
+    (
+        r"\bclosed (?:the|this|its) investigation\b|\binvestigation (?:is|was|has been) closed\b|\bclosing (?:the|this) investigation\b",
+        "investigation_closed",
+    ),
+    (
+        r"\b(?:opened|launched|expanded) (?:an |a |the |this )?(?:formal )?investigation\b",
+        "investigation_opened",
+    ),
 ]
 
 
@@ -89,7 +99,7 @@ def _label_value(lines: list[str], label: str, path: Path) -> tuple[int, str]:
     """Index and value of ``label`` (value on the same line after it, or on the next line)."""
     for i, line in enumerate(lines):
         if line.lower().startswith(label.lower()):
-            rest = line[len(label):].strip(" :")
+            rest = line[len(label) :].strip(" :")
             if rest:
                 return i, rest
             if i + 1 < len(lines):
@@ -122,23 +132,46 @@ def parse_actions(path: Path) -> list[CandidateAction]:
     except ParseError:
         legal_at, legal = opened_at, ""
     summary_at = next((i for i, ln in enumerate(lines) if ln == "Summary"), opened_at)
-    summary = " ".join(ln for ln in lines[summary_at + 1:] if not ln.startswith("Relevant legal provision"))[:400]
-    url = canonical if canonical.startswith(CASE_BASE) else ""  # "": the build uses the snapshot's URL
+    summary = " ".join(
+        ln for ln in lines[summary_at + 1 :] if not ln.startswith("Relevant legal provision")
+    )[:400]
+    url = (
+        canonical if canonical.startswith(CASE_BASE) else ""
+    )  # "": the build uses the snapshot's URL
 
     def candidate(day: date, action: str, label: str, row: str, text: str) -> CandidateAction:
         money = prose_amount(text) if action == "fine" else None
         return CandidateAction(
-            regulator=REGULATOR, jurisdiction=JURISDICTION, date=day, title=title, action_type=action,
-            raw_action_label=label, source_url=url, row_ref=row, raw_platform_label=provider,
-            legal_basis=legal, amount=money[0] if money else None, amount_text=money[2] if money else "",
-            currency=money[1] if money else "", summary=text if row != "Case opened" else summary,
+            regulator=REGULATOR,
+            jurisdiction=JURISDICTION,
+            date=day,
+            title=title,
+            action_type=action,
+            raw_action_label=label,
+            source_url=url,
+            row_ref=row,
+            raw_platform_label=provider,
+            legal_basis=legal,
+            amount=money[0] if money else None,
+            amount_text=money[2] if money else "",
+            currency=money[1] if money else "",
+            summary=text if row != "Case opened" else summary,
             status=f"{status} (last updated {updated})" if status else f"last updated {updated}",
-            ref=(canonical or path.stem).rstrip("/").rsplit("/", 1)[-1])
+            ref=(canonical or path.stem).rstrip("/").rsplit("/", 1)[-1],
+        )
 
-    out = [candidate(_day(opened, path, "Case opened"), "investigation_opened", "Case opened", "Case opened", summary)]
+    out = [
+        candidate(
+            _day(opened, path, "Case opened"),
+            "investigation_opened",
+            "Case opened",
+            "Case opened",
+            summary,
+        )
+    ]
     # Dated updates: a paragraph starting with a date, and the undated paragraphs after it.
     updates: list[tuple[str, list[str]]] = []
-    for line in lines[max(legal_at, summary_at) + 1:]:
+    for line in lines[max(legal_at, summary_at) + 1 :]:
         dm = _DATED.match(line)
         if dm:
             updates.append((dm["d"], [line]))
@@ -168,5 +201,15 @@ def _html_check(body: bytes) -> str | None:
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     """Every declared case page; a bot-protection page is a failure, never a snapshot."""
-    return [fetch_checked(client, store, SOURCE, CASE_BASE + slug, filename=f"{slug[:120]}.html",
-                          expect=("text/html",), check=_html_check) for slug in CASE_PAGES]
+    return [
+        fetch_checked(
+            client,
+            store,
+            SOURCE,
+            CASE_BASE + slug,
+            filename=f"{slug[:120]}.html",
+            expect=("text/html",),
+            check=_html_check,
+        )
+        for slug in CASE_PAGES
+    ]

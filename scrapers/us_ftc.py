@@ -29,8 +29,10 @@ from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
 OBSERVATIONS = False  # regulator actions, not published numbers: the build uses parse_actions
-FEEDS = ("https://www.ftc.gov/feeds/press-release.xml",
-         "https://www.ftc.gov/feeds/press-release-consumer-protection.xml")
+FEEDS = (
+    "https://www.ftc.gov/feeds/press-release.xml",
+    "https://www.ftc.gov/feeds/press-release-consumer-protection.xml",
+)
 SOURCE = SourceDeclaration(
     id="us_ftc",
     publisher="Federal Trade Commission",
@@ -47,13 +49,20 @@ SOURCE = SourceDeclaration(
     expected_lag_days=1,
 )
 REGULATOR, JURISDICTION = "Federal Trade Commission (FTC)", "US"
-CHILDREN = re.compile(r"\b(?:child(?:ren)?'?s?|kids?'?|teens?|minors?|COPPA|under[- ]1[368]s?)\b", re.IGNORECASE)
+CHILDREN = re.compile(
+    r"\b(?:child(?:ren)?'?s?|kids?'?|teens?|minors?|COPPA|under[- ]1[368]s?)\b", re.IGNORECASE
+)
 # Wording -> action type, first match wins.
 ACTION_WORDING: list[tuple[str, str]] = [
     (r"\b6\(b\)|\blaunch(?:es)? (?:an )?inquiry\b|\binquiry into\b", "information_request"),
-    (r"\bsettle(?:s|d|ment)?\b|\b(?:will |to |agrees? to )pay\b|\border (?:will |to )?(?:ban|require)s?\b|\bconsent order\b",
-     "settlement"),
-    (r"\bsues?\b|\blawsuit\b|\bfiles? (?:a )?complaint\b|\brefers? complaint\b|\bcharges?\b", "court_proceedings"),
+    (
+        r"\bsettle(?:s|d|ment)?\b|\b(?:will |to |agrees? to )pay\b|\border (?:will |to )?(?:ban|require)s?\b|\bconsent order\b",
+        "settlement",
+    ),
+    (
+        r"\bsues?\b|\blawsuit\b|\bfiles? (?:a )?complaint\b|\brefers? complaint\b|\bcharges?\b",
+        "court_proceedings",
+    ),
 ]
 
 
@@ -68,7 +77,9 @@ def classify(text: str) -> tuple[str, str] | None:
 def _text(item: etree._Element, tag: str) -> str:
     el = item.find(tag)
     raw = (el.text or "") if el is not None else ""
-    return BeautifulSoup(raw, "html.parser").get_text(" ", strip=True) if "<" in raw else raw.strip()
+    return (
+        BeautifulSoup(raw, "html.parser").get_text(" ", strip=True) if "<" in raw else raw.strip()
+    )
 
 
 def parse_actions(path: Path) -> list[CandidateAction]:
@@ -95,14 +106,30 @@ def parse_actions(path: Path) -> list[CandidateAction]:
         try:
             when = rfc822_date(_text(item, "pubDate"))
         except (TypeError, ValueError) as exc:
-            raise ParseError(path, f"pubDate {_text(item, 'pubDate')!r} is not a date", row) from exc
+            raise ParseError(
+                path, f"pubDate {_text(item, 'pubDate')!r} is not a date", row
+            ) from exc
         money = (prose_amount(title) or prose_amount(desc)) if hit[0] == "settlement" else None
-        out.append(CandidateAction(
-            regulator=REGULATOR, jurisdiction=JURISDICTION, date=when, title=title, action_type=hit[0],
-            raw_action_label=hit[1], source_url=link or SOURCE.homepage, row_ref=row,
-            legal_basis="COPPA Rule" if re.search(r"COPPA|Children's Online Privacy", text, re.IGNORECASE) else "",
-            amount=money[0] if money else None, amount_text=money[2] if money else "",
-            currency=money[1] if money else "", summary=desc, ref=_text(item, "guid") or link))
+        out.append(
+            CandidateAction(
+                regulator=REGULATOR,
+                jurisdiction=JURISDICTION,
+                date=when,
+                title=title,
+                action_type=hit[0],
+                raw_action_label=hit[1],
+                source_url=link or SOURCE.homepage,
+                row_ref=row,
+                legal_basis="COPPA Rule"
+                if re.search(r"COPPA|Children's Online Privacy", text, re.IGNORECASE)
+                else "",
+                amount=money[0] if money else None,
+                amount_text=money[2] if money else "",
+                currency=money[1] if money else "",
+                summary=desc,
+                ref=_text(item, "guid") or link,
+            )
+        )
     return out
 
 
@@ -121,6 +148,15 @@ def _rss_check(body: bytes) -> str | None:
 
 def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
     """The press-release feeds (the latest items; stored by content hash, so older ones stay)."""
-    return [fetch_checked(client, store, SOURCE, url, filename=url.rsplit("/", 1)[-1],
-                          expect=("application/rss+xml", "application/xml", "text/xml"), check=_rss_check)
-            for url in FEEDS]
+    return [
+        fetch_checked(
+            client,
+            store,
+            SOURCE,
+            url,
+            filename=url.rsplit("/", 1)[-1],
+            expect=("application/rss+xml", "application/xml", "text/xml"),
+            check=_rss_check,
+        )
+        for url in FEEDS
+    ]

@@ -42,7 +42,9 @@ from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
 
 LANDING = "https://transparency.x.com/"  # the transparency centre links each report PDF
-KNOWN_PDFS = ("https://transparency.x.com/content/dam/transparency-twitter/2024/x-global-transparency-report-h1.pdf",)
+KNOWN_PDFS = (
+    "https://transparency.x.com/content/dam/transparency-twitter/2024/x-global-transparency-report-h1.pdf",
+)
 
 SOURCE = SourceDeclaration(
     id="x_gtr",
@@ -53,7 +55,10 @@ SOURCE = SourceDeclaration(
     formats=("pdf",),
     cadence="half-yearly",
     licence="Public document (X Corp.); facts cited with source",
-    download_urls=(LANDING, "https://transparency.x.com/content/dam/transparency-twitter/{year}/x-global-transparency-report-{h1|h2}.pdf"),
+    download_urls=(
+        LANDING,
+        "https://transparency.x.com/content/dam/transparency-twitter/{year}/x-global-transparency-report-{h1|h2}.pdf",
+    ),
     hosts=("transparency.x.com", "transparency.twitter.com"),
     platform="x",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
@@ -111,14 +116,20 @@ def _headings(page) -> list[tuple[float, float, str]]:
     if not sizes:
         return []
     body = sizes.most_common(1)[0][0]
-    words = [w for w in page.extract_words(extra_attrs=["size"]) if w["size"] >= HEADING_RATIO * body]
+    words = [
+        w for w in page.extract_words(extra_attrs=["size"]) if w["size"] >= HEADING_RATIO * body
+    ]
     lines: dict[float, list[dict]] = {}
     for w in words:
         lines.setdefault(round(w["top"]), []).append(w)
     blocks: list[list[float | str]] = []
     for top in sorted(lines):
         ws = sorted(lines[top], key=lambda w: w["x0"])
-        text, bottom, size = " ".join(w["text"] for w in ws), max(w["bottom"] for w in ws), ws[0]["size"]
+        text, bottom, size = (
+            " ".join(w["text"] for w in ws),
+            max(w["bottom"] for w in ws),
+            ws[0]["size"],
+        )
         if blocks and top - float(blocks[-1][1]) < 1.0 * size:
             blocks[-1][1], blocks[-1][2] = bottom, f"{blocks[-1][2]} {text}"
         else:
@@ -150,15 +161,25 @@ def read_tables(path: Path) -> tuple[list[PdfTable], Period]:
                             cells.append(Cell(""))
                             continue
                         x0, top, x1, bottom = box
-                        cells.append(_cell([c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                                            and top <= (c["top"] + c["bottom"]) / 2 <= bottom]))
+                        cells.append(
+                            _cell(
+                                [
+                                    c
+                                    for c in page.chars
+                                    if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                                    and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+                                ]
+                            )
+                        )
                     rows.append(cells)
                 if len(rows) < 1 or max(len(r) for r in rows) < 2:
                     continue  # a page frame or a one-column box, not a table
                 above = [h for h in heads if h[1] <= found.bbox[1] + 1]
                 tables.append(PdfTable(number, above[-1][2] if above else "", rows, notes))
     if period is None:
-        raise ParseError(path, "cannot tell the report's period: no 'H1 2024'-style label in its text")
+        raise ParseError(
+            path, "cannot tell the report's period: no 'H1 2024'-style label in its text"
+        )
     return tables, period
 
 
@@ -173,12 +194,34 @@ def _numeric(text: str) -> bool:
     return n.value is not None or n.qualifier == "censored"
 
 
-def _add(result: ParseResult, file: str, period: Period, table: PdfTable, *, policy: str, metric: str,
-         cell: Cell, scope: str = "global", label_marks: str = "") -> None:
-    note = "; ".join(f"footnote {m}: {table.footnotes.get(m, '(text not found on the page)')}"
-                     for m in dict.fromkeys(label_marks + cell.marks))
-    rec = result.add(platform=PLATFORM, period=period, policy=policy, metric=metric, text=cell.text,
-                     row=f"page {table.page}", file=file, scope=scope, period_label=period.label(), note=note)
+def _add(
+    result: ParseResult,
+    file: str,
+    period: Period,
+    table: PdfTable,
+    *,
+    policy: str,
+    metric: str,
+    cell: Cell,
+    scope: str = "global",
+    label_marks: str = "",
+) -> None:
+    note = "; ".join(
+        f"footnote {m}: {table.footnotes.get(m, '(text not found on the page)')}"
+        for m in dict.fromkeys(label_marks + cell.marks)
+    )
+    rec = result.add(
+        platform=PLATFORM,
+        period=period,
+        policy=policy,
+        metric=metric,
+        text=cell.text,
+        row=f"page {table.page}",
+        file=file,
+        scope=scope,
+        period_label=period.label(),
+        note=note,
+    )
     if rec is not None and cell.marks:
         rec.value_text = f"{cell.text} {cell.marks}"  # as extracted: the marker after the number
         rec.qualifier = rec.qualifier or "footnote"
@@ -191,16 +234,30 @@ def table_records(table: PdfTable, period: Period, result: ParseResult, file: st
     first = header[0].strip().upper()
     if all(len(r) == 2 for r in table.rows) and _numeric(header[1]):  # label | value pairs
         for label, value in table.rows:
-            _add(result, file, period, table, policy=label.text, metric=label.text, cell=value,
-                 label_marks=label.marks)
+            _add(
+                result,
+                file,
+                period,
+                table,
+                policy=label.text,
+                metric=label.text,
+                cell=value,
+                label_marks=label.marks,
+            )
         return
     if not body:
-        result.warn(file, f"page {table.page}", f"table {' | '.join(header)!r} has no data rows; skipped")
+        result.warn(
+            file, f"page {table.page}", f"table {' | '.join(header)!r} has no data rows; skipped"
+        )
         return
     breakdown = first == "" and tuple(h.upper() for h in header[1:]) == BREAKDOWN
     if breakdown and not table.heading:
-        raise ParseError(file, "a TOTAL ACTIONS / AUTOMATED / HUMAN table has no heading above it "
-                         "(cannot tell its policy area)", f"page {table.page}")
+        raise ParseError(
+            file,
+            "a TOTAL ACTIONS / AUTOMATED / HUMAN table has no heading above it "
+            "(cannot tell its policy area)",
+            f"page {table.page}",
+        )
     totals = [r for r in body if r[0].text.upper().startswith("TOTAL ")]
     geography = first == "" and not breakdown and len(totals) == 1 and len(body) > 1
     for row in body:
@@ -215,7 +272,11 @@ def table_records(table: PdfTable, period: Period, result: ParseResult, file: st
                 kw = {"policy": table.heading, "metric": f"{label.text} | {column}"}
             elif geography:
                 is_total = row is totals[0]
-                kw = {"policy": totals[0][0].text, "metric": column, "scope": "global" if is_total else label.text}
+                kw = {
+                    "policy": totals[0][0].text,
+                    "metric": column,
+                    "scope": "global" if is_total else label.text,
+                }
             else:
                 kw = {"policy": label.text, "metric": f"{label.text} | {column}"}
             _add(result, file, period, table, cell=cell, label_marks=label.marks, **kw)
@@ -260,10 +321,20 @@ def fetch(client: PoliteClient, store: SnapshotStore) -> list[FetchOutcome]:
         if resp.status_code == 200:
             urls = report_links(resp.text, LANDING)
         else:
-            outcomes.append(FetchOutcome(LANDING, "failed", message=f"{LANDING}: HTTP {resp.status_code}"))
+            outcomes.append(
+                FetchOutcome(LANDING, "failed", message=f"{LANDING}: HTTP {resp.status_code}")
+            )
     except Exception as exc:  # noqa: BLE001 - the known reports are still worth fetching
         outcomes.append(FetchOutcome(LANDING, "failed", message=str(exc)))
     for url in urls or list(KNOWN_PDFS):
-        outcomes.append(fetch_to_store(client, store, SOURCE, url, filename=url.rsplit("/", 1)[-1],
-                                       expect=("application/pdf", "application/octet-stream")))
+        outcomes.append(
+            fetch_to_store(
+                client,
+                store,
+                SOURCE,
+                url,
+                filename=url.rsplit("/", 1)[-1],
+                expect=("application/pdf", "application/octet-stream"),
+            )
+        )
     return outcomes

@@ -32,8 +32,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-PAGES = ["overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec", "dsa",
-         "downloads", "sources"]
+PAGES = [
+    "overview",
+    "platform",
+    "compare",
+    "revisions",
+    "coverage",
+    "actions",
+    "ncmec",
+    "dsa",
+    "downloads",
+    "sources",
+]
 TARGET_MS = 500
 # heavier views of a page: (page, widget kind, key, value, what it is)
 SCENARIOS = [
@@ -42,14 +52,47 @@ SCENARIOS = [
     ("actions", "multiselect", "platform", ["x"], "actions, filtered to X"),
     ("dsa", "radio", "focus", "all", "dsa, all statements (every row of sor_daily)"),
     ("dsa", "radio", "grain", "day", "dsa, daily counts"),
-    ("downloads", "selectbox", "table", "sor_daily",
-     "downloads, sor_daily (opens on its last 7 days)"),
+    (
+        "downloads",
+        "selectbox",
+        "table",
+        "sor_daily",
+        "downloads, sor_daily (opens on its last 7 days)",
+    ),
 ]
 
-NAMES = ["TikTok", "Instagram", "Facebook", "YouTube", "Snapchat", "X", "Pinterest", "LinkedIn",
-         "Google Play", "Google Shopping", "Google Maps", "Amazon", "AliExpress", "Temu", "SHEIN",
-         "Zalando", "Booking.com", "Bing", "App Store", "Wikipedia", "Pornhub", "XVideos",
-         "Stripchat", "XNXX", "Discord", "Reddit", "Twitch", "Quora", "Tumblr", "Threads"]
+NAMES = [
+    "TikTok",
+    "Instagram",
+    "Facebook",
+    "YouTube",
+    "Snapchat",
+    "X",
+    "Pinterest",
+    "LinkedIn",
+    "Google Play",
+    "Google Shopping",
+    "Google Maps",
+    "Amazon",
+    "AliExpress",
+    "Temu",
+    "SHEIN",
+    "Zalando",
+    "Booking.com",
+    "Bing",
+    "App Store",
+    "Wikipedia",
+    "Pornhub",
+    "XVideos",
+    "Stripchat",
+    "XNXX",
+    "Discord",
+    "Reddit",
+    "Twitch",
+    "Quora",
+    "Tumblr",
+    "Threads",
+]
 
 
 def build_bench_warehouse(home: Path, days: int, n_platforms: int, combos: int) -> tuple[Path, int]:
@@ -66,15 +109,22 @@ def build_bench_warehouse(home: Path, days: int, n_platforms: int, combos: int) 
     db = home / "bench.duckdb"
     shutil.copy(base, db)
     start = date(2024, 9, 1)
-    plats = [(n.lower().replace(" ", "_"), f"{n} (synthetic)", 1 + (i * 7) % 40) for i, n in
-             enumerate(NAMES[:n_platforms])]
+    plats = [
+        (n.lower().replace(" ", "_"), f"{n} (synthetic)", 1 + (i * 7) % 40)
+        for i, n in enumerate(NAMES[:n_platforms])
+    ]
     with duckdb.connect(str(db)) as con:
         con.execute("SET enable_progress_bar = false")
         add_self_reported_cybertipline(con)
         con.execute("DROP TABLE IF EXISTS sor_daily")
         con.execute(SOR_DDL)
-        rows = add_sor_daily(con, start=str(start), end=str(start + timedelta(days=days - 1)),
-                             platforms=plats, combos=combos)
+        rows = add_sor_daily(
+            con,
+            start=str(start),
+            end=str(start + timedelta(days=days - 1)),
+            platforms=plats,
+            combos=combos,
+        )
         con.execute("CHECKPOINT")
     return db, rows
 
@@ -84,13 +134,15 @@ def warehouse_facts(db: Path) -> dict[str, int]:
 
     with duckdb.connect(str(db), read_only=True) as con:
         one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
-        return {"observations": one("SELECT count(*) FROM observations"),
-                "sources": one("SELECT count(DISTINCT source_id) FROM observations"),
-                "platforms": one("SELECT count(DISTINCT platform) FROM observations"),
-                "actions": one("SELECT count(*) FROM actions"),
-                "cases": one("SELECT count(*) FROM cases"),
-                "commitments": one("SELECT count(*) FROM commitments"),
-                "crosscheck": one("SELECT count(*) FROM cybertipline_crosscheck")}
+        return {
+            "observations": one("SELECT count(*) FROM observations"),
+            "sources": one("SELECT count(DISTINCT source_id) FROM observations"),
+            "platforms": one("SELECT count(DISTINCT platform) FROM observations"),
+            "actions": one("SELECT count(*) FROM actions"),
+            "cases": one("SELECT count(*) FROM cases"),
+            "commitments": one("SELECT count(*) FROM commitments"),
+            "crosscheck": one("SELECT count(*) FROM cybertipline_crosscheck"),
+        }
 
 
 class _Timings(logging.Handler):
@@ -123,8 +175,9 @@ def _clear_caches() -> None:
             getattr(data, name).clear()
 
 
-def run_page(app: str, page: str, runs: int, change: tuple | None = None
-             ) -> tuple[float, list[float], float]:
+def run_page(
+    app: str, page: str, runs: int, change: tuple | None = None
+) -> tuple[float, list[float], float]:
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
@@ -156,8 +209,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--platforms", type=int, default=30)
-    ap.add_argument("--combos", type=int, default=150,
-                    help="attribute combinations per platform and day (rows per platform-day)")
+    ap.add_argument(
+        "--combos",
+        type=int,
+        default=150,
+        help="attribute combinations per platform and day (rows per platform-day)",
+    )
     ap.add_argument("--runs", type=int, default=5, help="warm runs per page")
     ap.add_argument("--write", type=Path, help="write the results as Markdown to this file")
     args = ap.parse_args()
@@ -171,16 +228,20 @@ def main() -> None:
         os.environ["TRANSPARENCY_DB"] = str(db)
         size = db.stat().st_size
         facts = warehouse_facts(db)
-        print(f"warehouse: embedded default + sor_daily {rows:,} rows ({args.days} days x "
-              f"{args.platforms} platforms x {args.combos} combinations), {size / 1e6:.1f} MB, "
-              f"prepared in {prep:.1f} s")
+        print(
+            f"warehouse: embedded default + sor_daily {rows:,} rows ({args.days} days x "
+            f"{args.platforms} platforms x {args.combos} combinations), {size / 1e6:.1f} MB, "
+            f"prepared in {prep:.1f} s"
+        )
         import duckdb
 
         t = time.perf_counter()
         duckdb.connect(str(db), read_only=True).close()
         connect_ms = (time.perf_counter() - t) * 1000
-        print(f"opening the warehouse read-only: {connect_ms:.0f} ms (once per warehouse file, "
-              "shared by all sessions)")
+        print(
+            f"opening the warehouse read-only: {connect_ms:.0f} ms (once per warehouse file, "
+            "shared by all sessions)"
+        )
         load = os.getloadavg()
         results = []
         for page in PAGES:
@@ -188,11 +249,14 @@ def main() -> None:
             med = statistics.median(warm)
             results.append((page, cold, med, max(warm), wall))
             flag = "" if cold < TARGET_MS else "  (over target cold)"
-            print(f"{page:10s} cold {cold:7.0f} ms   warm median {med:6.0f} ms   max "
-                  f"{max(warm):6.0f} ms{flag}")
+            print(
+                f"{page:10s} cold {cold:7.0f} ms   warm median {med:6.0f} ms   max "
+                f"{max(warm):6.0f} ms{flag}"
+            )
         for page, kind, key, value, label in SCENARIOS:
-            cold, warm, wall = run_page(str(ROOT / "dashboard" / "app.py"), page, args.runs,
-                                        (kind, key, value))
+            cold, warm, wall = run_page(
+                str(ROOT / "dashboard" / "app.py"), page, args.runs, (kind, key, value)
+            )
             med = statistics.median(warm)
             results.append((label, cold, med, max(warm), wall))
             print(f"{label}: cold {cold:.0f} ms, warm median {med:.0f} ms, max {max(warm):.0f} ms")
@@ -239,9 +303,12 @@ def write_markdown(args, results, rows, size, load, load_after, connect_ms, fact
         lines.append(f"| {page} | {cold:.0f} | {med:.0f} | {mx:.0f} | {ok} |")
     over = [r[0] for r in results if r[1] >= TARGET_MS or r[3] >= TARGET_MS]
     if over:
-        lines += ["", "Over target: " + "; ".join(over) + ". A cold run happens once per "
-                  "warehouse build and view (the first visitor); later visits and filter changes "
-                  "back to a view run on cached queries (the warm figures)."]
+        lines += [
+            "",
+            "Over target: " + "; ".join(over) + ". A cold run happens once per "
+            "warehouse build and view (the first visitor); later visits and filter changes "
+            "back to a view run on cached queries (the warm figures).",
+        ]
     lines.append("")
     args.write.write_text("\n".join(lines))
 

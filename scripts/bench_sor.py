@@ -78,7 +78,9 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) ->
     """Run cmd; wall seconds, CPU seconds of the tree and peak RSS (sum over the tree)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env or ENV, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env or ENV, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = 0
     cpu_seen: dict[int, float] = {}
     done = threading.Event()
@@ -129,30 +131,53 @@ def ensure_day(work: Path, rows: int, day: date, seed: int, malformed: float) ->
     t = time.perf_counter()
     res = synth.generate(folder, day, rows, seed=seed, malformed_share=malformed, workers=2)
     stamp.write_text(json.dumps(params))
-    print(f"  {res.csv_bytes:,} bytes of CSV, {res.zip_path.stat().st_size:,} bytes zipped, "
-          f"{res.malformed} malformed rows, {time.perf_counter() - t:.0f}s", flush=True)
+    print(
+        f"  {res.csv_bytes:,} bytes of CSV, {res.zip_path.stat().st_size:,} bytes zipped, "
+        f"{res.malformed} malformed rows, {time.perf_counter() - t:.0f}s",
+        flush=True,
+    )
     return zip_path
 
 
-def shantay_setup(work: Path, zip_path: Path, day: date, shantay: str) -> tuple[list[str], dict, Path]:
+def shantay_setup(
+    work: Path, zip_path: Path, day: date, shantay: str
+) -> tuple[list[str], dict, Path]:
     """A fresh archive in shantay's layout, and a HOME whose platform list is fresh (no scraping)."""
     root = work / f"shantay-{zip_path.parent.name}"
     shutil.rmtree(root, ignore_errors=True)
     month = root / "archive" / f"{day.year}" / f"{day.month:02d}"
     month.mkdir(parents=True)
     for f in (zip_path, zip_path.with_name(zip_path.name + ".sha1")):
-        os.link(f, month / f.name) if f.stat().st_dev == month.stat().st_dev else shutil.copy(f, month / f.name)
+        os.link(f, month / f.name) if f.stat().st_dev == month.stat().st_dev else shutil.copy(
+            f, month / f.name
+        )
     home = root / "home"
     (home / ".shantay").mkdir(parents=True)
     py = str(Path(shantay).with_name("python"))
     env = {**os.environ, "HOME": str(home)}
     env.pop("PYTHONPATH", None)
-    subprocess.run([py, "-c", "import shantay._platform as p; p._write_platforms(p.PlatformNames)"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [py, "-c", "import shantay._platform as p; p._write_platforms(p.PlatformNames)"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     (home / ".shantay" / "platforms.json").touch()
-    cmd = [shantay, "--archive", str(root / "archive"), "--staging", str(root / "staging"),
-           "--first", day.isoformat(), "--last", day.isoformat(), "--offline",
-           "--logfile", str(root / "shantay.log"), "summarize"]
+    cmd = [
+        shantay,
+        "--archive",
+        str(root / "archive"),
+        "--staging",
+        str(root / "staging"),
+        "--first",
+        day.isoformat(),
+        "--last",
+        day.isoformat(),
+        "--offline",
+        "--logfile",
+        str(root / "shantay.log"),
+        "summarize",
+    ]
     return cmd, env, root
 
 
@@ -169,11 +194,17 @@ def run_size(work: Path, rows: int, args, skip: set[str]) -> dict:
         r["runs"] = [round(x["seconds"], 2) for x in runs]
         r["rows_per_s"] = rows / r["seconds"]
         res[name] = r
-        print(f"  {name:<11} {r['seconds']:8.1f} s  {r['rows_per_s']:>12,.0f} rows/s  cpu {r['cpu']:7.1f} s  "
-              f"peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
+        print(
+            f"  {name:<11} {r['seconds']:8.1f} s  {r['rows_per_s']:>12,.0f} rows/s  cpu {r['cpu']:7.1f} s  "
+            f"peak RSS {r['peak_rss_mb']:7.0f} MB",
+            flush=True,
+        )
 
-    print(f"\n{rows:,} rows ({zip_path.stat().st_size / 1e6:,.0f} MB zip), load average "
-          f"{os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"\n{rows:,} rows ({zip_path.stat().st_size / 1e6:,.0f} MB zip), load average "
+        f"{os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     rep = range(args.repeat)
     show("decompress", [measure([PY, "-c", DECOMPRESS, str(zip_path)]) for _ in rep])
     csv_dir = work / f"csv-{rows}"
@@ -187,15 +218,32 @@ def run_size(work: Path, rows: int, args, skip: set[str]) -> dict:
 
     def duck() -> dict:
         shutil.rmtree(home, ignore_errors=True)
-        return measure([PY, "-m", "transparency", "sor", "ingest", "--no-build", str(zip_path)],
-                       env={**ENV, "TRANSPARENCY_HOME": str(home)})
+        return measure(
+            [PY, "-m", "transparency", "sor", "ingest", "--no-build", str(zip_path)],
+            env={**ENV, "TRANSPARENCY_HOME": str(home)},
+        )
 
     show("duckdb", [duck() for _ in rep])
     if "spark" not in skip:
         home = work / "home-spark"
         shutil.rmtree(home, ignore_errors=True)
-        show("spark", measure([PY, "-m", "transparency", "sor", "ingest", "--no-build", "--engine", "spark",
-                               str(zip_path)], env={**ENV, "TRANSPARENCY_HOME": str(home)}))
+        show(
+            "spark",
+            measure(
+                [
+                    PY,
+                    "-m",
+                    "transparency",
+                    "sor",
+                    "ingest",
+                    "--no-build",
+                    "--engine",
+                    "spark",
+                    str(zip_path),
+                ],
+                env={**ENV, "TRANSPARENCY_HOME": str(home)},
+            ),
+        )
     if "shantay" not in skip:
         cmd, env, root = shantay_setup(work, zip_path, day, args.shantay)
         try:
@@ -207,7 +255,9 @@ def run_size(work: Path, rows: int, args, skip: set[str]) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--work", type=Path, default=Path("/tmp/sor-bench"))
     ap.add_argument("--rows", default="1000000,10000000")
     ap.add_argument("--date", default="2024-06-26")
@@ -215,7 +265,9 @@ def main() -> None:
     ap.add_argument("--malformed-share", type=float, default=1e-7)
     ap.add_argument("--skip", default="", help="comma-separated: spark, shantay")
     ap.add_argument("--shantay", default="/work/shantay-venv/bin/shantay")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of decompress, count(*) and duckdb (best kept)")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs of decompress, count(*) and duckdb (best kept)"
+    )
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     skip = {s for s in args.skip.split(",") if s}
@@ -224,8 +276,10 @@ def main() -> None:
         skip.add("shantay")
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.rows.split(",")]
-    print(f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.2f} "
-          "(other processes share these cores; re-run on a quiet machine for final figures)")
+    print(
+        f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.2f} "
+        "(other processes share these cores; re-run on a quiet machine for final figures)"
+    )
     results = {n: run_size(args.work, n, args, skip) for n in sizes}
 
     print("\ntargets")
@@ -236,28 +290,36 @@ def main() -> None:
         floor_cpu = r["decompress"]["cpu"] + r["count(*)"]["cpu"]
         passed = ratio <= 1.25
         ok &= passed
-        print(f"  {n:>11,} rows: duckdb / (decompress + count(*)) = {r['duckdb']['seconds']:.1f} / {floor:.1f} "
-              f"= {ratio:.2f} (target <= 1.25: {'ok' if passed else 'MISSED'}); in CPU seconds "
-              f"{r['duckdb']['cpu']:.1f} / {floor_cpu:.1f} = {r['duckdb']['cpu'] / floor_cpu:.2f}")
+        print(
+            f"  {n:>11,} rows: duckdb / (decompress + count(*)) = {r['duckdb']['seconds']:.1f} / {floor:.1f} "
+            f"= {ratio:.2f} (target <= 1.25: {'ok' if passed else 'MISSED'}); in CPU seconds "
+            f"{r['duckdb']['cpu']:.1f} / {floor_cpu:.1f} = {r['duckdb']['cpu'] / floor_cpu:.2f}"
+        )
         rss = r["duckdb"]["peak_rss_mb"]
         ok &= rss < 2048
-        print(f"  {n:>11,} rows: duckdb peak RSS {rss:.0f} MB (target < 2048 MB: {'ok' if rss < 2048 else 'MISSED'})")
+        print(
+            f"  {n:>11,} rows: duckdb peak RSS {rss:.0f} MB (target < 2048 MB: {'ok' if rss < 2048 else 'MISSED'})"
+        )
         if "shantay" in r:
             sp = r["duckdb"]["rows_per_s"] / r["shantay"]["rows_per_s"]
             mem = r["duckdb"]["peak_rss_mb"] / r["shantay"]["peak_rss_mb"]
             good = sp >= 3 and mem <= 0.2
             ok &= good
-            print(f"  {n:>11,} rows: vs shantay {sp:.1f}x the throughput at {mem:.2f} of its peak memory "
-                  f"(target >= 3x at <= 0.20: {'ok' if good else 'MISSED'})")
+            print(
+                f"  {n:>11,} rows: vs shantay {sp:.1f}x the throughput at {mem:.2f} of its peak memory "
+                f"(target >= 3x at <= 0.20: {'ok' if good else 'MISSED'})"
+            )
     if len(sizes) > 1:
         a, b = sizes[0], sizes[-1]
         for name in ("duckdb", "decompress", "spark", "shantay"):
             if name in results[a] and name in results[b]:
                 ra, rb = results[a][name], results[b][name]
                 growth = rb["seconds"] / ra["seconds"]
-                print(f"  growth {name:<10} {a:,} -> {b:,} rows: time x{growth:.2f} for x{b / a:.0f} rows "
-                      f"({growth / (b / a):.2f} of linear); CPU per million rows "
-                      f"{ra['cpu'] / a * 1e6:.1f} s -> {rb['cpu'] / b * 1e6:.1f} s")
+                print(
+                    f"  growth {name:<10} {a:,} -> {b:,} rows: time x{growth:.2f} for x{b / a:.0f} rows "
+                    f"({growth / (b / a):.2f} of linear); CPU per million rows "
+                    f"{ra['cpu'] / a * 1e6:.1f} s -> {rb['cpu'] / b * 1e6:.1f} s"
+                )
     print("all targets met" if ok else "some targets missed (see above)")
     if args.json:
         args.json.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=2))

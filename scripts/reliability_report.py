@@ -38,19 +38,30 @@ def render(results: list[dict]) -> str:
     ]
     for k, v in sorted(figures.items()):
         lines.append(f"- {k.replace('_', ' ')}: {v:,}")
-    lines += ["", "## Every fault and bad input tried", "",
-              "| area | fault or input | expected | observed | result | test |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Every fault and bad input tried",
+        "",
+        "| area | fault or input | expected | observed | result | test |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
         esc = {k: str(r[k]).replace("|", "\\|") for k in ("area", "fault", "expected", "observed")}
         test = r["test"].split("::", 1)
-        lines.append(f"| {esc['area']} | {esc['fault']} | {esc['expected']} | {esc['observed']} | "
-                     f"{r['outcome']} | `{test[0]}::{test[1] if len(test) > 1 else ''}` |")
+        lines.append(
+            f"| {esc['area']} | {esc['fault']} | {esc['expected']} | {esc['observed']} | "
+            f"{r['outcome']} | `{test[0]}::{test[1] if len(test) > 1 else ''}` |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--results", type=Path, default=REPO / "var" / "test-results" / "reliability.json")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--results", type=Path, default=REPO / "var" / "test-results" / "reliability.json"
+    )
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "reliability.md")
     args = ap.parse_args()
     if not args.results.exists():

@@ -52,11 +52,17 @@ def pytest_runtest_makereport(item, call):
         return
     area, fault, expected = (list(marker.args) + ["", "", ""])[:3]
     props = dict(item.user_properties)
-    _RELIABILITY.append({
-        "test": item.nodeid, "area": area, "fault": fault, "expected": expected,
-        "outcome": report.outcome, "observed": props.get("observed", "as expected" if report.passed else report.outcome),
-        "figures": {k: v for k, v in props.items() if k != "observed"},
-    })
+    _RELIABILITY.append(
+        {
+            "test": item.nodeid,
+            "area": area,
+            "fault": fault,
+            "expected": expected,
+            "outcome": report.outcome,
+            "observed": props.get("observed", "as expected" if report.passed else report.outcome),
+            "figures": {k: v for k, v in props.items() if k != "observed"},
+        }
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -64,6 +70,11 @@ def pytest_sessionfinish(session, exitstatus):
         return
     import json
 
-    out = Path(os.environ.get("TRANSPARENCY_RESULTS", REPO / "var" / "test-results")) / "reliability.json"
+    out = (
+        Path(os.environ.get("TRANSPARENCY_RESULTS", REPO / "var" / "test-results"))
+        / "reliability.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(sorted(_RELIABILITY, key=lambda r: (r["area"], r["test"])), indent=2) + "\n")
+    out.write_text(
+        json.dumps(sorted(_RELIABILITY, key=lambda r: (r["area"], r["test"])), indent=2) + "\n"
+    )

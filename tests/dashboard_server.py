@@ -29,9 +29,23 @@ def serve(db: Path, log: Path, timeout: float = 90) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "transparency", "dashboard", "--db", str(db), "--port",
-             str(port)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "transparency",
+                "dashboard",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         base = f"http://localhost:{port}"
         try:
             deadline = time.monotonic() + timeout
@@ -45,8 +59,7 @@ def serve(db: Path, log: Path, timeout: float = 90) -> Iterator[str]:
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"dashboard not healthy after {timeout}s: "
-                                       f"{log.read_text()}")
+                    raise RuntimeError(f"dashboard not healthy after {timeout}s: {log.read_text()}")
                 time.sleep(0.3)
             yield base
         finally:

@@ -25,7 +25,9 @@ def imports(path: Path) -> list[tuple[int, str]]:
             base = node.module or ""
             if node.level:
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
-            found += [(node.lineno, f"{base}.{a.name}" if base else a.name) for a in node.names] + [(node.lineno, base)]
+            found += [(node.lineno, f"{base}.{a.name}" if base else a.name) for a in node.names] + [
+                (node.lineno, base)
+            ]
     return found
 
 
@@ -51,7 +53,12 @@ def scraper_rule(f: Path, mod: str) -> str | None:
     parts = mod.split(".")
     if parts[0] == "dashboard":
         return "scrapers do not depend on the dashboard"
-    if parts[0] == "scrapers" and len(parts) > 1 and not parts[1].startswith("_") and parts[1] != f.stem:
+    if (
+        parts[0] == "scrapers"
+        and len(parts) > 1
+        and not parts[1].startswith("_")
+        and parts[1] != f.stem
+    ):
         return "a source does not import another source (share code through scrapers/_*.py or the core)"
     return None
 
@@ -60,8 +67,11 @@ def dashboard_rule(f: Path, mod: str) -> str | None:
     top = mod.split(".")[0]
     if top == "scrapers":
         return "the dashboard reads the warehouse only"
-    if top == "transparency" and mod != "transparency" and not any(
-            mod == m or mod.startswith(m + ".") for m in DASHBOARD_MAY_USE):
+    if (
+        top == "transparency"
+        and mod != "transparency"
+        and not any(mod == m or mod.startswith(m + ".") for m in DASHBOARD_MAY_USE)
+    ):
         return f"the dashboard may use only {sorted(DASHBOARD_MAY_USE)} of the core"
     return None
 

@@ -24,8 +24,14 @@ META_URL = "https://transparency.fb.com/sr/community-standards/"
 
 
 def add_meta_fixture(name: str, published: str) -> None:
-    SnapshotStore().put_file(FIXTURES / "meta_cser" / name, source_id="meta_cser", url=META_URL,
-                             published_at=published, retrieved_at=f"{published}T12:00:00Z", method="manual")
+    SnapshotStore().put_file(
+        FIXTURES / "meta_cser" / name,
+        source_id="meta_cser",
+        url=META_URL,
+        published_at=published,
+        retrieved_at=f"{published}T12:00:00Z",
+        method="manual",
+    )
 
 
 def sums(db: Path) -> dict:
@@ -84,17 +90,26 @@ def test_vintages_keep_old_values_and_revisions_list_them():
             FROM revisions WHERE service = 'facebook' AND period_start = DATE '2021-04-01'
               AND policy_area = 'protection_of_minors.child_sexual_exploitation'""").fetchall()
     # the embedded real release and the fixture share vintage 2021-08-18 and value 25.7M
-    assert history == [("2021-08-18", 25_700_000, False), ("2021-08-18", 25_700_000, False),
-                       ("2021-11-09", 25_800_000, True)]
+    assert history == [
+        ("2021-08-18", 25_700_000, False),
+        ("2021-08-18", 25_700_000, False),
+        ("2021-11-09", 25_800_000, True),
+    ]
     assert rev == [(25_700_000, 25_800_000, "2021-08-18", "2021-11-09", "restated")]
 
 
-@pytest.mark.reliability("build", "negative count in a stored file", "build fails naming source, file and row; previous warehouse unchanged")
+@pytest.mark.reliability(
+    "build",
+    "negative count in a stored file",
+    "build fails naming source, file and row; previous warehouse unchanged",
+)
 def test_bad_input_fails_the_build_naming_file_and_row_and_keeps_the_warehouse(tmp_path):
     db = build().db
     before = sums(db)
     bad = tmp_path / "meta-bad.csv"
-    bad.write_text('app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q2,"-5"\n')
+    bad.write_text(
+        'app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q2,"-5"\n'
+    )
     SnapshotStore().put_file(bad, source_id="meta_cser", url=META_URL, published_at="2021-09-01")
     with pytest.raises(BuildError) as err:
         build()
@@ -103,16 +118,24 @@ def test_bad_input_fails_the_build_naming_file_and_row_and_keeps_the_warehouse(t
     assert not list(db.parent.glob(".*.building-*"))
 
 
-@pytest.mark.reliability("build", "new, unmapped policy label", "row kept with empty harmonised id; warning names file and row")
+@pytest.mark.reliability(
+    "build",
+    "new, unmapped policy label",
+    "row kept with empty harmonised id; warning names file and row",
+)
 def test_unmapped_label_is_reported_not_dropped(tmp_path):
     odd = tmp_path / "meta-new-label.csv"
-    odd.write_text('app,policy_area,metric,period,value\nFacebook,Brand New Area,Content Actioned,2021Q2,"1,000"\n')
+    odd.write_text(
+        'app,policy_area,metric,period,value\nFacebook,Brand New Area,Content Actioned,2021Q2,"1,000"\n'
+    )
     SnapshotStore().put_file(odd, source_id="meta_cser", url=META_URL, published_at="2021-09-01")
     report = build()
     msgs = [str(f) for f in report.findings if f.check == "unmapped_label"]
     assert any("meta-new-label.csv, line 2: policy label 'Brand New Area'" in m for m in msgs)
     with duckdb.connect(str(report.db), read_only=True) as con:
-        row = con.execute("SELECT policy_area, value FROM observations WHERE raw_policy_label = 'Brand New Area'").fetchone()
+        row = con.execute(
+            "SELECT policy_area, value FROM observations WHERE raw_policy_label = 'Brand New Area'"
+        ).fetchone()
     assert row == (None, 1000)
 
 
@@ -120,10 +143,18 @@ def _build_cmd(db: Path) -> list[str]:
     return [sys.executable, "-m", "transparency", "build", "--force", "--quiet", "--db", str(db)]
 
 
-@pytest.mark.reliability("build", "build killed (SIGKILL) at random points, 6 times (4 inside the build)", "previous warehouse intact and readable; next build completes")
+@pytest.mark.reliability(
+    "build",
+    "build killed (SIGKILL) at random points, 6 times (4 inside the build)",
+    "previous warehouse intact and readable; next build completes",
+)
 def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     db = tmp_path / "w.duckdb"
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "TRANSPARENCY_BUILD_PAUSE": "0.15"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+        "TRANSPARENCY_BUILD_PAUSE": "0.15",
+    }
     subprocess.run(_build_cmd(db), env=env, check=True)
     before = sums(db)
     add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")  # the next build has new input
@@ -135,7 +166,11 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
             time.sleep(rng.uniform(0.0, 0.5))
         else:  # a random point inside the build: wait for its new file, then a little more
             deadline = time.monotonic() + 60
-            while not list(tmp_path.glob(".w.duckdb.building-*")) and time.monotonic() < deadline and proc.poll() is None:
+            while (
+                not list(tmp_path.glob(".w.duckdb.building-*"))
+                and time.monotonic() < deadline
+                and proc.poll() is None
+            ):
                 time.sleep(0.02)
             time.sleep(rng.uniform(0.0, 0.6))
         building = list(tmp_path.glob(".w.duckdb.building-*"))
@@ -144,7 +179,10 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
         mid_build_kills += bool(building)
         assert sums(db) == before  # the old warehouse, readable and unchanged
     assert mid_build_kills >= 4
-    request.node.user_properties += [("builds_killed", 6), ("builds_killed_mid_build", mid_build_kills)]
+    request.node.user_properties += [
+        ("builds_killed", 6),
+        ("builds_killed_mid_build", mid_build_kills),
+    ]
     subprocess.run(_build_cmd(db), env=env, check=True)  # a later build completes and cleans up
     after = sums(db)
     assert after["observations"][0] == before["observations"][0] + 17
@@ -152,24 +190,44 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     request.node.user_properties.append(("rows_lost", 0))
 
 
-@pytest.mark.reliability("build", "a new release whose columns changed (schema drift)",
-                         "snapshot skipped with a finding naming file and difference; previous data stays current; other sources load")
+@pytest.mark.reliability(
+    "build",
+    "a new release whose columns changed (schema drift)",
+    "snapshot skipped with a finding naming file and difference; previous data stays current; other sources load",
+)
 def test_schema_drift_is_isolated_and_reported(tmp_path):
     drifted = tmp_path / "meta-cser-2022q1.csv"
-    drifted.write_text('app,policy_area,metric,period,value,region\nFacebook,Spam,Content Actioned,2022Q1,"1,000",EU\n')
-    SnapshotStore().put_file(drifted, source_id="meta_cser", url=META_URL, published_at="2022-05-17")
+    drifted.write_text(
+        'app,policy_area,metric,period,value,region\nFacebook,Spam,Content Actioned,2022Q1,"1,000",EU\n'
+    )
+    SnapshotStore().put_file(
+        drifted, source_id="meta_cser", url=META_URL, published_at="2022-05-17"
+    )
     report = build()
     [drift] = [f for f in report.findings if f.check == "schema_drift"]
     assert drift.file == "meta-cser-2022q1.csv" and drift.row == "line 1"
-    assert "expected header app,policy_area,metric,period,value, found 'app,policy_area,metric,period,value,region'" in drift.message
+    assert (
+        "expected header app,policy_area,metric,period,value, found 'app,policy_area,metric,period,value,region'"
+        in drift.message
+    )
     with duckdb.connect(str(report.db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM current_observations WHERE source_id = 'meta_cser'").fetchone()[0] == 1904
+        assert (
+            con.execute(
+                "SELECT count(*) FROM current_observations WHERE source_id = 'meta_cser'"
+            ).fetchone()[0]
+            == 1904
+        )
 
 
-@pytest.mark.reliability("build", "a platform stops reporting a series in its latest release",
-                         "missing_series warning naming the series and the release")
+@pytest.mark.reliability(
+    "build",
+    "a platform stops reporting a series in its latest release",
+    "missing_series warning naming the series and the release",
+)
 def test_stopped_series_is_reported(tmp_path):
-    data = tmp_path / "data"  # registries only: no embedded release, so the fixture is the previous release
+    data = (
+        tmp_path / "data"
+    )  # registries only: no embedded release, so the fixture is the previous release
     shutil.copytree(paths.data_dir(), data, ignore=shutil.ignore_patterns("release"))
     add_meta_fixture("meta-cser-sample-2021q2.csv", "2021-08-18")
     later = tmp_path / "meta-cser-2021q3-short.csv"
@@ -177,12 +235,21 @@ def test_stopped_series_is_reported(tmp_path):
     later.write_text("\n".join(line for line in lines if "Fake Accounts" not in line) + "\n")
     SnapshotStore().put_file(later, source_id="meta_cser", url=META_URL, published_at="2021-11-09")
     report = build(data_dir=data)
-    msgs = [f.message for f in report.findings if f.check == "missing_series" and f.file == "meta-cser-2021q3-short.csv"]
-    assert msgs == ["meta/facebook 'Fake Accounts' 'Prevalence' was reported in the previous release but not in this one"]
+    msgs = [
+        f.message
+        for f in report.findings
+        if f.check == "missing_series" and f.file == "meta-cser-2021q3-short.csv"
+    ]
+    assert msgs == [
+        "meta/facebook 'Fake Accounts' 'Prevalence' was reported in the previous release but not in this one"
+    ]
 
 
-@pytest.mark.reliability("build", "readers hold the warehouse open while a build swaps in a new file",
-                         "open readers keep reading the old file without error; new readers see the new build")
+@pytest.mark.reliability(
+    "build",
+    "readers hold the warehouse open while a build swaps in a new file",
+    "open readers keep reading the old file without error; new readers see the new build",
+)
 def test_reads_during_a_build_succeed():
     db = build().db
     reader = duckdb.connect(str(db), read_only=True)
@@ -212,4 +279,6 @@ def test_reads_during_a_build_succeed():
     assert errors == [] and len(counts) > 5 and set(counts) == {before}
     reader.close()  # DuckDB shares one instance per path in a process: reopen to see the new file
     with duckdb.connect(str(db), read_only=True) as fresh:
-        assert fresh.execute("SELECT count(*) FROM observations").fetchone()[0] == after == before + 17
+        assert (
+            fresh.execute("SELECT count(*) FROM observations").fetchone()[0] == after == before + 17
+        )

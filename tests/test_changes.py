@@ -16,8 +16,12 @@ def test_feed_lists_new_releases_and_restated_values(isolated_home):
     assert {e["kind"] for e in first} == {"new_release"}
     [meta] = [e for e in first if "meta-cser-2021-q2.csv" in e["title"]]
     assert meta["link"] == URL and "1,904 values" in meta["summary"]
-    SnapshotStore().put_file(FIXTURES / "meta_cser" / "meta-cser-sample-2021q3.csv", source_id="meta_cser", url=URL,
-                             published_at="2021-11-09")
+    SnapshotStore().put_file(
+        FIXTURES / "meta_cser" / "meta-cser-sample-2021q3.csv",
+        source_id="meta_cser",
+        url=URL,
+        published_at="2021-11-09",
+    )
     build()
     feed = json.loads((isolated_home / "feed" / "changes.json").read_text())
     kinds = [e["kind"] for e in feed]

@@ -15,7 +15,9 @@ CONTRACT = "platform,service,scope,period_start,period_end,policy_area,metric,va
 
 def run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_parse_writes_the_contract_csv():
@@ -24,14 +26,24 @@ def test_parse_writes_the_contract_csv():
     assert p.stdout.splitlines()[0] == CONTRACT
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert len(rows) == 16
-    hit = [r for r in rows if r["raw_policy_label"] == "Child Endangerment: Sexual Exploitation"
-           and r["raw_metric_label"] == "Content Actioned" and r["platform"] == "meta" and r["service"] == "facebook"]
+    hit = [
+        r
+        for r in rows
+        if r["raw_policy_label"] == "Child Endangerment: Sexual Exploitation"
+        and r["raw_metric_label"] == "Content Actioned"
+        and r["platform"] == "meta"
+        and r["service"] == "facebook"
+    ]
     assert hit and hit[0]["value"] == "25700000" and hit[0]["period_start"] == "2021-04-01"
     assert hit[0]["policy_area"] == "protection_of_minors.child_sexual_exploitation"
     assert hit[0]["unit"] == "pieces of content" and hit[0]["scope"] == "global"
 
 
-@pytest.mark.reliability("parse", "binary garbage given to `transparency parse`", "exit 2, one-line error naming the file")
+@pytest.mark.reliability(
+    "parse",
+    "binary garbage given to `transparency parse`",
+    "exit 2, one-line error naming the file",
+)
 def test_parse_unreadable_file_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "garbage.csv"
     bad.write_bytes(b"\x00\x01not a csv at all")
@@ -57,10 +69,16 @@ def test_sources_lists_declarations():
     assert p.returncode == 0 and "meta_cser" in p.stdout
 
 
-@pytest.mark.reliability("store", "unreadable file given to `transparency add`", "exit 2; nothing stored")
+@pytest.mark.reliability(
+    "store", "unreadable file given to `transparency add`", "exit 2; nothing stored"
+)
 def test_add_refuses_unreadable_file_and_stores_nothing(tmp_path, isolated_home):
     bad = tmp_path / "bad.csv"
     bad.write_text("nope\n")
-    p = run("add", "meta_cser", str(bad), "--url", "https://transparency.fb.com/sr/community-standards/")
+    p = run(
+        "add", "meta_cser", str(bad), "--url", "https://transparency.fb.com/sr/community-standards/"
+    )
     assert p.returncode == 2
-    assert not (isolated_home / "store").exists() or not list((isolated_home / "store").rglob("*.json"))
+    assert not (isolated_home / "store").exists() or not list(
+        (isolated_home / "store").rglob("*.json")
+    )

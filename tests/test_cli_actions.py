@@ -14,9 +14,15 @@ HEADER = "case_id,date,regulator,jurisdiction,platform,action_type,amount,curren
 
 
 def run(*args: str, home) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "COLUMNS": "200",
-           "TRANSPARENCY_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env)
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+        "COLUMNS": "200",
+        "TRANSPARENCY_HOME": str(home),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_actions_csv_contract_and_filters(isolated_home):
@@ -26,21 +32,54 @@ def test_actions_csv_contract_and_filters(isolated_home):
     assert p.stdout.splitlines()[0] == HEADER
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert len(rows) == 166
-    telegram = [r for r in rows if r["platform"] == "telegram" and r["action_type"] == "infringement_notice"]
-    assert telegram == [{
-        "case_id": "au_esafety-telegram-bose-tvem-2024", "date": "2025-02-24", "regulator": "eSafety Commissioner",
-        "jurisdiction": "AU", "platform": "telegram", "action_type": "infringement_notice", "amount": "957780",
-        "currency": "AUD", "amount_eur": f"{957780 / 1.6434:.2f}", "status": telegram[0]["status"],
-        "source_url": "https://newshub.medianet.com.au/2025/11/telegram-discontinues-its-federal-court-challenge-to-esafety-reporting-notice/129800"}]
-    assert [r["date"] for r in rows if r["regulator"] == "Coimisiún na Meán" and r["platform"] == "x"][0] == "2025-07"
+    telegram = [
+        r for r in rows if r["platform"] == "telegram" and r["action_type"] == "infringement_notice"
+    ]
+    assert telegram == [
+        {
+            "case_id": "au_esafety-telegram-bose-tvem-2024",
+            "date": "2025-02-24",
+            "regulator": "eSafety Commissioner",
+            "jurisdiction": "AU",
+            "platform": "telegram",
+            "action_type": "infringement_notice",
+            "amount": "957780",
+            "currency": "AUD",
+            "amount_eur": f"{957780 / 1.6434:.2f}",
+            "status": telegram[0]["status"],
+            "source_url": "https://newshub.medianet.com.au/2025/11/telegram-discontinues-its-federal-court-challenge-to-esafety-reporting-notice/129800",
+        }
+    ]
+    assert [
+        r["date"] for r in rows if r["regulator"] == "Coimisiún na Meán" and r["platform"] == "x"
+    ][0] == "2025-07"
 
-    x = list(csv.DictReader(io.StringIO(run("actions", "--format", "csv", "--platform", "X Corp",
-                                            "--regulator", "eSafety", home=isolated_home).stdout)))
+    x = list(
+        csv.DictReader(
+            io.StringIO(
+                run(
+                    "actions",
+                    "--format",
+                    "csv",
+                    "--platform",
+                    "X Corp",
+                    "--regulator",
+                    "eSafety",
+                    home=isolated_home,
+                ).stdout
+            )
+        )
+    )
     assert [(r["date"], r["action_type"]) for r in x] == [
-        ("2023-02-22", "transparency_notice"), ("2023-10-03", "infringement_notice"),
-        ("2023-12-21", "court_proceedings"), ("2024-03-19", "transparency_notice"),
-        ("2024-04-16", "removal_notice"), ("2024-10-04", "court_judgment"),
-        ("2025-07-31", "court_judgment"), ("2026-05-21", "court_penalty")]
+        ("2023-02-22", "transparency_notice"),
+        ("2023-10-03", "infringement_notice"),
+        ("2023-12-21", "court_proceedings"),
+        ("2024-03-19", "transparency_notice"),
+        ("2024-04-16", "removal_notice"),
+        ("2024-10-04", "court_judgment"),
+        ("2025-07-31", "court_judgment"),
+        ("2026-05-21", "court_penalty"),
+    ]
     ofcom = run("actions", "--format", "csv", "--regulator", "uk_ofcom", home=isolated_home).stdout
     assert len(ofcom.splitlines()) == 1 + 38
 

@@ -28,8 +28,18 @@ from tests.dashboard_fixture import (
 from transparency import exports
 
 APP = str(REPO / "dashboard" / "app.py")
-PAGES = ["overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec", "dsa",
-         "downloads", "sources"]
+PAGES = [
+    "overview",
+    "platform",
+    "compare",
+    "revisions",
+    "coverage",
+    "actions",
+    "ncmec",
+    "dsa",
+    "downloads",
+    "sources",
+]
 META_URL = "https://transparency.fb.com/sr/community-standards/"
 
 
@@ -56,11 +66,18 @@ def empty_db(tmp_path_factory) -> Path:
     return build_empty_warehouse(tmp_path_factory.mktemp("empty") / "warehouse.duckdb")
 
 
-TITLES = {"overview": "Platform accountability observatory", "platform": "Platform profile",
-          "compare": "Compare platforms", "revisions": "Revisions",
-          "coverage": "Reporting coverage and timeliness", "actions": "Regulator actions",
-          "ncmec": "NCMEC cross-check", "dsa": "DSA statements of reasons",
-          "downloads": "Data and downloads", "sources": "Sources"}
+TITLES = {
+    "overview": "Platform accountability observatory",
+    "platform": "Platform profile",
+    "compare": "Compare platforms",
+    "revisions": "Revisions",
+    "coverage": "Reporting coverage and timeliness",
+    "actions": "Regulator actions",
+    "ncmec": "NCMEC cross-check",
+    "dsa": "DSA statements of reasons",
+    "downloads": "Data and downloads",
+    "sources": "Sources",
+}
 
 
 def open_page(db: Path, page: str, monkeypatch) -> AppTest:
@@ -85,22 +102,31 @@ def charts(at: AppTest) -> list[dict[str, pd.DataFrame]]:
     """Every chart's named datasets, decoded from the Arrow bytes sent to the browser."""
     out = []
     for el in at.get("vega_lite_chart"):
-        out.append({ds.name: pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
-                    for ds in el.proto.datasets})
+        out.append(
+            {
+                ds.name: pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
+                for ds in el.proto.datasets
+            }
+        )
     return out
 
 
 def sql(db: Path, query: str, *params) -> list[tuple]:
     """Read the warehouse the page read (same configuration as the app's connection: DuckDB
     refuses two differently configured connections to one file in one process)."""
-    with duckdb.connect(str(db), read_only=True,
-                        config={"python_enable_replacements": False}) as con:
+    with duckdb.connect(
+        str(db), read_only=True, config={"python_enable_replacements": False}
+    ) as con:
         return con.execute(query, list(params)).fetchall()
 
 
 def texts(at: AppTest) -> str:
-    parts = [*(m.value for m in at.markdown), *(c.value for c in at.caption),
-             *(i.value for i in at.info), *(w.value for w in at.warning)]
+    parts = [
+        *(m.value for m in at.markdown),
+        *(c.value for c in at.caption),
+        *(i.value for i in at.info),
+        *(w.value for w in at.warning),
+    ]
     return "\n".join(parts)
 
 
@@ -124,8 +150,7 @@ def test_every_page_explains_an_empty_warehouse(page, empty_db, monkeypatch):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_explains_a_missing_warehouse(page, tmp_path, monkeypatch):
     at = open_page(tmp_path / "nowhere.duckdb", page, monkeypatch)
-    assert any("No warehouse at" in w.value and "transparency build" in w.value
-               for w in at.warning)
+    assert any("No warehouse at" in w.value and "transparency build" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -141,14 +166,15 @@ def test_a_file_that_is_not_a_warehouse_gives_a_message(tmp_path, monkeypatch):
     assert any("cannot be opened" in w.value for w in at.warning)
 
 
-def test_a_rebuild_in_progress_is_announced_and_the_old_warehouse_shown(default_db, tmp_path,
-                                                                        monkeypatch):
+def test_a_rebuild_in_progress_is_announced_and_the_old_warehouse_shown(
+    default_db, tmp_path, monkeypatch
+):
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(default_db.read_bytes())
     (tmp_path / ".warehouse.duckdb.building-4242").write_bytes(b"")
     at = open_page(db, "overview", monkeypatch)
     assert any("rebuild of the warehouse is in progress" in i.value for i in at.info)
-    (n,), = sql(db, "SELECT count(*) FROM observations")
+    ((n,),) = sql(db, "SELECT count(*) FROM observations")
     assert n > 20_000  # every embedded source, not one
     assert {m.label: m.value for m in at.metric}["Observations"] == f"{n:,}"
 
@@ -156,8 +182,7 @@ def test_a_rebuild_in_progress_is_announced_and_the_old_warehouse_shown(default_
 # ---------------------------------------------------------------- unmapped labels (NULL ids)
 
 
-def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp_path,
-                                                                 monkeypatch):
+def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp_path, monkeypatch):
     """Unmapped labels leave metric / policy_area NULL; a restated value of that kind is listed
     under its label as printed, and no page fails on NULL ids."""
     db = tmp_path / "warehouse.duckdb"
@@ -169,12 +194,17 @@ def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp
                          AND raw_policy_label = 'Child Endangerment: Sexual Exploitation'""")
     at = open_page(db, "revisions", monkeypatch)
     (r,) = at.dataframe[0].value.itertuples()
-    assert (r.metric, r.policy_area, r.old_value, r.new_value) == (None, None, 25_700_000,
-                                                                    25_800_000)
+    assert (r.metric, r.policy_area, r.old_value, r.new_value) == (
+        None,
+        None,
+        25_700_000,
+        25_800_000,
+    )
     (chart,) = charts(at)
     assert chart["main"].series.tolist() == [
         "Meta / Facebook · “Child Endangerment: Sexual Exploitation” (not mapped) · "
-        "“Content Actioned” (not mapped) · 2021-Q2"]
+        "“Content Actioned” (not mapped) · 2021-Q2"
+    ]
     at = open_page(db, "platform", monkeypatch)
     rerun(at.radio(key="areas").set_value("all"))
     assert None not in {s.value for s in at.subheader}
@@ -188,52 +218,79 @@ def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp
 def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypatch):
     at = open_page(fixture_db, "overview", monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
-    (n, newest), = sql(fixture_db, "SELECT count(*), max(vintage) FROM observations")
+    ((n, newest),) = sql(fixture_db, "SELECT count(*), max(vintage) FROM observations")
     assert metrics["Observations"] == f"{n:,}"
     assert metrics["Newest release"] == str(newest)
     trend = charts(at)[0]["main"]
-    fb = trend[(trend.series == "Meta / Facebook · Child sexual exploitation")
-               & (trend.period_label == "2021-Q2")]
+    fb = trend[
+        (trend.series == "Meta / Facebook · Child sexual exploitation")
+        & (trend.period_label == "2021-Q2")
+    ]
     assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
     assert fb.value.tolist() == [25_700_000]
-    x = trend[(trend.series == "X · Child sexual exploitation")
-              & (trend.period_label == "2024-H1")].set_index("metric").value
+    x = (
+        trend[(trend.series == "X · Child sexual exploitation") & (trend.period_label == "2024-H1")]
+        .set_index("metric")
+        .value
+    )
     assert x["accounts_actioned"] == 2_781_634 and x["content_actioned"] == 14_571  # X GTR H1 2024
     assert "No changes recorded yet" in texts(at)  # this test's home has no feed
     newest = at.dataframe[1].value
-    expect = sql(fixture_db, """SELECT a.date, a.regulator, coalesce(pl.name, a.platform), t.label,
+    expect = sql(
+        fixture_db,
+        """SELECT a.date, a.regulator, coalesce(pl.name, a.platform), t.label,
                                        a.amount, a.currency
                                 FROM actions a JOIN action_types t USING (action_type)
                                 LEFT JOIN platforms pl ON pl.platform_id = a.platform
-                                ORDER BY a.date DESC, a.regulator, a.action_id LIMIT 8""")
-    assert [(str(r.date)[:10], r.regulator, r.platform, r.action) for r in newest.itertuples()
-            ] == [(str(d), reg, p, t) for d, reg, p, t, _, _ in expect]
-    assert newest.amount.tolist() == [f"{c} {a:,.0f}" if a is not None else "—"
-                                      for *_, a, c in expect]
+                                ORDER BY a.date DESC, a.regulator, a.action_id LIMIT 8""",
+    )
+    assert [(str(r.date)[:10], r.regulator, r.platform, r.action) for r in newest.itertuples()] == [
+        (str(d), reg, p, t) for d, reg, p, t, _, _ in expect
+    ]
+    assert newest.amount.tolist() == [
+        f"{c} {a:,.0f}" if a is not None else "—" for *_, a, c in expect
+    ]
     fresh = at.dataframe[2].value.set_index("source_id")
     assert fresh.loc["meta_cser", "status"] == "behind"  # last quarter 2021-Q2
     assert "Accounts actioned" in texts(at) and "Unit: accounts" in texts(at)
 
 
 FEED = [
-    {"id": "urn:transparency:4", "kind": "overdue",
-     "title": "Overdue: meta_cser, period ending 2021-09-30 (due 2021-12-14)",
-     "summary": "No release of meta_cser covers the period ending 2021-09-30; it was due by "
-                "2021-12-14.", "link": "", "updated": "2026-11-20T09:00:00Z"},
-    {"id": "urn:transparency:3", "kind": "new_action",
-     "title": "eSafety Commissioner: infringement_notice - x (2023-10-03)",
-     "summary": "Infringement notice of A$16,500/day x 37 days (29 Mar-5 May 2023) for failing "
-                "to answer CSEA transparency notice questions.",
-     "link": "https://www.esafety.gov.au/newsroom/media-releases/esafety-initiates-civil-penalty-"
-             "proceedings-against-x-corp", "updated": "2026-11-20T09:00:00Z"},
-    {"id": "urn:transparency:2", "kind": "restated",
-     "title": "1 value(s) restated by meta_cser in meta-cser-sample-2021q3.csv",
-     "summary": "meta/facebook content_actioned 2021-Q2: 25,700,000 -> 25,800,000",
-     "link": META_URL, "updated": "2026-11-19T09:00:00Z"},
-    {"id": "urn:transparency:1", "kind": "new_release",
-     "title": "New release: meta_cser meta-cser-2021-q2.csv (vintage 2021-08-18)",
-     "summary": "1,904 values from meta-cser-2021-q2.csv (494c6ff5b1ae).", "link": META_URL,
-     "updated": "2026-11-19T09:00:00Z"},
+    {
+        "id": "urn:transparency:4",
+        "kind": "overdue",
+        "title": "Overdue: meta_cser, period ending 2021-09-30 (due 2021-12-14)",
+        "summary": "No release of meta_cser covers the period ending 2021-09-30; it was due by "
+        "2021-12-14.",
+        "link": "",
+        "updated": "2026-11-20T09:00:00Z",
+    },
+    {
+        "id": "urn:transparency:3",
+        "kind": "new_action",
+        "title": "eSafety Commissioner: infringement_notice - x (2023-10-03)",
+        "summary": "Infringement notice of A$16,500/day x 37 days (29 Mar-5 May 2023) for failing "
+        "to answer CSEA transparency notice questions.",
+        "link": "https://www.esafety.gov.au/newsroom/media-releases/esafety-initiates-civil-penalty-"
+        "proceedings-against-x-corp",
+        "updated": "2026-11-20T09:00:00Z",
+    },
+    {
+        "id": "urn:transparency:2",
+        "kind": "restated",
+        "title": "1 value(s) restated by meta_cser in meta-cser-sample-2021q3.csv",
+        "summary": "meta/facebook content_actioned 2021-Q2: 25,700,000 -> 25,800,000",
+        "link": META_URL,
+        "updated": "2026-11-19T09:00:00Z",
+    },
+    {
+        "id": "urn:transparency:1",
+        "kind": "new_release",
+        "title": "New release: meta_cser meta-cser-2021-q2.csv (vintage 2021-08-18)",
+        "summary": "1,904 values from meta-cser-2021-q2.csv (494c6ff5b1ae).",
+        "link": META_URL,
+        "updated": "2026-11-19T09:00:00Z",
+    },
 ]
 
 
@@ -243,15 +300,23 @@ def test_overview_lists_what_changed_from_the_feed(default_db, isolated_home, mo
     feed.write_text(json.dumps(FEED))
     at = open_page(default_db, "overview", monkeypatch)
     assert [s.value for s in at.subheader][:2] == [
-        "Child sexual exploitation: headline trends", "What changed"]
+        "Child sexual exploitation: headline trends",
+        "What changed",
+    ]
     changes = at.dataframe[0].value
-    assert changes.kind.tolist() == ["Overdue report", "New regulator action", "Restated values",
-                                     "New release"]  # newest first, as the feed lists them
+    assert changes.kind.tolist() == [
+        "Overdue report",
+        "New regulator action",
+        "Restated values",
+        "New release",
+    ]  # newest first, as the feed lists them
     assert changes.title.tolist() == [e["title"] for e in FEED]
     assert changes.link.tolist()[2:] == [META_URL, META_URL]
     assert str(changes.updated.iloc[0])[:16] == "2026-11-20 09:00:00"[:16]
-    assert ("4 change(s) recorded, newest first: 1 new release, 1 restated values, "
-            "1 new regulator action, 1 overdue report") in texts(at)
+    assert (
+        "4 change(s) recorded, newest first: 1 new release, 1 restated values, "
+        "1 new regulator action, 1 overdue report"
+    ) in texts(at)
     rerun(at.multiselect(key="changes").set_value(["new_action", "restated"]))
     assert at.dataframe[0].value.summary.tolist() == [FEED[1]["summary"], FEED[2]["summary"]]
 
@@ -263,8 +328,10 @@ def test_overview_shows_the_feed_a_real_build_wrote(default_db, isolated_home, m
     (isolated_home / "feed" / "changes.json").write_bytes(written.read_bytes())
     at = open_page(default_db, "overview", monkeypatch)
     snapshots = sql(default_db, "SELECT source_id, filename, vintage FROM snapshots")
-    assert f"{len(snapshots)} change(s) recorded, newest first: {len(snapshots)} new release" \
+    assert (
+        f"{len(snapshots)} change(s) recorded, newest first: {len(snapshots)} new release"
         in texts(at)
+    )
     titles = set(at.dataframe[0].value.title)
     assert len(titles) == 12  # the newest dozen are shown
     assert titles <= {f"New release: {s} {f} (vintage {v})" for s, f, v in snapshots}
@@ -290,11 +357,16 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     assert notice.amount == "AUD 610,500"
     assert "A$16,500/day x 37 days" in notice.summary
     case = acts[acts.case_id == "au_esafety-x-bose-csea-2023"]
-    assert case.action.tolist() == ["Transparency (reporting) notice", "Infringement notice",
-                                    "Court proceedings", "Court judgment", "Court judgment",
-                                    "Court-ordered penalty"]
+    assert case.action.tolist() == [
+        "Transparency (reporting) notice",
+        "Infringement notice",
+        "Court proceedings",
+        "Court judgment",
+        "Court judgment",
+        "Court-ordered penalty",
+    ]
     assert case.amount.tolist()[-1] == "AUD 650,000"  # [2026] FCA 629
-    (n,), = sql(fixture_db, "SELECT count(*) FROM actions WHERE platform = 'x'")
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM actions WHERE platform = 'x'")
     assert len(acts) == n
     first = charts(at)[0]
     assert {"obs", "actions", "commitments"} <= set(first)
@@ -303,8 +375,10 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     assert str(events[events.label == label].date.iloc[0])[:10] == "2023-10-03"
     assert str(first["commitments"].date.iloc[0])[:10] == "2025-12-05"  # DSA action plan
     # the longest history first: NCMEC's count of reports received from Twitter / X
-    assert [s.value for s in at.subheader][:2] == ["CyberTipline reports received by NCMEC",
-                                                   "Accounts actioned"]
+    assert [s.value for s in at.subheader][:2] == [
+        "CyberTipline reports received by NCMEC",
+        "Accounts actioned",
+    ]
     obs = first["obs"].set_index(["series", "period_label"]).value
     assert obs["X / Twitter · Child sexual exploitation", "2019"] == 45_726
     assert obs["X / Twitter · Child sexual exploitation", "2023"] == 597_087
@@ -321,7 +395,8 @@ def test_platform_profile_rings_restated_values_and_lists_vintages(restated_db, 
     obs = charts(at)[0]["obs"]
     ringed = obs[obs.restated]
     assert ringed[["series", "period_label", "value"]].values.tolist() == [
-        ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_800_000]]
+        ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_800_000]
+    ]
     rerun(at.toggle(key="vintages").set_value(True))
     obs = charts(at)[0]["obs"]
     earlier = obs[~obs.is_current & (obs.series == "Meta / Facebook · Child sexual exploitation")]
@@ -391,7 +466,7 @@ def test_compare_per_million_refuses_global_counts(default_db, monkeypatch):
 
 def test_actions_filter_table_amounts_and_cases(fixture_db, monkeypatch):
     at = open_page(fixture_db, "actions", monkeypatch)
-    (n,), = sql(fixture_db, "SELECT count(*) FROM actions")
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM actions")
     assert n > 100 and f"{n:,} of {n:,} actions match" in texts(at)
     rerun(at.multiselect(key="platform").set_value(["x"]))
     rerun(at.multiselect(key="type").set_value(["infringement_notice"]))
@@ -399,33 +474,45 @@ def test_actions_filter_table_amounts_and_cases(fixture_db, monkeypatch):
     assert len(table) == 1
     row = table.iloc[0]
     assert (row.amount, row.jurisdiction, str(row.date)[:10]) == ("AUD 610,500", "AU", "2023-10-03")
-    (rate,), = sql(fixture_db, "SELECT per_eur FROM fx_rates WHERE date = '2023-10-03' "
-                               "AND currency = 'AUD'")
+    ((rate,),) = sql(
+        fixture_db, "SELECT per_eur FROM fx_rates WHERE date = '2023-10-03' AND currency = 'AUD'"
+    )
     assert rate == 1.6612  # ECB reference rate of the action's date
     assert row.amount_eur == pytest.approx(610_500 / rate)
     (case,) = at.expander
     assert "eSafety v X Corp" in case.label and "6 event(s)" in case.label
     events = case.dataframe[0].value
-    assert list(events.action) == ["Transparency (reporting) notice", "Infringement notice",
-                                   "Court proceedings", "Court judgment", "Court judgment",
-                                   "Court-ordered penalty"]
+    assert list(events.action) == [
+        "Transparency (reporting) notice",
+        "Infringement notice",
+        "Court proceedings",
+        "Court judgment",
+        "Court judgment",
+        "Court-ordered penalty",
+    ]
     rerun(at.multiselect(key="type").set_value([]))
     rerun(at.text_input(key="basis").input("DSA"))
-    expect = sql(fixture_db, """SELECT t.label FROM actions a JOIN action_types t USING
+    expect = sql(
+        fixture_db,
+        """SELECT t.label FROM actions a JOIN action_types t USING
                                 (action_type) WHERE a.platform = 'x'
-                                AND a.legal_basis ILIKE '%DSA%'""")
+                                AND a.legal_basis ILIKE '%DSA%'""",
+    )
     got = sorted(at.dataframe[0].value.action)
     assert got == sorted(r[0] for r in expect)
     assert {"Formal proceedings opened", "Preliminary findings", "Non-compliance decision"} <= set(
-        got)
+        got
+    )
 
 
 def test_scraped_text_is_escaped_not_rendered(fixture_db, tmp_path, monkeypatch):
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(fixture_db.read_bytes())
     with duckdb.connect(str(db)) as con:
-        con.execute("UPDATE cases SET title = ? WHERE case_id = 'in_meity-x-csam-notice-2023'",
-                    ["<img src=x onerror=alert(1)> [click](javascript:alert(1))"])
+        con.execute(
+            "UPDATE cases SET title = ? WHERE case_id = 'in_meity-x-csam-notice-2023'",
+            ["<img src=x onerror=alert(1)> [click](javascript:alert(1))"],
+        )
     at = open_page(db, "actions", monkeypatch)
     rerun(at.multiselect(key="platform").set_value(["x"]))
     label = next(e.label for e in at.expander if "img" in e.label)
@@ -449,7 +536,12 @@ def test_coverage_marks_reported_missing_and_overdue(fixture_db, monkeypatch):
     ncmec = "X / Twitter · CyberTipline reports received by NCMEC (ncmec_reports_by_esp)"
     # NCMEC's per-provider reports of 2019, 2021 and 2023 are embedded, not 2020 and 2022
     assert [cell[ncmec, y] for y in ("2019", "2020", "2021", "2022", "2023")] == [
-        "reported", "missing", "reported", "missing", "reported"]
+        "reported",
+        "missing",
+        "reported",
+        "missing",
+        "reported",
+    ]
     stopped = at.dataframe[0].value.set_index("row")
     assert stopped.loc[fb, "last_reported"] == "2021-Q2"
     assert stopped.loc[ncmec, "first_overdue"] == "2024"
@@ -457,15 +549,17 @@ def test_coverage_marks_reported_missing_and_overdue(fixture_db, monkeypatch):
 
 def test_coverage_draws_a_readable_grid_of_many_series(fixture_db, monkeypatch):
     at = open_page(fixture_db, "coverage", monkeypatch)
-    (n,), = sql(fixture_db, """SELECT count(*) FROM (SELECT DISTINCT o.source_id, o.platform,
+    ((n,),) = sql(
+        fixture_db,
+        """SELECT count(*) FROM (SELECT DISTINCT o.source_id, o.platform,
                                    o.service, o.metric FROM current_observations o
                                JOIN sources s USING (source_id)
                                WHERE s.cadence IN ('quarterly', 'half-yearly', 'annual')
-                                 AND o.platform IS NOT NULL AND o.metric IS NOT NULL)""")
+                                 AND o.platform IS NOT NULL AND o.metric IS NOT NULL)""",
+    )
     assert n > 1000  # DSA harmonised reports: one series per service and metric
     assert charts(at)[0]["main"].row.nunique() == 60
-    assert f"{n:,} series match; the grid draws the 60 with the most periods reported" in texts(
-        at)
+    assert f"{n:,} series match; the grid draws the 60 with the most periods reported" in texts(at)
 
 
 # ---------------------------------------------------------------- revisions
@@ -486,7 +580,7 @@ def test_revisions_show_old_and_new_with_both_sources(restated_db, monkeypatch):
 
 def test_revisions_empty_state_says_why(default_db, monkeypatch):
     at = open_page(default_db, "revisions", monkeypatch)
-    (n, s), = sql(default_db, "SELECT count(*), count(DISTINCT source_id) FROM snapshots")
+    ((n, s),) = sql(default_db, "SELECT count(*), count(DISTINCT source_id) FROM snapshots")
     text = at.info[0].value
     assert f"holds {n} release(s) from {s} source(s)" in text
     # the DSA harmonised reports have rows of one file sharing a key (unmapped labels): the view
@@ -519,7 +613,7 @@ def test_ncmec_cross_check_self_reported_vs_received(fixture_db, monkeypatch):
 
 def test_ncmec_says_why_the_embedded_default_has_no_cross_check(default_db, monkeypatch):
     at = open_page(default_db, "ncmec", monkeypatch)
-    (n,), = sql(default_db, "SELECT count(*) FROM cybertipline_crosscheck")
+    ((n,),) = sql(default_db, "SELECT count(*) FROM cybertipline_crosscheck")
     assert n == 0
     assert "publishes its own CyberTipline count for a whole calendar year" in at.info[0].value
 
@@ -531,34 +625,53 @@ def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
     at = open_page(fixture_db, "dsa", monkeypatch)
     counts, auto, vis = charts(at)
     minors = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
-    expect = dict(sql(fixture_db, "SELECT platform_name, sum(count) FROM sor_daily "
-                                  "WHERE category = ? GROUP BY 1 ORDER BY 2 DESC LIMIT 6", minors))
+    expect = dict(
+        sql(
+            fixture_db,
+            "SELECT platform_name, sum(count) FROM sor_daily "
+            "WHERE category = ? GROUP BY 1 ORDER BY 2 DESC LIMIT 6",
+            minors,
+        )
+    )
     got = counts["main"].groupby("platform_name").statements.sum()
     assert got.to_dict() == expect
-    (lo, hi), = sql(fixture_db, "SELECT min(date), max(date) FROM sor_daily")
+    ((lo, hi),) = sql(fixture_db, "SELECT min(date), max(date) FROM sor_daily")
     disc = counts.get("disc", pd.DataFrame({"date": [], "label": []}))
     assert all(str(lo) <= str(d)[:10] <= str(hi) for d in disc.date)
     if str(lo) <= "2025-07-01" <= str(hi):
         assert "Schema v2: new categories and keywords" in set(disc.label)
     top = counts["main"].groupby("platform_name").statements.sum().idxmax()
-    (share,), = sql(fixture_db, """SELECT sum(count) FILTER (WHERE automated_detection = 'Yes')
+    ((share,),) = sql(
+        fixture_db,
+        """SELECT sum(count) FILTER (WHERE automated_detection = 'Yes')
                                           / sum(count) FROM sor_daily
-                                   WHERE category = ? AND platform_name = ?""", minors, top)
+                                   WHERE category = ? AND platform_name = ?""",
+        minors,
+        top,
+    )
     tk = counts["main"][counts["main"].platform_name == top]
     assert (tk.share_auto_detected * tk.statements).sum() / tk.statements.sum() == pytest.approx(
-        share)
+        share
+    )
     assert set(vis["main"].platform_name) == set(expect)
     rerun(at.radio(key="focus").set_value("csam"))
     got = charts(at)[0]["main"].groupby("platform_name").statements.sum()
-    (csam,), = sql(fixture_db, "SELECT sum(count) FROM sor_daily WHERE platform_name = ? "
-                               "AND contains(keyword, 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL')",
-                   got.idxmax())
+    ((csam,),) = sql(
+        fixture_db,
+        "SELECT sum(count) FROM sor_daily WHERE platform_name = ? "
+        "AND contains(keyword, 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL')",
+        got.idxmax(),
+    )
     assert got.max() == csam
     rerun(at.radio(key="grain").set_value("day"))
     plats = sorted(set(charts(at)[0]["main"].platform_name))
-    (days,), = sql(fixture_db, """SELECT count(DISTINCT date) FROM sor_daily
+    ((days,),) = sql(
+        fixture_db,
+        """SELECT count(DISTINCT date) FROM sor_daily
                                   WHERE contains(keyword, 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL')
-                                    AND list_contains(?, platform_name)""", plats)
+                                    AND list_contains(?, platform_name)""",
+        plats,
+    )
     assert charts(at)[0]["main"].period.nunique() == days
 
 
@@ -589,16 +702,22 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
 def test_downloads_switch_tables(fixture_db, restated_db, monkeypatch):
     at = open_page(fixture_db, "downloads", monkeypatch)
     assert at.selectbox(key="table").options == [
-        "Published numbers (observations, with provenance)", "Restated values (revisions)",
-        "Regulator actions", "NCMEC cross-check",
-        "DSA statements of reasons (daily aggregates)"]
+        "Published numbers (observations, with provenance)",
+        "Restated values (revisions)",
+        "Regulator actions",
+        "NCMEC cross-check",
+        "DSA statements of reasons (daily aggregates)",
+    ]
     rerun(at.selectbox(key="table").select("actions"))
-    (n,), = sql(fixture_db, "SELECT count(*) FROM actions")
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM actions")
     assert len(at.dataframe[0].value) == n
     rerun(at.selectbox(key="table").select("sor_daily"))
     shown = at.dataframe[0].value
-    (n, first), = sql(fixture_db, """SELECT count(*), min(date) FROM sor_daily
-                                     WHERE date > (SELECT max(date) FROM sor_daily) - 7""")
+    ((n, first),) = sql(
+        fixture_db,
+        """SELECT count(*), min(date) FROM sor_daily
+                                     WHERE date > (SELECT max(date) FROM sor_daily) - 7""",
+    )
     assert len(shown) == n and str(shown.date.min())[:10] == str(first)
     assert "opens on its last 7 days" in texts(at)
     rerun(at.selectbox(key="table").select("revisions"))  # only same-file pairs: no restatement
@@ -619,9 +738,9 @@ def test_sources_page_lists_urls_licences_sha256_and_row_counts(default_db, monk
     (snap,) = snaps[snaps.source_id == "meta_cser"].itertuples()
     assert snap.sha256 == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
     assert snap.url == META_URL and snap.observations == 1904
-    (n_snap,), = sql(default_db, "SELECT count(*) FROM snapshots")
+    ((n_snap,),) = sql(default_db, "SELECT count(*) FROM snapshots")
     assert len(snaps) == n_snap
-    (n,), = sql(default_db, "SELECT count(*) FROM observations")
+    ((n,),) = sql(default_db, "SELECT count(*) FROM observations")
     tables = at.dataframe[2].value.set_index("table").rows
     assert tables["observations"] == n
 
@@ -630,15 +749,33 @@ def test_sources_page_lists_urls_licences_sha256_and_row_counts(default_db, monk
 
 
 def test_exports_round_trip_and_cite():
-    df = pd.DataFrame({"platform": ["meta", "meta"], "value": [25_700_000.0, 1_400_000.0],
-                       "period_start": pd.to_datetime(["2021-04-01", "2021-04-01"])})
+    df = pd.DataFrame(
+        {
+            "platform": ["meta", "meta"],
+            "value": [25_700_000.0, 1_400_000.0],
+            "period_start": pd.to_datetime(["2021-04-01", "2021-04-01"]),
+        }
+    )
     csv = exports.to_csv_bytes(df).decode()
-    assert csv.splitlines() == ["platform,value,period_start", "meta,25700000.0,2021-04-01",
-                                "meta,1400000.0,2021-04-01"]
-    line = exports.citation([{"publisher": "Meta", "title": "CSER", "url": META_URL,
-                              "licence": "public", "retrieved": "2021-08-19T00:00:00"}],
-                            dataset="observations", filters={"platform": ["meta"], "x": None},
-                            rows=2)
+    assert csv.splitlines() == [
+        "platform,value,period_start",
+        "meta,25700000.0,2021-04-01",
+        "meta,1400000.0,2021-04-01",
+    ]
+    line = exports.citation(
+        [
+            {
+                "publisher": "Meta",
+                "title": "CSER",
+                "url": META_URL,
+                "licence": "public",
+                "retrieved": "2021-08-19T00:00:00",
+            }
+        ],
+        dataset="observations",
+        filters={"platform": ["meta"], "x": None},
+        rows=2,
+    )
     assert line.startswith("transparency — platform-accountability observatory (version ")
     assert f"Meta, CSER <{META_URL}>, retrieved 2021-08-19 (public)" in line
     assert "filters platform=meta." in line and "x=" not in line
@@ -653,9 +790,23 @@ def test_every_page_file_is_registered_with_its_own_url_path():
     assert sorted(PAGES) == files
     paths = re.findall(r'url_path="([a-z]+)"', app)
     assert len(paths) == len(set(paths)) == len(PAGES) + 1  # + the hidden root redirect
-    assert json.dumps(sorted(paths)) == json.dumps(sorted(
-        ["home", "overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec",
-         "dsa", "data", "sources"]))
+    assert json.dumps(sorted(paths)) == json.dumps(
+        sorted(
+            [
+                "home",
+                "overview",
+                "platform",
+                "compare",
+                "revisions",
+                "coverage",
+                "actions",
+                "ncmec",
+                "dsa",
+                "data",
+                "sources",
+            ]
+        )
+    )
     assert os.sep  # keep imports used
 
 

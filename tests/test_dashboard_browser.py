@@ -24,8 +24,15 @@ from tests.dashboard_fixture import build_fixture_warehouse, home_env
 from tests.dashboard_server import serve
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # path, title, minimum charts, minimum tables, a text that must be on the page
 PAGES = [
@@ -47,13 +54,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("chromium is not installed (apt-get install chromium); the browser test "
-                    "needs Debian's chromium and never downloads one")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright for Python is not installed")
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); the browser test "
+            "needs Debian's chromium and never downloads one"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed"
+    )
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
-                              else shutil.which("chromium"), args=ARGS)
+        b = p.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=ARGS,
+        )
         yield b
         b.close()
 
@@ -89,8 +101,10 @@ def settle(page, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     quiet = 0
     while time.monotonic() < deadline:
-        busy = (page.locator('[data-testid="stStatusWidget"]').count()
-                + page.locator('[data-testid="stSkeleton"]').count())
+        busy = (
+            page.locator('[data-testid="stStatusWidget"]').count()
+            + page.locator('[data-testid="stSkeleton"]').count()
+        )
         quiet = quiet + 1 if busy == 0 else 0
         if quiet >= 6:
             return
@@ -98,8 +112,11 @@ def settle(page, timeout: float = 90) -> None:
     raise AssertionError(f"page {page.url} still running after {timeout}s")
 
 
-@pytest.mark.parametrize(("path", "title", "n_charts", "n_tables", "text"), PAGES,
-                         ids=[p[0].split("?")[0] for p in PAGES])
+@pytest.mark.parametrize(
+    ("path", "title", "n_charts", "n_tables", "text"),
+    PAGES,
+    ids=[p[0].split("?")[0] for p in PAGES],
+)
 def test_every_page_in_a_real_browser(browser, site, shots, path, title, n_charts, n_tables, text):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
@@ -130,8 +147,10 @@ def test_filters_live_in_the_url(browser, site, warehouse):
         settle(page)
         assert page.get_by_role("combobox", name="Platform").input_value() == "X"
         acts = count(warehouse, "SELECT count(*) FROM actions WHERE platform = 'x'")
-        assert re.search(rf"X: [\d,]+ current values in \d+ metrics .*, {acts} regulator actions",
-                         page.locator('[data-testid="stMain"]').inner_text())
+        assert re.search(
+            rf"X: [\d,]+ current values in \d+ metrics .*, {acts} regulator actions",
+            page.locator('[data-testid="stMain"]').inner_text(),
+        )
         page.goto(f"{site}/compare")
         settle(page)
         page.get_by_text("Per million EU recipients (AMAR)").click()
@@ -148,18 +167,24 @@ def test_download_csv_holds_exactly_the_rows_shown(browser, site, warehouse):
     try:
         page.goto(f"{site}/data?table=Regulator+actions")
         settle(page)
-        shown = re.search(r"([\d,]+) rows × (\d+) columns",
-                          page.locator('[data-testid="stMain"]').inner_text())
+        shown = re.search(
+            r"([\d,]+) rows × (\d+) columns", page.locator('[data-testid="stMain"]').inner_text()
+        )
         assert shown, "the row count caption is missing"
         with page.expect_download() as dl:
             page.get_by_role("button", name=re.compile("Download CSV")).click()
         rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
-        assert len(rows) == int(shown.group(1).replace(",", "")) == count(
-            warehouse, "SELECT count(*) FROM actions")
+        assert (
+            len(rows)
+            == int(shown.group(1).replace(",", ""))
+            == count(warehouse, "SELECT count(*) FROM actions")
+        )
         assert len(rows[0]) == int(shown.group(2))
-        notice = [r for r in rows if r["action_type"] == "infringement_notice"
-                  and r["platform"] == "x"]
+        notice = [
+            r for r in rows if r["action_type"] == "infringement_notice" and r["platform"] == "x"
+        ]
         assert [(r["date"], r["amount"], r["currency"]) for r in notice] == [
-            ("2023-10-03", "610500.0", "AUD")]
+            ("2023-10-03", "610500.0", "AUD")
+        ]
     finally:
         page.close()

@@ -19,9 +19,27 @@ from tests.dashboard_server import serve
 from transparency.build import build
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = ["overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec", "dsa", "data", "sources"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [
+    "overview",
+    "platform",
+    "compare",
+    "revisions",
+    "coverage",
+    "actions",
+    "ncmec",
+    "dsa",
+    "data",
+    "sources",
+]
 SESSIONS, ROUNDS, DEADLINE = 4, 1, 600
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,8 +49,10 @@ async def _settled(page, timeout: float = 120) -> None:
     await page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout * 1000)
     deadline, quiet = time.monotonic() + timeout, 0
     while time.monotonic() < deadline:
-        busy = (await page.locator('[data-testid="stStatusWidget"]').count()
-                + await page.locator('[data-testid="stSkeleton"]').count())
+        busy = (
+            await page.locator('[data-testid="stStatusWidget"]').count()
+            + await page.locator('[data-testid="stSkeleton"]').count()
+        )
         quiet = quiet + 1 if busy == 0 else 0
         if quiet >= 4:
             return
@@ -64,16 +84,23 @@ async def _run(base: str) -> tuple[list[float], list[str]]:
     loads: list[float] = []
     errors: list[str] = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
-                                          else shutil.which("chromium"), args=ARGS)
-        await asyncio.wait_for(asyncio.gather(*(_session(browser, base, s, loads, errors)
-                                                for s in range(SESSIONS))), DEADLINE)
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=ARGS,
+        )
+        await asyncio.wait_for(
+            asyncio.gather(*(_session(browser, base, s, loads, errors) for s in range(SESSIONS))),
+            DEADLINE,
+        )
         await browser.close()
     return loads, errors
 
 
-@pytest.mark.reliability("dashboard", f"{SESSIONS} concurrent browser sessions switching pages on loopback",
-                         "every page loads in every session; no exception; load figures recorded")
+@pytest.mark.reliability(
+    "dashboard",
+    f"{SESSIONS} concurrent browser sessions switching pages on loopback",
+    "every page loads in every session; no exception; load figures recorded",
+)
 def test_concurrent_sessions_switching_pages(tmp_path, request):
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("chromium is not installed (apt-get install chromium); never downloaded")
@@ -87,7 +114,15 @@ def test_concurrent_sessions_switching_pages(tmp_path, request):
     assert len(loads) == SESSIONS * ROUNDS * len(PAGES)
     p95 = statistics.quantiles(loads, n=20)[-1]
     request.node.user_properties += [
-        ("dashboard_sessions", SESSIONS), ("dashboard_page_loads", len(loads)), ("dashboard_page_errors", len(errors)),
-        ("observed", f"{len(loads)} page loads by {SESSIONS} concurrent sessions in {elapsed:.0f} s; "
-                     f"median {statistics.median(loads):.2f} s, p95 {p95:.2f} s; 0 errors")]
-    print(f"load: {len(loads)} page loads, median {statistics.median(loads):.2f}s, p95 {p95:.2f}s, {elapsed:.0f}s total")
+        ("dashboard_sessions", SESSIONS),
+        ("dashboard_page_loads", len(loads)),
+        ("dashboard_page_errors", len(errors)),
+        (
+            "observed",
+            f"{len(loads)} page loads by {SESSIONS} concurrent sessions in {elapsed:.0f} s; "
+            f"median {statistics.median(loads):.2f} s, p95 {p95:.2f} s; 0 errors",
+        ),
+    ]
+    print(
+        f"load: {len(loads)} page loads, median {statistics.median(loads):.2f}s, p95 {p95:.2f}s, {elapsed:.0f}s total"
+    )

@@ -8,8 +8,18 @@ import urllib.request
 from tests.dashboard_fixture import build_empty_warehouse
 from tests.dashboard_server import serve
 
-PATHS = ["overview", "platform", "compare", "revisions", "coverage", "actions", "ncmec", "dsa",
-         "data", "sources"]
+PATHS = [
+    "overview",
+    "platform",
+    "compare",
+    "revisions",
+    "coverage",
+    "actions",
+    "ncmec",
+    "dsa",
+    "data",
+    "sources",
+]
 
 
 def test_dashboard_command_serves_every_page_path_headless(tmp_path):
@@ -20,7 +30,7 @@ def test_dashboard_command_serves_every_page_path_headless(tmp_path):
         for path in ["", *PATHS]:
             with urllib.request.urlopen(f"{base}/{path}", timeout=10) as r:
                 assert r.status == 200
-                assert b"<div id=\"root\">" in r.read()
+                assert b'<div id="root">' in r.read()
         with urllib.request.urlopen(f"{base}/_stcore/host-config", timeout=10) as r:
             assert r.status == 200
     text = log.read_text()

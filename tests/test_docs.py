@@ -32,11 +32,15 @@ def test_every_reliability_test_is_in_the_report():
     marked = set()
     for path in (REPO / "tests").rglob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and any("reliability" in ast.unparse(d) for d in node.decorator_list):
+            if isinstance(node, ast.FunctionDef) and any(
+                "reliability" in ast.unparse(d) for d in node.decorator_list
+            ):
                 marked.add(node.name)
     report = (REPO / "docs" / "reliability.md").read_text()
     listed = set(re.findall(r"::(test_\w+)", report))
-    assert marked - listed == set(), "regenerate docs/reliability.md (scripts/reliability_report.py)"
+    assert marked - listed == set(), (
+        "regenerate docs/reliability.md (scripts/reliability_report.py)"
+    )
 
 
 def test_every_source_documents_its_coverage():

@@ -46,8 +46,12 @@ def ok(body: bytes = CSV, **headers: str) -> httpx.Response:
 
 def client(server: Server, sleeps: list[float] | None = None, **policy) -> PoliteClient:
     record = sleeps if sleeps is not None else []
-    return PoliteClient(allowed_hosts=META.decl.hosts, transport=httpx.MockTransport(server),
-                        sleep=record.append, policy=FetchPolicy(**{"min_interval": 0, **policy}))
+    return PoliteClient(
+        allowed_hosts=META.decl.hosts,
+        transport=httpx.MockTransport(server),
+        sleep=record.append,
+        policy=FetchPolicy(**{"min_interval": 0, **policy}),
+    )
 
 
 @pytest.fixture
@@ -55,10 +59,20 @@ def store(tmp_path):
     return SnapshotStore(tmp_path / "store")
 
 
-@pytest.mark.reliability("fetch", "same release fetched again", "conditional request (If-None-Match, If-Modified-Since); 304 -> unchanged, nothing stored twice")
+@pytest.mark.reliability(
+    "fetch",
+    "same release fetched again",
+    "conditional request (If-None-Match, If-Modified-Since); 304 -> unchanged, nothing stored twice",
+)
 def test_new_then_conditional_unchanged(store):
-    server = Server({URL: [ok(ETag='"v1"', **{"Last-Modified": "Wed, 18 Aug 2021 10:00:00 GMT"}),
-                           httpx.Response(304)]})
+    server = Server(
+        {
+            URL: [
+                ok(ETag='"v1"', **{"Last-Modified": "Wed, 18 Aug 2021 10:00:00 GMT"}),
+                httpx.Response(304),
+            ]
+        }
+    )
     with client(server) as c:
         first = fetch_to_store(c, store, META.decl, URL, filename="meta.csv")
         second = fetch_to_store(c, store, META.decl, URL, filename="meta.csv")
@@ -70,18 +84,31 @@ def test_new_then_conditional_unchanged(store):
     assert store.path_for(first.snapshot.sha256).read_bytes() == CSV
 
 
-@pytest.mark.reliability("fetch", "429 then 503, each with Retry-After", "waits the Retry-After seconds, then succeeds")
+@pytest.mark.reliability(
+    "fetch", "429 then 503, each with Retry-After", "waits the Retry-After seconds, then succeeds"
+)
 def test_429_and_503_honour_retry_after_then_succeed(store):
     sleeps: list[float] = []
-    server = Server({URL: [httpx.Response(429, headers={"Retry-After": "7"}),
-                           httpx.Response(503, headers={"Retry-After": "3"}), ok()]})
+    server = Server(
+        {
+            URL: [
+                httpx.Response(429, headers={"Retry-After": "7"}),
+                httpx.Response(503, headers={"Retry-After": "3"}),
+                ok(),
+            ]
+        }
+    )
     with client(server, sleeps) as c:
         outcome = fetch_to_store(c, store, META.decl, URL)
     assert outcome.status == "new"
     assert sleeps == [7.0, 3.0]
 
 
-@pytest.mark.reliability("fetch", "503 on every attempt", "bounded retries with exponential backoff, then fails; nothing stored")
+@pytest.mark.reliability(
+    "fetch",
+    "503 on every attempt",
+    "bounded retries with exponential backoff, then fails; nothing stored",
+)
 def test_persistent_503_gives_up_after_bounded_retries(store):
     sleeps: list[float] = []
     server = Server({URL: [httpx.Response(503)]})
@@ -92,7 +119,9 @@ def test_persistent_503_gives_up_after_bounded_retries(store):
     assert list(store) == []
 
 
-@pytest.mark.reliability("fetch", "429 with Retry-After of an hour", "fails at once instead of sleeping")
+@pytest.mark.reliability(
+    "fetch", "429 with Retry-After of an hour", "fails at once instead of sleeping"
+)
 def test_retry_after_too_long_fails_instead_of_sleeping(store):
     server = Server({URL: [httpx.Response(429, headers={"Retry-After": "3600"})]})
     with client(server) as c:
@@ -101,7 +130,9 @@ def test_retry_after_too_long_fails_instead_of_sleeping(store):
 
 
 @pytest.mark.reliability("fetch", "read timeout / connection reset", "retried, then succeeds")
-@pytest.mark.parametrize("fault", [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("connection reset by peer")])
+@pytest.mark.parametrize(
+    "fault", [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("connection reset by peer")]
+)
 def test_timeouts_and_resets_are_retried(store, fault):
     server = Server({URL: [fault, ok()]})
     with client(server) as c:
@@ -109,11 +140,16 @@ def test_timeouts_and_resets_are_retried(store, fault):
     assert server.hits(URL) == 2
 
 
-@pytest.mark.reliability("fetch", "body shorter than Content-Length", "treated as a failure and retried; nothing stored")
+@pytest.mark.reliability(
+    "fetch", "body shorter than Content-Length", "treated as a failure and retried; nothing stored"
+)
 def test_truncated_body_is_not_stored(store):
     def short():
-        return httpx.Response(200, headers={"Content-Type": "text/csv", "Content-Length": str(len(CSV) + 100)},
-                              stream=httpx.ByteStream(CSV))
+        return httpx.Response(
+            200,
+            headers={"Content-Type": "text/csv", "Content-Length": str(len(CSV) + 100)},
+            stream=httpx.ByteStream(CSV),
+        )
 
     server = Server({URL: [short]})
     with client(server, max_retries=1) as c:
@@ -122,9 +158,19 @@ def test_truncated_body_is_not_stored(store):
     assert list(store) == []
 
 
-@pytest.mark.reliability("fetch", "HTML challenge page instead of CSV", "failure naming the content type; nothing stored")
+@pytest.mark.reliability(
+    "fetch", "HTML challenge page instead of CSV", "failure naming the content type; nothing stored"
+)
 def test_wrong_content_type_is_a_failure(store):
-    server = Server({URL: [httpx.Response(200, content=b"<html>challenge</html>", headers={"Content-Type": "text/html"})]})
+    server = Server(
+        {
+            URL: [
+                httpx.Response(
+                    200, content=b"<html>challenge</html>", headers={"Content-Type": "text/html"}
+                )
+            ]
+        }
+    )
     with client(server) as c:
         outcome = fetch_to_store(c, store, META.decl, URL, expect=("text/csv",))
     assert outcome.status == "failed" and "got text/html, expected text/csv" in outcome.message
@@ -133,10 +179,15 @@ def test_wrong_content_type_is_a_failure(store):
 
 @pytest.mark.reliability("fetch", "redirect to a foreign host", "refused, naming the host")
 def test_redirect_to_another_host_is_refused(store):
-    server = Server({URL: [httpx.Response(302, headers={"Location": "https://evil.example.com/x.csv"})]})
+    server = Server(
+        {URL: [httpx.Response(302, headers={"Location": "https://evil.example.com/x.csv"})]}
+    )
     with client(server) as c:
         outcome = fetch_to_store(c, store, META.decl, URL)
-    assert outcome.status == "failed" and "host 'evil.example.com' is not one of this source's hosts" in outcome.message
+    assert (
+        outcome.status == "failed"
+        and "host 'evil.example.com' is not one of this source's hosts" in outcome.message
+    )
 
 
 def test_redirect_within_hosts_is_followed(store):
@@ -155,10 +206,18 @@ def test_oversized_response_is_refused(store):
     assert outcome.status == "failed" and "over the limit of 1,000" in outcome.message
 
 
-@pytest.mark.reliability("fetch", "robots.txt disallows the URL", "not requested; failure says robots.txt")
+@pytest.mark.reliability(
+    "fetch", "robots.txt disallows the URL", "not requested; failure says robots.txt"
+)
 def test_robots_txt_is_respected(store):
-    server = Server({"https://transparency.fb.com/robots.txt": [httpx.Response(200, text="User-agent: *\nDisallow: /sr/\n")],
-                     URL: [ok()]})
+    server = Server(
+        {
+            "https://transparency.fb.com/robots.txt": [
+                httpx.Response(200, text="User-agent: *\nDisallow: /sr/\n")
+            ],
+            URL: [ok()],
+        }
+    )
     with client(server) as c:
         outcome = fetch_to_store(c, store, META.decl, URL)
     assert outcome.status == "failed" and "robots.txt" in outcome.message
@@ -169,24 +228,37 @@ def test_per_host_rate_limit_spaces_requests(store):
     sleeps: list[float] = []
     clock = iter([0.0, 0.5, 2.0])  # first request at 0.0; the second asks at 0.5
     server = Server({URL: [ok()]})
-    c = PoliteClient(allowed_hosts=META.decl.hosts, transport=httpx.MockTransport(server), sleep=sleeps.append,
-                     clock=lambda: next(clock), policy=FetchPolicy(min_interval=2.0, respect_robots=False))
+    c = PoliteClient(
+        allowed_hosts=META.decl.hosts,
+        transport=httpx.MockTransport(server),
+        sleep=sleeps.append,
+        clock=lambda: next(clock),
+        policy=FetchPolicy(min_interval=2.0, respect_robots=False),
+    )
     c.get(URL)
     c.get(URL)
     assert sleeps == [pytest.approx(1.5)]
 
 
-@pytest.mark.reliability("fetch", "no network (DNS failure)", "each source says 'no network'; nothing changes")
+@pytest.mark.reliability(
+    "fetch", "no network (DNS failure)", "each source says 'no network'; nothing changes"
+)
 def test_no_network_fails_fast_per_source_and_changes_nothing(store):
     def offline(request):
         raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
 
-    runs = scrape([META], store, transport=httpx.MockTransport(offline), policy=FetchPolicy(min_interval=0))
-    assert [(r.source_id, r.status, r.detail) for r in runs] == [("meta_cser", "failed", "no network")]
+    runs = scrape(
+        [META], store, transport=httpx.MockTransport(offline), policy=FetchPolicy(min_interval=0)
+    )
+    assert [(r.source_id, r.status, r.detail) for r in runs] == [
+        ("meta_cser", "failed", "no network")
+    ]
     assert list(store) == []
 
 
-@pytest.mark.reliability("fetch", "one source's fetcher raises", "that source fails; the others are fetched")
+@pytest.mark.reliability(
+    "fetch", "one source's fetcher raises", "that source fails; the others are fetched"
+)
 def test_one_failing_source_does_not_stop_the_others(store, monkeypatch):
     import types
 
@@ -197,6 +269,13 @@ def test_one_failing_source_does_not_stop_the_others(store, monkeypatch):
 
     broken = Source(META.decl, types.SimpleNamespace(fetch=broken_fetch, parse=None))
     server = Server({URL: [ok()]})
-    runs = scrape([broken, META], store, transport=httpx.MockTransport(server), policy=FetchPolicy(min_interval=0))
-    assert [(r.status, r.detail) for r in runs] == [("failed", "RuntimeError: layout changed"),
-                                                     ("new", "1 new file(s): meta-cser-latest.csv")]
+    runs = scrape(
+        [broken, META],
+        store,
+        transport=httpx.MockTransport(server),
+        policy=FetchPolicy(min_interval=0),
+    )
+    assert [(r.status, r.detail) for r in runs] == [
+        ("failed", "RuntimeError: layout changed"),
+        ("new", "1 new file(s): meta-cser-latest.csv"),
+    ]

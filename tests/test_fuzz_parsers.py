@@ -14,15 +14,23 @@ from tests.conftest import FIXTURES
 from transparency.records import ParseError, ParseResult
 from transparency.sources import all_sources
 
-PARSERS = sorted(sid for sid, s in all_sources().items()
-                 if callable(getattr(s.module, "parse", None)) and getattr(s.module, "OBSERVATIONS", True) is not False)
+PARSERS = sorted(
+    sid
+    for sid, s in all_sources().items()
+    if callable(getattr(s.module, "parse", None))
+    and getattr(s.module, "OBSERVATIONS", True) is not False
+)
 SKIP_SUFFIXES = {".md", ".py", ".pyc"}
 TIME_LIMIT = 20  # seconds for one parse: a longer one counts as a hang
 
 
 def seeds(source_id: str) -> list[Path]:
     root = FIXTURES / source_id
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in SKIP_SUFFIXES) if root.exists() else []
+    files = (
+        sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in SKIP_SUFFIXES)
+        if root.exists()
+        else []
+    )
     return [p for p in files if p.stat().st_size <= 2_000_000]
 
 
@@ -60,12 +68,20 @@ def mutated(draw, data: bytes) -> bytes:
     if kind == "truncate":
         return data[:i]
     if kind == "flip":
-        return data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1:]
+        return data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1 :]
     if kind == "insert":
         return data[:i] + draw(st.binary(min_size=1, max_size=64)) + data[i:]
     if kind == "splice":
         j = draw(st.integers(i, len(data)))
-        return data[:i] + draw(st.sampled_from([b",", b'"', b"\n", b"N/A", b"-1", b"\x00", b"9" * 40, b"%", b"\xff\xfe"])) + data[j:]
+        return (
+            data[:i]
+            + draw(
+                st.sampled_from(
+                    [b",", b'"', b"\n", b"N/A", b"-1", b"\x00", b"9" * 40, b"%", b"\xff\xfe"]
+                )
+            )
+            + data[j:]
+        )
     lines = data.split(b"\n")
     k = draw(st.integers(0, len(lines) - 1))
     if kind == "dup_line":
@@ -80,9 +96,18 @@ def test_every_parser_has_a_fixture(source_id):
     assert seeds(source_id), f"{source_id}: no fixture under tests/fixtures/{source_id}/ to fuzz"
 
 
-@pytest.mark.reliability("parse", "mutated fixture files (truncation, byte flips, inserted bytes, duplicated/dropped lines), every parser", "parsed records or a ParseError naming the file; no crash, no hang")
+@pytest.mark.reliability(
+    "parse",
+    "mutated fixture files (truncation, byte flips, inserted bytes, duplicated/dropped lines), every parser",
+    "parsed records or a ParseError naming the file; no crash, no hang",
+)
 @pytest.mark.parametrize("source_id", PARSERS)
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_mutated_fixtures_parse_or_fail_cleanly(source_id, data, tmp_path_factory, request):
     files = seeds(source_id)
@@ -97,10 +122,21 @@ def test_mutated_fixtures_parse_or_fail_cleanly(source_id, data, tmp_path_factor
 
 
 @pytest.mark.parametrize("source_id", PARSERS)
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(blob=st.one_of(st.binary(max_size=512), st.text(max_size=512).map(str.encode)),
-       suffix=st.sampled_from([".csv", ".xlsx", ".pdf", ".zip", ".json", ".html", ""]))
-@pytest.mark.reliability("parse", "generated random files with every suffix, every parser", "parsed records or a ParseError naming the file; no crash, no hang")
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    blob=st.one_of(st.binary(max_size=512), st.text(max_size=512).map(str.encode)),
+    suffix=st.sampled_from([".csv", ".xlsx", ".pdf", ".zip", ".json", ".html", ""]),
+)
+@pytest.mark.reliability(
+    "parse",
+    "generated random files with every suffix, every parser",
+    "parsed records or a ParseError naming the file; no crash, no hang",
+)
 def test_generated_files_parse_or_fail_cleanly(source_id, blob, suffix, tmp_path_factory, request):
     target = tmp_path_factory.mktemp("gen") / f"generated{suffix}"
     target.write_bytes(blob)
@@ -111,5 +147,9 @@ def test_generated_files_parse_or_fail_cleanly(source_id, blob, suffix, tmp_path
 def count(request) -> None:
     """Report how many inputs were tried (figures in docs/reliability.md)."""
     props = dict(request.node.user_properties)
-    request.node.user_properties[:] = [(k, v) for k, v in request.node.user_properties if k != "parser_inputs_tried"]
-    request.node.user_properties.append(("parser_inputs_tried", props.get("parser_inputs_tried", 0) + 1))
+    request.node.user_properties[:] = [
+        (k, v) for k, v in request.node.user_properties if k != "parser_inputs_tried"
+    ]
+    request.node.user_properties.append(
+        ("parser_inputs_tried", props.get("parser_inputs_tried", 0) + 1)
+    )

@@ -9,12 +9,14 @@ import pytest
 from transparency.action_records import prose_amount, prose_date, rfc822_date
 from transparency.fx import NoRate, Rates
 
-RATES = Rates([
-    {"date": date(2023, 10, 6), "currency": "AUD", "per_eur": 1.6558},  # a Friday
-    {"date": date(2023, 10, 6), "currency": "USD", "per_eur": 1.0540},
-    {"date": date(2023, 10, 3), "currency": "AUD", "per_eur": 1.6612},
-    {"date": date(2023, 10, 3), "currency": "USD", "per_eur": 1.0469},
-])
+RATES = Rates(
+    [
+        {"date": date(2023, 10, 6), "currency": "AUD", "per_eur": 1.6558},  # a Friday
+        {"date": date(2023, 10, 6), "currency": "USD", "per_eur": 1.0540},
+        {"date": date(2023, 10, 3), "currency": "AUD", "per_eur": 1.6612},
+        {"date": date(2023, 10, 3), "currency": "USD", "per_eur": 1.0469},
+    ]
+)
 
 
 def test_weekend_uses_the_nearest_earlier_business_day():
@@ -40,13 +42,25 @@ def test_no_guessing():
         RATES.convert(1, "AUD", date(2023, 10, 20))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Commission fines X €120 million under the Digital Services Act", (120_000_000, "EUR", "€120 million")),
-    ("imposed a single penalty of £950,000, to be paid by 12 June 2026", (950_000, "GBP", "£950,000")),
-    ("Epic will pay a $275 million penalty and $245 million in refunds", (275_000_000, "USD", "$275 million")),
-    ("an infringement notice of A$610,500", (610_500, "AUD", "A$610,500")),
-    ("More Than Half a Billion Dollars", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Commission fines X €120 million under the Digital Services Act",
+            (120_000_000, "EUR", "€120 million"),
+        ),
+        (
+            "imposed a single penalty of £950,000, to be paid by 12 June 2026",
+            (950_000, "GBP", "£950,000"),
+        ),
+        (
+            "Epic will pay a $275 million penalty and $245 million in refunds",
+            (275_000_000, "USD", "$275 million"),
+        ),
+        ("an infringement notice of A$610,500", (610_500, "AUD", "A$610,500")),
+        ("More Than Half a Billion Dollars", None),
+    ],
+)
 def test_prose_amount(text, expected):
     assert prose_amount(text) == expected
 

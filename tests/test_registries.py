@@ -11,15 +11,18 @@ def reg():
     return registries.load()
 
 
-@pytest.mark.parametrize(("label", "expected"), [
-    ("Twitter, Inc.", ("x", "twitter")),
-    ("X Corp", ("x", "x")),
-    ("Facebook*", ("meta", "")),
-    ("Facebook", ("meta", "facebook")),
-    ("instagram", ("meta", "instagram")),
-    ("LinkedIn", ("microsoft", "linkedin")),
-    ("Discord Inc.", ("discord", "discord")),
-])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Twitter, Inc.", ("x", "twitter")),
+        ("X Corp", ("x", "x")),
+        ("Facebook*", ("meta", "")),
+        ("Facebook", ("meta", "facebook")),
+        ("instagram", ("meta", "instagram")),
+        ("LinkedIn", ("microsoft", "linkedin")),
+        ("Discord Inc.", ("discord", "discord")),
+    ],
+)
 def test_platform_aliases(reg, label, expected):
     assert reg.platform(label) == expected
 
@@ -35,7 +38,11 @@ def test_policy_areas_follow_dsa_categories(reg):
 
 def test_every_metric_has_unit_and_definition(reg):
     for m in reg.metrics:
-        assert m["unit"] and m["definition"] and m["kind"] in {"count", "share", "duration", "amount", "rate", "date"}
+        assert (
+            m["unit"]
+            and m["definition"]
+            and m["kind"] in {"count", "share", "duration", "amount", "rate", "date"}
+        )
 
 
 def test_meta_renames_map_to_one_key(reg):
@@ -48,8 +55,12 @@ def test_bad_registry_row_is_named(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir() / "registry", data / "registry")
     (data / "labels").mkdir()
-    (data / "labels" / "demo.csv").write_text("field,raw_label,harmonised\npolicy,Foo,no_such_area\n")
-    with pytest.raises(RegistryError, match=r"labels/demo.csv line 2: unknown policy area 'no_such_area'"):
+    (data / "labels" / "demo.csv").write_text(
+        "field,raw_label,harmonised\npolicy,Foo,no_such_area\n"
+    )
+    with pytest.raises(
+        RegistryError, match=r"labels/demo.csv line 2: unknown policy area 'no_such_area'"
+    ):
         registries.load(data)
 
 
@@ -59,5 +70,8 @@ def test_duplicate_ids_are_named(tmp_path):
     (data / "labels").mkdir()
     with (data / "registry" / "metrics.csv").open("a") as fh:
         fh.write("content_actioned,Again,pieces of content,count,a second definition\n")
-    with pytest.raises(RegistryError, match=r"metrics.csv line \d+: 'content_actioned' is already defined at line 2"):
+    with pytest.raises(
+        RegistryError,
+        match=r"metrics.csv line \d+: 'content_actioned' is already defined at line 2",
+    ):
         registries.load(data)

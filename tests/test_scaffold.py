@@ -10,8 +10,13 @@ def test_scaffolded_source_parses_and_its_test_passes(tmp_path):
     root = tmp_path / "repo"
     written = scaffold("demo_source", "Demo Inc.", "Demo report", "Example", root=root)
     rel = sorted(str(p.relative_to(root)) for p in written)
-    assert rel == ["data/labels/demo_source.csv", "scrapers/demo_source.py", "tests/fixtures/demo_source/README.md",
-                   "tests/fixtures/demo_source/sample.csv", "tests/sources/test_demo_source.py"]
+    assert rel == [
+        "data/labels/demo_source.csv",
+        "scrapers/demo_source.py",
+        "tests/fixtures/demo_source/README.md",
+        "tests/fixtures/demo_source/sample.csv",
+        "tests/sources/test_demo_source.py",
+    ]
     code = (root / "scrapers" / "demo_source.py").read_text()
     compile(code, "demo_source.py", "exec")
     # run the generated parser on the generated fixture, in a subprocess with the scaffold on the path
@@ -22,5 +27,7 @@ def test_scaffolded_source_parses_and_its_test_passes(tmp_path):
         f"r = m.parse(Path({str(root / 'tests' / 'fixtures' / 'demo_source' / 'sample.csv')!r}))\n"
         "print(r.records[0].value, r.records[0].period_start)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "1234.0 2024-01-01"

@@ -32,15 +32,24 @@ def test_declaration_is_complete(source_id):
 @pytest.mark.parametrize("source_id", SOURCES)
 def test_has_a_parser_test_and_docs(source_id):
     assert (REPO / "tests" / "sources" / f"test_{source_id}.py").exists() or any(
-        source_id in p.read_text() for p in (REPO / "tests").glob("test_*.py")), f"{source_id}: no parser test"
+        source_id in p.read_text() for p in (REPO / "tests").glob("test_*.py")
+    ), f"{source_id}: no parser test"
     module = all_sources()[source_id].module
-    assert len((module.__doc__ or "").strip()) > 40, f"{source_id}: the module docstring must document coverage"
+    assert len((module.__doc__ or "").strip()) > 40, (
+        f"{source_id}: the module docstring must document coverage"
+    )
 
 
-@pytest.mark.parametrize("source_id", [s for s in SOURCES if getattr(all_sources()[s].module, "OBSERVATIONS", True)])
+@pytest.mark.parametrize(
+    "source_id", [s for s in SOURCES if getattr(all_sources()[s].module, "OBSERVATIONS", True)]
+)
 def test_fixture_labels_are_all_mapped(source_id, reg):
     src = all_sources()[source_id]
-    files = [p for p in sorted((FIXTURES / source_id).rglob("*")) if p.is_file() and p.suffix not in (".md", ".py")]
+    files = [
+        p
+        for p in sorted((FIXTURES / source_id).rglob("*"))
+        if p.is_file() and p.suffix not in (".md", ".py")
+    ]
     assert files, f"{source_id}: no fixture in tests/fixtures/{source_id}/"
     parsed = 0
     for f in files:
@@ -49,7 +58,11 @@ def test_fixture_labels_are_all_mapped(source_id, reg):
         except ParseError:
             continue  # deliberately malformed or a recorded landing page
         parsed += 1
-        _, findings = normalise(result.records, reg, Context(source_id, src.decl.reporter, "x", date(2024, 1, 1), f.name))
+        _, findings = normalise(
+            result.records,
+            reg,
+            Context(source_id, src.decl.reporter, "x", date(2024, 1, 1), f.name),
+        )
         unmapped = [str(x) for x in findings if x.check == "unmapped_label"]
         assert unmapped == [], f"{source_id}: {f.name} has unmapped labels: {unmapped[:5]}"
     assert parsed, f"{source_id}: no fixture parses"

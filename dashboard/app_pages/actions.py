@@ -27,13 +27,17 @@ def _actions() -> pd.DataFrame:
 
 
 st.title("Regulator actions")
-st.caption("Enforcement and supervisory actions of regulators and courts against platforms: "
-           "notices, investigations, findings, fines, commitments, judgments.")
+st.caption(
+    "Enforcement and supervisory actions of regulators and courts against platforms: "
+    "notices, investigations, findings, fines, commitments, judgments."
+)
 if require_warehouse():
     if not has("actions"):
-        empty("This warehouse has no regulator-actions table: it was built without the regulator "
-              "sources (eSafety, Ofcom, European Commission, FTC, DPC, …). Rebuild with a version "
-              "of the tool that includes them.")
+        empty(
+            "This warehouse has no regulator-actions table: it was built without the regulator "
+            "sources (eSafety, Ofcom, European Commission, FTC, DPC, …). Rebuild with a version "
+            "of the tool that includes them."
+        )
         st.stop()
     acts = _actions()
     if acts.empty:
@@ -46,25 +50,44 @@ if require_warehouse():
         f1, f2, f3 = st.columns(3)
         regs = f1.container()
         with regs:
-            reg = multiselect("Regulator", sorted(acts.regulator.dropna().unique()), "regulator",
-                              placeholder="all regulators")
+            reg = multiselect(
+                "Regulator",
+                sorted(acts.regulator.dropna().unique()),
+                "regulator",
+                placeholder="all regulators",
+            )
         with f2:
-            jur = multiselect("Jurisdiction", sorted(acts.jurisdiction.dropna().unique()),
-                              "jurisdiction", placeholder="all jurisdictions")
+            jur = multiselect(
+                "Jurisdiction",
+                sorted(acts.jurisdiction.dropna().unique()),
+                "jurisdiction",
+                placeholder="all jurisdictions",
+            )
         with f3:
-            plat = multiselect("Platform", sorted(acts.platform.dropna().unique(),
-                                                  key=lambda p: names.get(p, p).lower()),
-                               "platform", format_func=lambda p: names.get(p, p),
-                               placeholder="all platforms")
+            plat = multiselect(
+                "Platform",
+                sorted(acts.platform.dropna().unique(), key=lambda p: names.get(p, p).lower()),
+                "platform",
+                format_func=lambda p: names.get(p, p),
+                placeholder="all platforms",
+            )
         f4, f5 = st.columns(2)
         type_labels = dict(zip(acts.action_type, acts.action, strict=False))
         with f4:
-            kinds = multiselect("Action type", sorted(type_labels, key=lambda t: type_labels[t]),
-                                "type", format_func=lambda t: type_labels.get(t, t),
-                                placeholder="all action types")
+            kinds = multiselect(
+                "Action type",
+                sorted(type_labels, key=lambda t: type_labels[t]),
+                "type",
+                format_func=lambda t: type_labels.get(t, t),
+                placeholder="all action types",
+            )
         with f5:
-            basis = st.text_input("Legal basis contains", key="basis", bind="query-params",
-                                  placeholder="e.g. DSA Art 28, COPPA, Online Safety Act")
+            basis = st.text_input(
+                "Legal basis contains",
+                key="basis",
+                bind="query-params",
+                placeholder="e.g. DSA Art 28, COPPA, Online Safety Act",
+            )
         days = pd.to_datetime(acts.date.dropna())
         start, end = date_range("Date", days.min().date(), days.max().date(), "date")
 
@@ -88,46 +111,105 @@ if require_warehouse():
         st.stop()
 
     # ---------------------------------------------------------------- timeline
-    tl = f.assign(amount_shown=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency,
-                                                                 strict=True)],
-                  size=f.amount_eur.fillna(0))
-    ch.render([ch.layer("main", {"type": "point", "filled": True, "opacity": 0.8},
-                        x=ch.enc("date", "temporal", "date",
-                                 axis={"format": "%Y", "tickCount": "year"}),
-                        y=ch.enc("regulator", "nominal", "", sort="ascending",
-                                 axis={"labelLimit": 260}),
-                        color=ch.enc("stage" if tl.stage.notna().any() else "action", "nominal",
-                                     "stage", legend={"orient": "bottom"}),
-                        size=ch.enc("size", "quantitative", "amount (≈ EUR)",
-                                    scale={"range": [40, 900]}, legend=None),
-                        tooltip=[ch.tip("date", "temporal"), ch.tip("regulator"),
-                                 ch.tip("platform_name", title="platform"), ch.tip("action"),
-                                 ch.tip("amount_shown", title="amount"), ch.tip("status")])],
-              {"main": tl[["date", "regulator", "platform_name", "action", "stage", "size",
-                           "amount_shown", "status"]]},
-              height=max(220, 28 * f.regulator.nunique()), key="actions_timeline")
-    st.caption("**Regulator actions**: one point per action (notice, investigation, finding, "
-               "fine, commitment, judgment) on its date — the date the action was taken where "
-               "known, else its announcement. Unit: actions; point size: amount converted to "
-               "EUR. Sources: each action's source URL in the table below. Vintage: as recorded "
-               f"in this warehouse build (latest action dated {md(str(acts.date.max())[:10])}).")
+    tl = f.assign(
+        amount_shown=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)],
+        size=f.amount_eur.fillna(0),
+    )
+    ch.render(
+        [
+            ch.layer(
+                "main",
+                {"type": "point", "filled": True, "opacity": 0.8},
+                x=ch.enc("date", "temporal", "date", axis={"format": "%Y", "tickCount": "year"}),
+                y=ch.enc("regulator", "nominal", "", sort="ascending", axis={"labelLimit": 260}),
+                color=ch.enc(
+                    "stage" if tl.stage.notna().any() else "action",
+                    "nominal",
+                    "stage",
+                    legend={"orient": "bottom"},
+                ),
+                size=ch.enc(
+                    "size",
+                    "quantitative",
+                    "amount (≈ EUR)",
+                    scale={"range": [40, 900]},
+                    legend=None,
+                ),
+                tooltip=[
+                    ch.tip("date", "temporal"),
+                    ch.tip("regulator"),
+                    ch.tip("platform_name", title="platform"),
+                    ch.tip("action"),
+                    ch.tip("amount_shown", title="amount"),
+                    ch.tip("status"),
+                ],
+            )
+        ],
+        {
+            "main": tl[
+                [
+                    "date",
+                    "regulator",
+                    "platform_name",
+                    "action",
+                    "stage",
+                    "size",
+                    "amount_shown",
+                    "status",
+                ]
+            ]
+        },
+        height=max(220, 28 * f.regulator.nunique()),
+        key="actions_timeline",
+    )
+    st.caption(
+        "**Regulator actions**: one point per action (notice, investigation, finding, "
+        "fine, commitment, judgment) on its date — the date the action was taken where "
+        "known, else its announcement. Unit: actions; point size: amount converted to "
+        "EUR. Sources: each action's source URL in the table below. Vintage: as recorded "
+        f"in this warehouse build (latest action dated {md(str(acts.date.max())[:10])})."
+    )
 
     # ---------------------------------------------------------------- table
     table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])
-    st.dataframe(table[["date", "date_precision", "regulator", "jurisdiction", "platform_name",
-                        "raw_platform_label",
-                        "action", "amount", "amount_eur", "amount_usd", "status", "summary",
-                        "legal_basis", "case_id", "confidence", "source_url"]],
-                 hide_index=True, width="stretch",
-                 column_config={
-                     "platform_name": "platform", "date_precision": "precision",
-                     "raw_platform_label": "respondent as named",
-                     "amount": "amount (original currency)",
-                     "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
-                     "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
-                     "source_url": st.column_config.LinkColumn("source"), **dates("date")})
-    st.caption("Amounts: the headline sanction in its original currency; EUR and USD as converted "
-               "in the warehouse (at the rate of the action's date), for orientation only.")
+    st.dataframe(
+        table[
+            [
+                "date",
+                "date_precision",
+                "regulator",
+                "jurisdiction",
+                "platform_name",
+                "raw_platform_label",
+                "action",
+                "amount",
+                "amount_eur",
+                "amount_usd",
+                "status",
+                "summary",
+                "legal_basis",
+                "case_id",
+                "confidence",
+                "source_url",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "platform_name": "platform",
+            "date_precision": "precision",
+            "raw_platform_label": "respondent as named",
+            "amount": "amount (original currency)",
+            "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
+            "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
+            "source_url": st.column_config.LinkColumn("source"),
+            **dates("date"),
+        },
+    )
+    st.caption(
+        "Amounts: the headline sanction in its original currency; EUR and USD as converted "
+        "in the warehouse (at the rate of the action's date), for orientation only."
+    )
 
     # ---------------------------------------------------------------- cases
     st.subheader("Cases")
@@ -144,24 +226,34 @@ if require_warehouse():
         top = cases.head(MAX_CASES)
         # every shown case's events as one Arrow table, sliced per case (one conversion, not one
         # per expander: 40 pandas selections and conversions cost ~0.5 s)
-        ev = acts[acts.case_id.isin(set(top.case_id))].sort_values(["case_id", "date"],
-                                                                   kind="stable")
-        ev = pa.Table.from_pandas(ev.assign(amount=[fmt_amount(a, cur) for a, cur in zip(
-            ev.amount, ev.currency, strict=True)])[["case_id", "date", "action", "amount",
-                                                     "status", "summary", "source_url"]],
-            preserve_index=False)
+        ev = acts[acts.case_id.isin(set(top.case_id))].sort_values(
+            ["case_id", "date"], kind="stable"
+        )
+        ev = pa.Table.from_pandas(
+            ev.assign(
+                amount=[fmt_amount(a, cur) for a, cur in zip(ev.amount, ev.currency, strict=True)]
+            )[["case_id", "date", "action", "amount", "status", "summary", "source_url"]],
+            preserve_index=False,
+        )
         spans: dict[str, list[int]] = {}
         for i, cid in enumerate(ev["case_id"].to_pylist()):
             spans.setdefault(cid, [i, 0])[1] += 1
         for c in top.itertuples():
-            label = (f"{md(c.title or c.case_id)} — {md(c.regulator)}, "
-                     f"{int(c.events or 0)} event(s), {str(c.first_date)[:10]} … "
-                     f"{str(c.last_date)[:10]} ({md(c.status)})")
+            label = (
+                f"{md(c.title or c.case_id)} — {md(c.regulator)}, "
+                f"{int(c.events or 0)} event(s), {str(c.first_date)[:10]} … "
+                f"{str(c.last_date)[:10]} ({md(c.status)})"
+            )
             with st.expander(label):
                 first, n = spans.get(c.case_id, [0, 0])
-                st.dataframe(ev.slice(first, n).drop_columns(["case_id"]),
-                             hide_index=True, width="stretch",
-                             column_config={"source_url": st.column_config.LinkColumn("source"),
-                                            **dates("date")})
+                st.dataframe(
+                    ev.slice(first, n).drop_columns(["case_id"]),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        "source_url": st.column_config.LinkColumn("source"),
+                        **dates("date"),
+                    },
+                )
         if len(cases) > MAX_CASES:
             st.caption(f"{len(cases) - MAX_CASES} more cases: narrow the filters to see them.")

@@ -11,8 +11,13 @@ import charts as ch
 from data import metrics, platform_names, q, require_warehouse, series_names, sources_info
 from ui import dates, empty, md, multiselect
 
-STATUS = {"reported": "#2e7d32", "printed N/A": "#9e9d24", "missing": "#ef6c00",
-          "overdue": "#c62828", "not yet due": "#90a4ae"}
+STATUS = {
+    "reported": "#2e7d32",
+    "printed N/A": "#9e9d24",
+    "missing": "#ef6c00",
+    "overdue": "#c62828",
+    "not yet due": "#90a4ae",
+}
 MAX_ROWS = 60  # rows of the grid drawn at once (every series still counts in the totals)
 
 # One row per (series, expected period) with its status, computed in the warehouse: a series is a
@@ -61,15 +66,19 @@ ORDER BY source_id, platform, service, metric, period_start"""
 
 
 st.title("Reporting coverage and timeliness")
-st.caption("Which numbers each source's cadence calls for, and which of them the warehouse has. "
-           "A period is *due* at its end plus the source's expected publication lag.")
+st.caption(
+    "Which numbers each source's cadence calls for, and which of them the warehouse has. "
+    "A period is *due* at its end plus the source's expected publication lag."
+)
 if require_warehouse():
     today = date.today()
     grid = q(GRID_SQL, {"today": today})
     if grid.empty:
-        empty("No periodic source (quarterly, half-yearly or annual) has numbers in this "
-              "warehouse yet, so there is no reporting schedule to check (or no period of one "
-              "has ended). Daily DSA data are on the DSA statements of reasons page.")
+        empty(
+            "No periodic source (quarterly, half-yearly or annual) has numbers in this "
+            "warehouse yet, so there is no reporting schedule to check (or no period of one "
+            "has ended). Daily DSA data are on the DSA statements of reasons page."
+        )
         st.stop()
     names = platform_names()
     mlabels = {k: v.label for k, v in metrics().items()}
@@ -77,19 +86,29 @@ if require_warehouse():
 
     c1, c2, c3 = st.columns(3)
     with c1:
-        srcs = multiselect("Source", sorted(grid.source_id.unique()), "source",
-                           format_func=lambda s: f"{s} ({src_titles[s]})" if s in src_titles
-                           else s, placeholder="all sources")
+        srcs = multiselect(
+            "Source",
+            sorted(grid.source_id.unique()),
+            "source",
+            format_func=lambda s: f"{s} ({src_titles[s]})" if s in src_titles else s,
+            placeholder="all sources",
+        )
     with c2:
-        plats = multiselect("Platform", sorted(grid.platform.unique(),
-                                               key=lambda p: names.get(p, p).lower()),
-                            "platform", format_func=lambda p: names.get(p, p),
-                            placeholder="all platforms")
+        plats = multiselect(
+            "Platform",
+            sorted(grid.platform.unique(), key=lambda p: names.get(p, p).lower()),
+            "platform",
+            format_func=lambda p: names.get(p, p),
+            placeholder="all platforms",
+        )
     with c3:
-        mets = multiselect("Metric", sorted(grid.metric.unique(),
-                                            key=lambda m: mlabels.get(m, m)),
-                           "metric", format_func=lambda m: mlabels.get(m, m),
-                           placeholder="all metrics")
+        mets = multiselect(
+            "Metric",
+            sorted(grid.metric.unique(), key=lambda m: mlabels.get(m, m)),
+            "metric",
+            format_func=lambda m: mlabels.get(m, m),
+            placeholder="all metrics",
+        )
     if srcs:
         grid = grid[grid.source_id.isin(srcs)]
     if plats:
@@ -100,12 +119,26 @@ if require_warehouse():
         empty("No periodic series for these sources, platforms and metrics.")
         st.stop()
     keys = ["source_id", "platform", "service", "metric"]
-    series = grid.assign(reported=grid.status == "reported").groupby(keys, sort=False).agg(
-        reported=("reported", "sum"), periods=("period", "size"), cadence=("cadence", "first"),
-        lag=("lag", "first")).reset_index()
-    series["row"] = [f"{n} · {mlabels.get(m, m)} ({src})" for n, m, src in zip(
-        series_names(series.platform, series.service), series.metric, series.source_id,
-        strict=True)]
+    series = (
+        grid.assign(reported=grid.status == "reported")
+        .groupby(keys, sort=False)
+        .agg(
+            reported=("reported", "sum"),
+            periods=("period", "size"),
+            cadence=("cadence", "first"),
+            lag=("lag", "first"),
+        )
+        .reset_index()
+    )
+    series["row"] = [
+        f"{n} · {mlabels.get(m, m)} ({src})"
+        for n, m, src in zip(
+            series_names(series.platform, series.service),
+            series.metric,
+            series.source_id,
+            strict=True,
+        )
+    ]
     grid = grid.merge(series[[*keys, "row"]], on=keys)
 
     counts = grid.status.value_counts()
@@ -113,51 +146,100 @@ if require_warehouse():
     for col, s in zip(cols, STATUS, strict=True):
         col.metric(s, f"{int(counts.get(s, 0)):,}")
 
-    drawn = series.sort_values(["reported", "periods", "row"],
-                               ascending=[False, False, True]).row.head(MAX_ROWS)
+    drawn = series.sort_values(
+        ["reported", "periods", "row"], ascending=[False, False, True]
+    ).row.head(MAX_ROWS)
     shown = grid[grid.row.isin(set(drawn))]
-    ch.render([ch.layer("main", {"type": "rect", "tooltip": True, "stroke": "white",
-                                 "strokeWidth": 0.5},
-                        x=ch.enc("period_start", "temporal", "period"),
-                        x2=ch.enc("period_end", "temporal"),
-                        y=ch.enc("row", "nominal", "", axis={"labelLimit": 420}),
-                        color=ch.enc("status", "nominal", "status", scale={
-                            "domain": list(STATUS), "range": list(STATUS.values())},
-                            legend={"orient": "bottom"}),
-                        tooltip=[ch.tip("row", title="series"), ch.tip("period"),
-                                 ch.tip("status"), ch.tip("due", title="due by")])],
-              {"main": shown[["row", "source_id", "platform", "metric", "period_start",
-                              "period_end", "period", "due", "status"]].assign(
-                  due=shown.due.astype(str),
-                  period_end=pd.to_datetime(shown.period_end) + pd.Timedelta(days=1))},
-              height=max(160, 22 * len(drawn)), key="coverage_matrix")
+    ch.render(
+        [
+            ch.layer(
+                "main",
+                {"type": "rect", "tooltip": True, "stroke": "white", "strokeWidth": 0.5},
+                x=ch.enc("period_start", "temporal", "period"),
+                x2=ch.enc("period_end", "temporal"),
+                y=ch.enc("row", "nominal", "", axis={"labelLimit": 420}),
+                color=ch.enc(
+                    "status",
+                    "nominal",
+                    "status",
+                    scale={"domain": list(STATUS), "range": list(STATUS.values())},
+                    legend={"orient": "bottom"},
+                ),
+                tooltip=[
+                    ch.tip("row", title="series"),
+                    ch.tip("period"),
+                    ch.tip("status"),
+                    ch.tip("due", title="due by"),
+                ],
+            )
+        ],
+        {
+            "main": shown[
+                [
+                    "row",
+                    "source_id",
+                    "platform",
+                    "metric",
+                    "period_start",
+                    "period_end",
+                    "period",
+                    "due",
+                    "status",
+                ]
+            ].assign(
+                due=shown.due.astype(str),
+                period_end=pd.to_datetime(shown.period_end) + pd.Timedelta(days=1),
+            )
+        },
+        height=max(160, 22 * len(drawn)),
+        key="coverage_matrix",
+    )
     if len(series) > len(drawn):
-        st.caption(f"{len(series):,} series match; the grid draws the {len(drawn)} with the "
-                   "most periods reported (every series counts in the totals above and is "
-                   "listed below). Choose sources, platforms or metrics to draw others.")
-    st.caption("Rows: platform / service · metric (source). Columns: periods of the source's "
-               "cadence (sources.cadence), from each series' first period to the last that has "
-               "ended. Due date = period end + sources.expected_lag_days. *reported*: a value is "
-               "in the warehouse (any policy area, current vintage); *printed N/A*: the source "
-               "printed no number; *missing*: absent although later periods are reported; "
-               "*overdue*: after the last reported period and past its due date — not published, "
-               "or published but not yet collected. Unit: one expected period of one series. "
-               f"Sources: {md(', '.join(sorted(series.source_id.unique())))} (current vintage "
-               f"of each value); checked against today's date, {today.isoformat()}.")
+        st.caption(
+            f"{len(series):,} series match; the grid draws the {len(drawn)} with the "
+            "most periods reported (every series counts in the totals above and is "
+            "listed below). Choose sources, platforms or metrics to draw others."
+        )
+    st.caption(
+        "Rows: platform / service · metric (source). Columns: periods of the source's "
+        "cadence (sources.cadence), from each series' first period to the last that has "
+        "ended. Due date = period end + sources.expected_lag_days. *reported*: a value is "
+        "in the warehouse (any policy area, current vintage); *printed N/A*: the source "
+        "printed no number; *missing*: absent although later periods are reported; "
+        "*overdue*: after the last reported period and past its due date — not published, "
+        "or published but not yet collected. Unit: one expected period of one series. "
+        f"Sources: {md(', '.join(sorted(series.source_id.unique())))} (current vintage "
+        f"of each value); checked against today's date, {today.isoformat()}."
+    )
 
     st.subheader("Stopped or late reporting")
     last = grid[grid.status == "reported"].groupby("row").period.last()
-    overdue = grid[grid.status == "overdue"].groupby("row").agg(
-        overdue_periods=("period", "count"), first_overdue=("period", "first"),
-        due_since=("due", "first"))
+    overdue = (
+        grid[grid.status == "overdue"]
+        .groupby("row")
+        .agg(
+            overdue_periods=("period", "count"),
+            first_overdue=("period", "first"),
+            due_since=("due", "first"),
+        )
+    )
     if overdue.empty:
         empty("Every series is up to date with its source's cadence.")
     else:
-        table = overdue.join(last.rename("last_reported")).reset_index().merge(
-            series[["row", "source_id", "cadence", "lag"]], on="row")
-        st.dataframe(table.sort_values("overdue_periods", ascending=False), hide_index=True,
-                     width="stretch", column_config={"row": "series",
-                                                     "lag": "expected lag (days)",
-                                                     **dates("due_since")})
-        st.caption(md(f"{len(table)} series have periods past their due date that are not in the "
-                      "warehouse."))
+        table = (
+            overdue.join(last.rename("last_reported"))
+            .reset_index()
+            .merge(series[["row", "source_id", "cadence", "lag"]], on="row")
+        )
+        st.dataframe(
+            table.sort_values("overdue_periods", ascending=False),
+            hide_index=True,
+            width="stretch",
+            column_config={"row": "series", "lag": "expected lag (days)", **dates("due_since")},
+        )
+        st.caption(
+            md(
+                f"{len(table)} series have periods past their due date that are not in the "
+                "warehouse."
+            )
+        )

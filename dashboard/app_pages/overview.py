@@ -29,33 +29,50 @@ def _what_changed() -> None:
     try:
         feed = changes_feed()
     except ValueError as exc:
-        empty(f"The changes feed could not be read ({md(exc)}); the next `transparency build` "
-              "rewrites it.")
+        empty(
+            f"The changes feed could not be read ({md(exc)}); the next `transparency build` "
+            "rewrites it."
+        )
         return
     if feed is None or feed.empty:
-        empty(f"No changes recorded yet: each `transparency build` lists what changed since the "
-              f"previous build (new releases, restated values, new regulator actions, reports "
-              f"that became overdue) in `{feed_path()}`, and that file is "
-              + ("empty." if feed is not None else "not there yet."))
+        empty(
+            f"No changes recorded yet: each `transparency build` lists what changed since the "
+            f"previous build (new releases, restated values, new regulator actions, reports "
+            f"that became overdue) in `{feed_path()}`, and that file is "
+            + ("empty." if feed is not None else "not there yet.")
+        )
         return
     present = [k for k in FEED_KINDS if k in set(feed.kind)]
     present += sorted(set(feed.kind) - set(FEED_KINDS) - {""})
-    kinds = multiselect("Kinds of change", present, "changes",
-                        format_func=lambda k: FEED_KINDS.get(k, k), placeholder="all kinds")
+    kinds = multiselect(
+        "Kinds of change",
+        present,
+        "changes",
+        format_func=lambda k: FEED_KINDS.get(k, k),
+        placeholder="all kinds",
+    )
     shown = feed[feed.kind.isin(kinds)] if kinds else feed
     counts = feed.kind.value_counts()
-    st.caption(f"{len(feed):,} change(s) recorded, newest first: " + ", ".join(
-        f"{int(counts[k]):,} {FEED_KINDS.get(k, k).lower()}" for k in present)
+    st.caption(
+        f"{len(feed):,} change(s) recorded, newest first: "
+        + ", ".join(f"{int(counts[k]):,} {FEED_KINDS.get(k, k).lower()}" for k in present)
         + f". The {min(FEED_SHOWN, len(shown))} newest"
-        + (" of the chosen kinds" if kinds else "") + " are shown; the whole list is "
-        f"`{feed_path()}` (and an Atom feed beside it).")
+        + (" of the chosen kinds" if kinds else "")
+        + " are shown; the whole list is "
+        f"`{feed_path()}` (and an Atom feed beside it)."
+    )
     top = shown.head(FEED_SHOWN)
-    st.dataframe(top.assign(kind=top.kind.map(lambda k: FEED_KINDS.get(k, k)))[
-                     ["updated", "kind", "title", "summary", "link"]],
-                 hide_index=True, width="stretch",
-                 column_config={"updated": st.column_config.DatetimeColumn(
-                                    "recorded", format="YYYY-MM-DD HH:mm"),
-                                "link": st.column_config.LinkColumn("link")})
+    st.dataframe(
+        top.assign(kind=top.kind.map(lambda k: FEED_KINDS.get(k, k)))[
+            ["updated", "kind", "title", "summary", "link"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "updated": st.column_config.DatetimeColumn("recorded", format="YYYY-MM-DD HH:mm"),
+            "link": st.column_config.LinkColumn("link"),
+        },
+    )
 
 
 def _status(r, today: pd.Timestamp) -> str:
@@ -70,8 +87,10 @@ def _status(r, today: pd.Timestamp) -> str:
 
 
 st.title("Platform accountability observatory")
-st.caption("What platforms publish about their own enforcement, and what regulators do about it. "
-           "Every number leads back to the public file it came from.")
+st.caption(
+    "What platforms publish about their own enforcement, and what regulators do about it. "
+    "Every number leads back to the public file it came from."
+)
 
 if require_warehouse():
     c = q("""SELECT count(*) AS observations, count(DISTINCT platform) AS platforms,
@@ -96,27 +115,49 @@ if require_warehouse():
                   AND o.metric IN ('content_actioned', 'accounts_actioned')
                 ORDER BY series, o.period_start""")
     if df.num_rows == 0:
-        empty("No child-sexual-exploitation series in the warehouse yet: no source with a "
-              "CSEA policy area (registry column csea_family) has been built in.")
+        empty(
+            "No child-sexual-exploitation series in the warehouse yet: no source with a "
+            "CSEA policy area (registry column csea_family) has been built in."
+        )
     else:
-        tips = [ch.tip("series", title="platform / service · policy"), ch.tip("metric_label", title="metric"),
-                ch.tip("period_label", title="period"), ch.tip("value", "quantitative", fmt=","),
-                ch.tip("raw_policy_label", title="policy as printed"),
-                ch.tip("source_id", title="source"), ch.tip("vintage", title="release")]
-        ch.render([ch.series_lines("main", x="period_start", y="value", color="series",
-                                   dash="metric_label", dash_title="metric",
-                                   x_title="period (start)", y_title="count",
-                                   tooltip=tips)],
-                  {"main": df}, height=300, key="overview_trend")
-        chart_caption(metric_ids=sorted(set(df["metric"].to_pylist())),
-                      source_ids=sorted(set(df["source_id"].to_pylist())),
-                      vintages=df["vintage"].to_pylist(),
-                      note="Global scope, current vintage; policy areas in the child sexual "
-                           "exploitation / CSAM family. Platforms define these policies "
-                           "differently (see each point's raw label) and change them (Meta split "
-                           "its combined policy in 2021Q2), so levels are not directly "
-                           "comparable. Dashes tell metrics apart. Plotted at the start of each "
-                           "period.")
+        tips = [
+            ch.tip("series", title="platform / service · policy"),
+            ch.tip("metric_label", title="metric"),
+            ch.tip("period_label", title="period"),
+            ch.tip("value", "quantitative", fmt=","),
+            ch.tip("raw_policy_label", title="policy as printed"),
+            ch.tip("source_id", title="source"),
+            ch.tip("vintage", title="release"),
+        ]
+        ch.render(
+            [
+                ch.series_lines(
+                    "main",
+                    x="period_start",
+                    y="value",
+                    color="series",
+                    dash="metric_label",
+                    dash_title="metric",
+                    x_title="period (start)",
+                    y_title="count",
+                    tooltip=tips,
+                )
+            ],
+            {"main": df},
+            height=300,
+            key="overview_trend",
+        )
+        chart_caption(
+            metric_ids=sorted(set(df["metric"].to_pylist())),
+            source_ids=sorted(set(df["source_id"].to_pylist())),
+            vintages=df["vintage"].to_pylist(),
+            note="Global scope, current vintage; policy areas in the child sexual "
+            "exploitation / CSAM family. Platforms define these policies "
+            "differently (see each point's raw label) and change them (Meta split "
+            "its combined policy in 2021Q2), so levels are not directly "
+            "comparable. Dashes tell metrics apart. Plotted at the start of each "
+            "period.",
+        )
 
     # ---------------------------------------------------------------- changes feed
     _what_changed()
@@ -130,20 +171,30 @@ if require_warehouse():
                    FROM snapshots sn LEFT JOIN sources src USING (source_id)
                    ORDER BY sn.vintage DESC, sn.source_id LIMIT 10""")
         if rel.empty:
-            empty("No releases yet: the warehouse holds no snapshots (run `transparency build` "
-                  "after adding or fetching files).")
+            empty(
+                "No releases yet: the warehouse holds no snapshots (run `transparency build` "
+                "after adding or fetching files)."
+            )
         else:
-            st.dataframe(rel, hide_index=True, width="stretch",
-                         column_config={"url": st.column_config.LinkColumn("url"),
-                                        "records": st.column_config.NumberColumn(format="%d"),
-                                        **dates("vintage", "retrieved_at")})
+            st.dataframe(
+                rel,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "url": st.column_config.LinkColumn("url"),
+                    "records": st.column_config.NumberColumn(format="%d"),
+                    **dates("vintage", "retrieved_at"),
+                },
+            )
 
     # ---------------------------------------------------------------- regulator actions
     with right:
         st.subheader("Newest regulator actions")
         if not has("actions"):
-            empty("This warehouse has no regulator-actions table yet (built without the "
-                  "regulator sources).")
+            empty(
+                "This warehouse has no regulator-actions table yet (built without the "
+                "regulator sources)."
+            )
         else:
             label = "coalesce(t.label, a.action_type)" if has("action_types") else "a.action_type"
             join = "LEFT JOIN action_types t USING (action_type)" if has("action_types") else ""
@@ -154,12 +205,18 @@ if require_warehouse():
             if act.empty:
                 empty("The regulator-actions table is empty.")
             else:
-                act["amount"] = [fmt_amount(a, c) for a, c in zip(act.amount, act.currency,
-                                                                   strict=True)]
-                st.dataframe(act.drop(columns=["currency"]), hide_index=True, width="stretch",
-                             column_config=dates("date"))
-                st.page_link("app_pages/actions.py", label="All regulator actions",
-                             icon=":material/gavel:")
+                act["amount"] = [
+                    fmt_amount(a, c) for a, c in zip(act.amount, act.currency, strict=True)
+                ]
+                st.dataframe(
+                    act.drop(columns=["currency"]),
+                    hide_index=True,
+                    width="stretch",
+                    column_config=dates("date"),
+                )
+                st.page_link(
+                    "app_pages/actions.py", label="All regulator actions", icon=":material/gavel:"
+                )
 
     # ---------------------------------------------------------------- freshness
     st.subheader("Data freshness")
@@ -174,11 +231,17 @@ if require_warehouse():
     else:
         today = pd.Timestamp(date.today())
         fresh["days_since_retrieval"] = [
-            (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved]
+            (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved
+        ]
         fresh["status"] = [_status(r, today) for r in fresh.itertuples()]
-        st.dataframe(fresh, hide_index=True, width="stretch",
-                     column_config=dates("latest_period_end", "latest_release", "last_retrieved"))
-        st.caption("A source is *behind* when a later period than its latest should have been "
-                   "published by now (period end + expected lag, per its cadence); that means "
-                   "either the publisher is late or the release has not been collected yet.")
-
+        st.dataframe(
+            fresh,
+            hide_index=True,
+            width="stretch",
+            column_config=dates("latest_period_end", "latest_release", "last_retrieved"),
+        )
+        st.caption(
+            "A source is *behind* when a later period than its latest should have been "
+            "published by now (period end + expected lag, per its cadence); that means "
+            "either the publisher is late or the release has not been collected yet."
+        )

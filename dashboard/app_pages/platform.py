@@ -31,15 +31,21 @@ def _events(platform: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if has("actions"):
         label = "coalesce(t.label, a.action_type)" if has("action_types") else "a.action_type"
         join = "LEFT JOIN action_types t USING (action_type)" if has("action_types") else ""
-        acts = q(f"""SELECT a.date, a.regulator, a.jurisdiction, {label} AS action,
+        acts = q(
+            f"""SELECT a.date, a.regulator, a.jurisdiction, {label} AS action,
                             a.amount, a.currency, a.amount_eur, a.amount_usd, a.status, a.summary,
                             a.legal_basis, a.case_id, a.source_url
                      FROM actions a {join}
-                     WHERE a.platform = ? ORDER BY a.date""", platform)
+                     WHERE a.platform = ? ORDER BY a.date""",
+            platform,
+        )
     com = pd.DataFrame()
     if has("commitments"):
-        com = q("""SELECT made_on, due, committed_to, commitment, status, source_url, evidence_url
-                   FROM commitments WHERE platform = ? ORDER BY made_on""", platform)
+        com = q(
+            """SELECT made_on, due, committed_to, commitment, status, source_url, evidence_url
+                   FROM commitments WHERE platform = ? ORDER BY made_on""",
+            platform,
+        )
     return acts, com
 
 
@@ -50,19 +56,34 @@ if require_warehouse():
         empty("The warehouse holds no platform observations or regulator actions yet.")
         st.stop()
     names = platform_names()
-    platform = select("Platform", platforms, "platform",
-                      default="meta" if "meta" in platforms else platforms[0],
-                      format_func=lambda p: names.get(p, p))
+    platform = select(
+        "Platform",
+        platforms,
+        "platform",
+        default="meta" if "meta" in platforms else platforms[0],
+        format_func=lambda p: names.get(p, p),
+    )
     acts, com = _events(platform)
 
     c1, c2, c3 = st.columns([2, 2, 1])
-    has_child = bool(q("""SELECT count(*) AS n FROM observations o JOIN policy_areas p
+    has_child = bool(
+        q(
+            """SELECT count(*) AS n FROM observations o JOIN policy_areas p
                           USING (policy_area) WHERE o.platform = ? AND o.value IS NOT NULL
-                            AND p.csea_family <> ''""", platform).n.iloc[0])
+                            AND p.csea_family <> ''""",
+            platform,
+        ).n.iloc[0]
+    )
     with c1:
-        areas = radio("Policy areas", list(AREAS), "areas", default="child" if has_child else "all",
-                      format_func=AREAS.get)
-    per_metric = q(f"""SELECT o.metric, coalesce(any_value(m.label), o.metric) AS label,
+        areas = radio(
+            "Policy areas",
+            list(AREAS),
+            "areas",
+            default="child" if has_child else "all",
+            format_func=AREAS.get,
+        )
+    per_metric = q(
+        f"""SELECT o.metric, coalesce(any_value(m.label), o.metric) AS label,
                               any_value(o.unit) AS unit, list(DISTINCT o.source_id) AS sources,
                               list(DISTINCT o.vintage) FILTER (WHERE o.is_current) AS vintages,
                               count(*) FILTER (WHERE o.is_current) AS n,
@@ -71,70 +92,125 @@ if require_warehouse():
                        LEFT JOIN metrics m USING (metric)
                        WHERE o.platform = ? AND o.value IS NOT NULL AND {AREA_SQL}
                          AND o.metric IS NOT NULL
-                       GROUP BY o.metric ORDER BY periods DESC, label""", platform, areas)
+                       GROUP BY o.metric ORDER BY periods DESC, label""",
+        platform,
+        areas,
+    )
     labels = dict(zip(per_metric.metric, per_metric.label, strict=True))
     with c2:
-        chosen = multiselect("Metrics", sorted(labels, key=lambda m: labels[m].lower()),
-                             "metrics", format_func=lambda m: labels.get(m, m),
-                             placeholder=f"the {MAX_CHARTS} with the longest history",
-                             help=f"Leave empty to chart the {MAX_CHARTS} metrics of this "
-                                  "platform reported for the most periods.")
+        chosen = multiselect(
+            "Metrics",
+            sorted(labels, key=lambda m: labels[m].lower()),
+            "metrics",
+            format_func=lambda m: labels.get(m, m),
+            placeholder=f"the {MAX_CHARTS} with the longest history",
+            help=f"Leave empty to chart the {MAX_CHARTS} metrics of this "
+            "platform reported for the most periods.",
+        )
         chosen = chosen or list(labels)[:MAX_CHARTS]
     with c3:
-        show_vintages = toggle("Show earlier releases", "vintages", default=False,
-                               help="Draw values as first published in earlier releases (vintages) "
-                                    "beside the current ones.")
-    n_restated = int(q("""SELECT count(*) AS n FROM (
+        show_vintages = toggle(
+            "Show earlier releases",
+            "vintages",
+            default=False,
+            help="Draw values as first published in earlier releases (vintages) "
+            "beside the current ones.",
+        )
+    n_restated = int(
+        q(
+            """SELECT count(*) AS n FROM (
                               SELECT 1 FROM observations WHERE platform = ? AND value IS NOT NULL
                               GROUP BY source_id, service, scope, policy_area, metric, reporter,
                                        period_start, period_end
                               HAVING min(value) <> max(value)
                                  AND min(snapshot_sha256) <> max(snapshot_sha256))""",
-                         platform).n.iloc[0])
+            platform,
+        ).n.iloc[0]
+    )
 
     charted = per_metric[per_metric.metric.isin(chosen)]
-    st.caption(f"{md(names.get(platform, platform))}: "
-               f"{int(per_metric.n.sum()):,} current values in {len(per_metric)} metrics"
-               + (f" (charted: the {len(charted)} reported for the most periods; choose others "
-                  "under Metrics)"
-                  if len(charted) < len(per_metric) else "") + ", "
-               f"{0 if acts.empty else len(acts)} regulator actions, "
-               f"{0 if com.empty else len(com)} commitment(s). Red dashed lines: regulator actions; "
-               "green dotted lines: commitments made (hover for details). Ringed points were "
-               "restated in a later release.")
+    st.caption(
+        f"{md(names.get(platform, platform))}: "
+        f"{int(per_metric.n.sum()):,} current values in {len(per_metric)} metrics"
+        + (
+            f" (charted: the {len(charted)} reported for the most periods; choose others "
+            "under Metrics)"
+            if len(charted) < len(per_metric)
+            else ""
+        )
+        + ", "
+        f"{0 if acts.empty else len(acts)} regulator actions, "
+        f"{0 if com.empty else len(com)} commitment(s). Red dashed lines: regulator actions; "
+        "green dotted lines: commitments made (hover for details). Ringed points were "
+        "restated in a later release."
+    )
     if per_metric.empty:
-        empty(f"No published numbers for {names.get(platform, platform)} in this warehouse"
-              + (" in the child-safety policy areas (switch to all policy areas)."
-                 if areas == "child" else ".")
-              + " Regulator actions and commitments are listed below.")
+        empty(
+            f"No published numbers for {names.get(platform, platform)} in this warehouse"
+            + (
+                " in the child-safety policy areas (switch to all policy areas)."
+                if areas == "child"
+                else "."
+            )
+            + " Regulator actions and commitments are listed below."
+        )
 
     datasets: dict = {}
     event_layers = []
     if not acts.empty:
         # Arrow once: every metric's chart carries the same event layers
-        datasets["actions"] = ch.arrow(acts.assign(label=acts.regulator + ": " + acts.action)[
-            ["date", "label", "regulator", "action", "status"]])
-        event_layers.append(ch.rules("actions", tooltip=[
-            ch.tip("date", "temporal"), ch.tip("regulator"), ch.tip("action"),
-            ch.tip("status")]))
+        datasets["actions"] = ch.arrow(
+            acts.assign(label=acts.regulator + ": " + acts.action)[
+                ["date", "label", "regulator", "action", "status"]
+            ]
+        )
+        event_layers.append(
+            ch.rules(
+                "actions",
+                tooltip=[
+                    ch.tip("date", "temporal"),
+                    ch.tip("regulator"),
+                    ch.tip("action"),
+                    ch.tip("status"),
+                ],
+            )
+        )
     if not com.empty:
-        datasets["commitments"] = ch.arrow(com.rename(columns={"made_on": "date"})[
-            ["date", "committed_to", "commitment", "status"]])
-        event_layers.append(ch.rules("commitments", color="#1e8449", dash=(2, 2), tooltip=[
-            ch.tip("date", "temporal", "made on"), ch.tip("committed_to", title="committed to"),
-            ch.tip("commitment"), ch.tip("status")]))
+        datasets["commitments"] = ch.arrow(
+            com.rename(columns={"made_on": "date"})[
+                ["date", "committed_to", "commitment", "status"]
+            ]
+        )
+        event_layers.append(
+            ch.rules(
+                "commitments",
+                color="#1e8449",
+                dash=(2, 2),
+                tooltip=[
+                    ch.tip("date", "temporal", "made on"),
+                    ch.tip("committed_to", title="committed to"),
+                    ch.tip("commitment"),
+                    ch.tip("status"),
+                ],
+            )
+        )
 
-    tips = [ch.tip("series"), ch.tip("period_label", title="period"),
-            ch.tip("value", "quantitative", fmt=",.4~g"), ch.tip("value_text", title="as printed"),
-            ch.tip("vintage", title="release (vintage)"),
-            ch.tip("raw_policy_label", title="policy as printed"),
-            ch.tip("source_id", title="source")]
+    tips = [
+        ch.tip("series"),
+        ch.tip("period_label", title="period"),
+        ch.tip("value", "quantitative", fmt=",.4~g"),
+        ch.tip("value_text", title="as printed"),
+        ch.tip("vintage", title="release (vintage)"),
+        ch.tip("raw_policy_label", title="policy as printed"),
+        ch.tip("source_id", title="source"),
+    ]
     xy = {"x": ch.enc("period_start", "temporal"), "y": ch.enc("value", "quantitative")}
     todo = charted
     # one query for every chosen metric; a value is ringed when its key had another value in
     # another release (restated), computed over this platform's rows only (rows of one file that
     # share a key because some label is not mapped are not restatements)
-    allobs = qa(f"""SELECT * EXCLUDE (lo, hi, first_file, last_file),
+    allobs = qa(
+        f"""SELECT * EXCLUDE (lo, hi, first_file, last_file),
                          lo <> hi AND first_file <> last_file AND is_current AS restated FROM (
                       SELECT o.metric,
                              {SERIES_SQL} || ' · ' || coalesce(p.label, o.raw_policy_label)
@@ -154,74 +230,148 @@ if require_warehouse():
                                    o.metric, o.reporter, o.period_start, o.period_end))
                   WHERE is_current OR ?
                   ORDER BY metric, series, period_start""",
-                platform, list(todo.metric), areas, bool(show_vintages))
+        platform,
+        list(todo.metric),
+        areas,
+        bool(show_vintages),
+    )
     for r in todo.itertuples():
         data = allobs.filter(pc.equal(allobs["metric"], r.metric))
         st.subheader(str(r.label))
-        layers = [ch.series_lines("obs", x="period_start", y="value", color="series",
-                                  x_title="period (start)", y_title=str(r.unit or ""),
-                                  tooltip=tips, transform=[{"filter": "datum.is_current"}])]
+        layers = [
+            ch.series_lines(
+                "obs",
+                x="period_start",
+                y="value",
+                color="series",
+                x_title="period (start)",
+                y_title=str(r.unit or ""),
+                tooltip=tips,
+                transform=[{"filter": "datum.is_current"}],
+            )
+        ]
         if n_restated:
-            layers.append(ch.layer("obs", {"type": "point", "size": 160, "color": "#b03a2e",
-                                           "filled": False, "strokeWidth": 2},
-                                   transform=[{"filter": "datum.restated"}], tooltip=tips, **xy))
+            layers.append(
+                ch.layer(
+                    "obs",
+                    {
+                        "type": "point",
+                        "size": 160,
+                        "color": "#b03a2e",
+                        "filled": False,
+                        "strokeWidth": 2,
+                    },
+                    transform=[{"filter": "datum.restated"}],
+                    tooltip=tips,
+                    **xy,
+                )
+            )
         if show_vintages:
-            layers.append(ch.layer("obs", {"type": "point", "shape": "diamond", "color": "grey",
-                                           "size": 50},
-                                   transform=[{"filter": "!datum.is_current"}], tooltip=tips,
-                                   **xy))
+            layers.append(
+                ch.layer(
+                    "obs",
+                    {"type": "point", "shape": "diamond", "color": "grey", "size": 50},
+                    transform=[{"filter": "!datum.is_current"}],
+                    tooltip=tips,
+                    **xy,
+                )
+            )
         ch.render([*layers, *event_layers], {**datasets, "obs": data}, key=f"chart_{r.metric}")
-        chart_caption(metric_ids=[r.metric], source_ids=list(r.sources),
-                      vintages=list(r.vintages),
-                      note="Current values (latest release of each number)"
-                           + ("; grey diamonds: values as published in earlier releases."
-                              if show_vintages else "."))
+        chart_caption(
+            metric_ids=[r.metric],
+            source_ids=list(r.sources),
+            vintages=list(r.vintages),
+            note="Current values (latest release of each number)"
+            + (
+                "; grey diamonds: values as published in earlier releases."
+                if show_vintages
+                else "."
+            ),
+        )
 
     # ---------------------------------------------------------------- actions and commitments
     st.subheader("Regulator actions")
     if not has("actions"):
-        empty("This warehouse has no regulator-actions table (built without the regulator "
-              "sources), so no actions can be shown.")
+        empty(
+            "This warehouse has no regulator-actions table (built without the regulator "
+            "sources), so no actions can be shown."
+        )
     elif acts.empty:
         empty(f"No regulator actions about {names.get(platform, platform)} are recorded.")
     else:
-        shown = acts.assign(amount=[fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency,
-                                                                     strict=True)])
-        st.dataframe(shown[["date", "regulator", "jurisdiction", "action", "amount", "amount_eur",
-                            "amount_usd", "status", "summary", "legal_basis", "case_id",
-                            "source_url"]],
-                     hide_index=True, width="stretch",
-                     column_config={"source_url": st.column_config.LinkColumn("source"),
-                                    "amount_eur": st.column_config.NumberColumn("≈ EUR",
-                                                                                format="%,.0f"),
-                                    "amount_usd": st.column_config.NumberColumn("≈ USD",
-                                                                                format="%,.0f"),
-                                    **dates("date")})
+        shown = acts.assign(
+            amount=[fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency, strict=True)]
+        )
+        st.dataframe(
+            shown[
+                [
+                    "date",
+                    "regulator",
+                    "jurisdiction",
+                    "action",
+                    "amount",
+                    "amount_eur",
+                    "amount_usd",
+                    "status",
+                    "summary",
+                    "legal_basis",
+                    "case_id",
+                    "source_url",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "source_url": st.column_config.LinkColumn("source"),
+                "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
+                "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
+                **dates("date"),
+            },
+        )
     st.subheader("Commitments")
     if not has("commitments"):
         empty("This warehouse has no commitments table (built without the regulator sources).")
     elif com.empty:
         empty(f"No commitments by {names.get(platform, platform)} are recorded.")
     else:
-        st.dataframe(com, hide_index=True, width="stretch",
-                     column_config={"source_url": st.column_config.LinkColumn("source"),
-                                    "evidence_url": st.column_config.LinkColumn("evidence"),
-                                    **dates("made_on", "due")})
+        st.dataframe(
+            com,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "source_url": st.column_config.LinkColumn("source"),
+                "evidence_url": st.column_config.LinkColumn("evidence"),
+                **dates("made_on", "due"),
+            },
+        )
 
     # ---------------------------------------------------------------- vintages
     st.subheader("Releases and restatements")
-    rel = q("""SELECT sn.vintage, sn.source_id, sn.filename, count(*) AS values_about_platform,
+    rel = q(
+        """SELECT sn.vintage, sn.source_id, sn.filename, count(*) AS values_about_platform,
                       sn.retrieved_at, sn.url
                FROM observations o JOIN snapshots sn ON sn.sha256 = o.snapshot_sha256
-               WHERE o.platform = ? GROUP BY ALL ORDER BY sn.vintage""", platform)
+               WHERE o.platform = ? GROUP BY ALL ORDER BY sn.vintage""",
+        platform,
+    )
     if rel.empty:
         empty("No releases with numbers about this platform.")
     else:
-        st.dataframe(rel, hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("url"),
-                                    **dates("vintage", "retrieved_at")})
-        st.caption(f"{n_restated:,} value(s) about this platform were restated in a later release."
-                   if n_restated else "No value about this platform has been restated so far.")
+        st.dataframe(
+            rel,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "url": st.column_config.LinkColumn("url"),
+                **dates("vintage", "retrieved_at"),
+            },
+        )
+        st.caption(
+            f"{n_restated:,} value(s) about this platform were restated in a later release."
+            if n_restated
+            else "No value about this platform has been restated so far."
+        )
         if n_restated:
-            st.page_link("app_pages/revisions.py", label="See the restated values",
-                         icon=":material/history:")
+            st.page_link(
+                "app_pages/revisions.py", label="See the restated values", icon=":material/history:"
+            )

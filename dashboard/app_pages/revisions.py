@@ -7,8 +7,12 @@ import charts as ch
 from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
 from ui import chart_caption, dates, empty, multiselect, present, radio
 
-CHANGES = {"restated": "Restated (value changed)", "added": "Added later",
-           "withdrawn": "Withdrawn (no longer a number)", "all": "All changes"}
+CHANGES = {
+    "restated": "Restated (value changed)",
+    "added": "Added later",
+    "withdrawn": "Withdrawn (no longer a number)",
+    "all": "All changes",
+}
 TOP = 40
 
 
@@ -20,8 +24,10 @@ def _label(harmonised, labels: dict, raw) -> str:
 
 
 st.title("Revisions")
-st.caption("Every release is kept: when a platform publishes a different number for a period it "
-           "reported before, both stay in the warehouse and the change is listed here.")
+st.caption(
+    "Every release is kept: when a platform publishes a different number for a period it "
+    "reported before, both stay in the warehouse and the change is listed here."
+)
 if require_warehouse():
     # A change needs two releases: pairs read from one file are rows of that file that share a
     # harmonised key (labels not mapped to a metric or policy area), not restatements.
@@ -31,17 +37,24 @@ if require_warehouse():
                       raw_metric_label, old_url, new_url, old_snapshot, new_snapshot
                FROM revisions WHERE old_snapshot IS DISTINCT FROM new_snapshot
                ORDER BY platform, service, metric, policy_area, period_start, new_vintage""")
-    same_file = int(q("""SELECT count(*) AS n FROM revisions
-                         WHERE old_snapshot = new_snapshot""").n.iloc[0])
-    same_note = (f" {same_file:,} pair(s) of values read from one and the same file share a "
-                 "harmonised key because some of their labels are not mapped to a harmonised "
-                 "metric or policy area; they are not restatements and are not listed."
-                 if same_file else "")
+    same_file = int(
+        q("""SELECT count(*) AS n FROM revisions
+                         WHERE old_snapshot = new_snapshot""").n.iloc[0]
+    )
+    same_note = (
+        f" {same_file:,} pair(s) of values read from one and the same file share a "
+        "harmonised key because some of their labels are not mapped to a harmonised "
+        "metric or policy area; they are not restatements and are not listed."
+        if same_file
+        else ""
+    )
     if rev.empty:
         n = q("SELECT count(*) AS n, count(DISTINCT source_id) AS s FROM snapshots").iloc[0]
-        empty(f"No value has changed between releases: the warehouse holds {int(n.n)} release(s) "
-              f"from {int(n.s)} source(s), and no later release restates an earlier number. "
-              "Restatements appear here once a source's next release is built in." + same_note)
+        empty(
+            f"No value has changed between releases: the warehouse holds {int(n.n)} release(s) "
+            f"from {int(n.s)} source(s), and no later release restates an earlier number. "
+            "Restatements appear here once a source's next release is built in." + same_note
+        )
         st.stop()
     if same_note:
         st.caption(same_note.strip())
@@ -51,14 +64,25 @@ if require_warehouse():
 
     a, b, c = st.columns([1, 1, 2])
     with a:
-        plats = multiselect("Platform", sorted(rev.platform.dropna().unique()), "platform",
-                            format_func=lambda p: names.get(p, p), placeholder="all platforms")
+        plats = multiselect(
+            "Platform",
+            sorted(rev.platform.dropna().unique()),
+            "platform",
+            format_func=lambda p: names.get(p, p),
+            placeholder="all platforms",
+        )
     with b:
-        mets = multiselect("Metric", sorted(rev.metric.dropna().unique()), "metric",
-                           format_func=lambda m: mlabels.get(m, m), placeholder="all metrics")
+        mets = multiselect(
+            "Metric",
+            sorted(rev.metric.dropna().unique()),
+            "metric",
+            format_func=lambda m: mlabels.get(m, m),
+            placeholder="all metrics",
+        )
     with c:
-        change = radio("Change", list(CHANGES), "change", default="restated",
-                       format_func=CHANGES.get)
+        change = radio(
+            "Change", list(CHANGES), "change", default="restated", format_func=CHANGES.get
+        )
     f = rev
     if plats:
         f = f[f.platform.isin(plats)]
@@ -75,44 +99,104 @@ if require_warehouse():
         empty("No change of this kind for the chosen platforms and metrics.")
         st.stop()
 
-    f = f.assign(series=[f"{n} · {_label(p, plabels, rp)} · {_label(m, mlabels, rm)} · {lbl}"
-                         for n, p, m, lbl, rp, rm in zip(
-                             series_names(f.platform, f.service), f.policy_area, f.metric,
-                             f.period_label, f.raw_policy_label, f.raw_metric_label,
-                             strict=True)])
+    f = f.assign(
+        series=[
+            f"{n} · {_label(p, plabels, rp)} · {_label(m, mlabels, rm)} · {lbl}"
+            for n, p, m, lbl, rp, rm in zip(
+                series_names(f.platform, f.service),
+                f.policy_area,
+                f.metric,
+                f.period_label,
+                f.raw_policy_label,
+                f.raw_metric_label,
+                strict=True,
+            )
+        ]
+    )
     rated = f[f.relative_change.notna()]
     if not rated.empty:
         top = rated.reindex(rated.relative_change.abs().sort_values(ascending=False).index)[:TOP]
-        ch.render([ch.layer("main", {"type": "bar", "tooltip": True},
-                            y=ch.enc("series", "nominal", "", sort="-x",
-                                     axis={"labelLimit": 480}),
-                            x=ch.enc("relative_change", "quantitative", "change (new vs old)",
-                                     axis={"format": "+%"}),
-                            color={"condition": {"test": "datum.relative_change < 0",
-                                                 "value": "#c62828"}, "value": "#2e7d32"},
-                            tooltip=[ch.tip("series"), ch.tip("old_value_text", title="old"),
-                                     ch.tip("new_value_text", title="new"),
-                                     ch.tip("old_vintage", title="old release"),
-                                     ch.tip("new_vintage", title="new release"),
-                                     ch.tip("relative_change", "quantitative", "change", "+.2%")])],
-                  {"main": top[["series", "relative_change", "old_value_text", "new_value_text",
-                                "old_vintage", "new_vintage"]]},
-                  height=max(120, 24 * len(top)), key="revisions_chart")
-        chart_caption(metric_ids=sorted(present(top.metric.unique())),
-                      source_ids=sorted(present(top.source_id.unique())),
-                      vintages=[*top.old_vintage, *top.new_vintage],
-                      note=f"Relative change of restated values, largest {min(TOP, len(top))} "
-                           "first: (new − old) ÷ |old|.")
-    st.dataframe(f[["platform", "service", "scope", "period_label", "policy_area", "metric",
-                    "old_value", "new_value", "relative_change", "change", "old_vintage",
-                    "new_vintage", "old_url", "new_url", "old_value_text", "new_value_text",
-                    "raw_policy_label", "raw_metric_label", "old_snapshot", "new_snapshot"]],
-                 hide_index=True, width="stretch",
-                 column_config={
-                     "old_value": st.column_config.NumberColumn("old value", format="%,.6g"),
-                     "new_value": st.column_config.NumberColumn("new value", format="%,.6g"),
-                     "relative_change": st.column_config.NumberColumn("change",
-                                                                      format="percent"),
-                     "old_url": st.column_config.LinkColumn("old source"),
-                     "new_url": st.column_config.LinkColumn("new source"),
-                     **dates("old_vintage", "new_vintage")})
+        ch.render(
+            [
+                ch.layer(
+                    "main",
+                    {"type": "bar", "tooltip": True},
+                    y=ch.enc("series", "nominal", "", sort="-x", axis={"labelLimit": 480}),
+                    x=ch.enc(
+                        "relative_change",
+                        "quantitative",
+                        "change (new vs old)",
+                        axis={"format": "+%"},
+                    ),
+                    color={
+                        "condition": {"test": "datum.relative_change < 0", "value": "#c62828"},
+                        "value": "#2e7d32",
+                    },
+                    tooltip=[
+                        ch.tip("series"),
+                        ch.tip("old_value_text", title="old"),
+                        ch.tip("new_value_text", title="new"),
+                        ch.tip("old_vintage", title="old release"),
+                        ch.tip("new_vintage", title="new release"),
+                        ch.tip("relative_change", "quantitative", "change", "+.2%"),
+                    ],
+                )
+            ],
+            {
+                "main": top[
+                    [
+                        "series",
+                        "relative_change",
+                        "old_value_text",
+                        "new_value_text",
+                        "old_vintage",
+                        "new_vintage",
+                    ]
+                ]
+            },
+            height=max(120, 24 * len(top)),
+            key="revisions_chart",
+        )
+        chart_caption(
+            metric_ids=sorted(present(top.metric.unique())),
+            source_ids=sorted(present(top.source_id.unique())),
+            vintages=[*top.old_vintage, *top.new_vintage],
+            note=f"Relative change of restated values, largest {min(TOP, len(top))} "
+            "first: (new − old) ÷ |old|.",
+        )
+    st.dataframe(
+        f[
+            [
+                "platform",
+                "service",
+                "scope",
+                "period_label",
+                "policy_area",
+                "metric",
+                "old_value",
+                "new_value",
+                "relative_change",
+                "change",
+                "old_vintage",
+                "new_vintage",
+                "old_url",
+                "new_url",
+                "old_value_text",
+                "new_value_text",
+                "raw_policy_label",
+                "raw_metric_label",
+                "old_snapshot",
+                "new_snapshot",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "old_value": st.column_config.NumberColumn("old value", format="%,.6g"),
+            "new_value": st.column_config.NumberColumn("new value", format="%,.6g"),
+            "relative_change": st.column_config.NumberColumn("change", format="percent"),
+            "old_url": st.column_config.LinkColumn("old source"),
+            "new_url": st.column_config.LinkColumn("new source"),
+            **dates("old_vintage", "new_vintage"),
+        },
+    )

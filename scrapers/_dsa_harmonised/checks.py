@@ -43,10 +43,20 @@ def subcategory_sums(cells: list[Cell], warn: Warn) -> int:
         checks: list[tuple[Cell, list[Cell], str]] = []
         for code, parent in by_code.items():
             if _is_parent(code):
-                kids = [c for c in group if c.parent == code and (c.other or c.category.startswith("KEYWORD_"))]
+                kids = [
+                    c
+                    for c in group
+                    if c.parent == code and (c.other or c.category.startswith("KEYWORD_"))
+                ]
                 checks.append((parent, kids, f"sub-categories of {code}"))
         if TOTAL in by_code:
-            checks.append((by_code[TOTAL], [c for code, c in by_code.items() if _is_parent(code)], "categories"))
+            checks.append(
+                (
+                    by_code[TOTAL],
+                    [c for code, c in by_code.items() if _is_parent(code)],
+                    "categories",
+                )
+            )
         for parent, kids, what in checks:
             values = [k.value for k in kids if k.value is not None]
             if parent.value is None or not values:
@@ -55,8 +65,11 @@ def subcategory_sums(cells: list[Cell], warn: Warn) -> int:
             if abs(s - parent.value) > 1e-9:
                 n += 1
                 target = "TOTAL" if parent.category == TOTAL else "the category row"
-                warn(parent.row, f"DQ: {what} sum to {_fmt(s)}, {target} says {_fmt(parent.value)} "
-                                 f"(difference {_fmt(s - parent.value)}; {parent.metric_label}; {parent.where})")
+                warn(
+                    parent.row,
+                    f"DQ: {what} sum to {_fmt(s)}, {target} says {_fmt(parent.value)} "
+                    f"(difference {_fmt(s - parent.value)}; {parent.metric_label}; {parent.where})",
+                )
     return n
 
 
@@ -66,7 +79,9 @@ def country_sums(cells: list[Cell], warn: Warn) -> int:
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for c in cells:
         if c.kind in SUMMABLE and (c.scope == "EU" or c.scope in states):
-            groups[(c.part, loose(c.service), loose(c.policy_label), c.metric_label, c.period)].append(c)
+            groups[
+                (c.part, loose(c.service), loose(c.policy_label), c.metric_label, c.period)
+            ].append(c)
     n = 0
     for group in groups.values():
         total = next((c for c in group if c.scope == "EU"), None)
@@ -76,9 +91,12 @@ def country_sums(cells: list[Cell], warn: Warn) -> int:
         s = sum(c.value for c in countries)  # type: ignore[misc]
         if abs(s - total.value) > 1e-9:
             n += 1
-            warn(total.row, f"DQ: {len(countries)} Member State rows sum to {_fmt(s)}, TOTAL says "
-                            f"{_fmt(total.value)} (difference {_fmt(s - total.value)}; {total.metric_label}; "
-                            f"{total.policy_label}; {total.service})")
+            warn(
+                total.row,
+                f"DQ: {len(countries)} Member State rows sum to {_fmt(s)}, TOTAL says "
+                f"{_fmt(total.value)} (difference {_fmt(s - total.value)}; {total.metric_label}; "
+                f"{total.policy_label}; {total.service})",
+            )
     return n
 
 
@@ -92,14 +110,21 @@ def complaint_outcomes(cells: list[Cell], warn: Warn) -> int:
     n = 0
     for (_, _, base), by_q in groups.items():
         total = by_q.get("")
-        outcomes = [by_q[q] for q in ("Decisions upheld", "Decisions partially reversed", "Decisions reversed") if q in by_q]
+        outcomes = [
+            by_q[q]
+            for q in ("Decisions upheld", "Decisions partially reversed", "Decisions reversed")
+            if q in by_q
+        ]
         values = [c.value for c in outcomes if c.value is not None]
         if total is None or total.value is None or not values:
             continue
         if sum(values) > total.value:
             n += 1
-            warn(total.row, f"DQ: decisions upheld, partially reversed and reversed add up to {_fmt(sum(values))}, "
-                            f"more than the {_fmt(total.value)} counted ({base}; {total.service})")
+            warn(
+                total.row,
+                f"DQ: decisions upheld, partially reversed and reversed add up to {_fmt(sum(values))}, "
+                f"more than the {_fmt(total.value)} counted ({base}; {total.service})",
+            )
     return n
 
 
@@ -108,14 +133,25 @@ def median_units(cells: list[Cell], warn: Warn) -> int:
     n = 0
     for c in cells:
         context = " ".join(x for x in c.notes if x.startswith("context: "))
-        if c.kind == "hours" and re.search(r"(?i)\bdays?\b", context) and not re.search(r"(?i)\bhours?\b", context):
+        if (
+            c.kind == "hours"
+            and re.search(r"(?i)\bdays?\b", context)
+            and not re.search(r"(?i)\bhours?\b", context)
+        ):
             n += 1
-            warn(c.row, f"DQ: median {c.value_text!r} ({c.metric_label}; {c.where}): the contextual "
-                        "information speaks of days, the template asks for hours; kept as printed")
+            warn(
+                c.row,
+                f"DQ: median {c.value_text!r} ({c.metric_label}; {c.where}): the contextual "
+                "information speaks of days, the template asks for hours; kept as printed",
+            )
     return n
 
 
 def run(cells: list[Cell], warn: Warn) -> int:
     """Every check; returns the number of findings."""
-    return (subcategory_sums(cells, warn) + country_sums(cells, warn) + complaint_outcomes(cells, warn)
-            + median_units(cells, warn))
+    return (
+        subcategory_sums(cells, warn)
+        + country_sums(cells, warn)
+        + complaint_outcomes(cells, warn)
+        + median_units(cells, warn)
+    )

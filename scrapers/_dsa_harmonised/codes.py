@@ -68,7 +68,9 @@ def _category_labels() -> dict[str, str]:
     for n, (parent, keywords) in enumerate(CATEGORIES.items(), start=1):
         out[f"CATEGORY_{n}"] = parent
         letters = "abcdefghijklmnopqrstuvwxyz"
-        for letter, kw in zip(letters, [*keywords, KEYWORD_OTHER] if keywords else [], strict=False):
+        for letter, kw in zip(
+            letters, [*keywords, KEYWORD_OTHER] if keywords else [], strict=False
+        ):
             out[f"CATEGORY_{n}{letter.upper()}"] = kw
     return out
 
@@ -82,20 +84,31 @@ def category(printed: str) -> Category:
     if up in KNOWN_CODES:
         return Category(up, other=up == KEYWORD_OTHER)
     if up.startswith(KEYWORD_OTHER + "_"):
-        return Category(KEYWORD_OTHER, True, printed.strip()[len(KEYWORD_OTHER) + 1:],
-                        f"provider-specific code {printed.strip()!r} read as a KEYWORD_OTHER row")
+        return Category(
+            KEYWORD_OTHER,
+            True,
+            printed.strip()[len(KEYWORD_OTHER) + 1 :],
+            f"provider-specific code {printed.strip()!r} read as a KEYWORD_OTHER row",
+        )
     if up in CATEGORY_LABELS:
         code = CATEGORY_LABELS[up]
-        return Category(code, code == KEYWORD_OTHER, change=f"category label {printed.strip()!r} read as {code}")
+        return Category(
+            code, code == KEYWORD_OTHER, change=f"category label {printed.strip()!r} read as {code}"
+        )
     for prefix in ("KEYWORD_", "STATEMENT_CATEGORY_"):
         if prefix + up in KNOWN_CODES:
-            return Category(prefix + up, change=f"code {printed.strip()!r} read as {prefix + up} (prefix missing)")
-    stems = [kw for kw in KEYWORD_PARENT if up.startswith(kw[len("KEYWORD_"):] + "_")]
+            return Category(
+                prefix + up,
+                change=f"code {printed.strip()!r} read as {prefix + up} (prefix missing)",
+            )
+    stems = [kw for kw in KEYWORD_PARENT if up.startswith(kw[len("KEYWORD_") :] + "_")]
     if stems:
         kw = max(stems, key=len)
         return Category(kw, change=f"code {printed.strip()!r} read as {kw}")
-    return Category(up if CODE_RE.match(up) else printed.strip(),
-                    change=f"category {printed.strip()!r} is not in the template; kept as printed")
+    return Category(
+        up if CODE_RE.match(up) else printed.strip(),
+        change=f"category {printed.strip()!r} is not in the template; kept as printed",
+    )
 
 
 # ---------------------------------------------------------------- scopes
@@ -132,7 +145,11 @@ def scope(printed: str, countries: bool) -> Scope:
     if m and m[1] in LANGUAGES:
         return Scope(language_scope(m[1]), change=f"{t!r} read as the language {m[1]!r}")
     if CODE_RE.match(t.upper()) and t.upper() != TOTAL:
-        return Scope("EU", category=t.upper(), change=f"category code {t!r} in the Scope column read as the category")
+        return Scope(
+            "EU",
+            category=t.upper(),
+            change=f"category code {t!r} in the Scope column read as the category",
+        )
     if re.fullmatch(r"[A-Za-z]{2}", t):
         country = _country(t)
         low = LANGUAGE_ALIASES.get(t.lower(), t.lower())
@@ -140,16 +157,29 @@ def scope(printed: str, countries: bool) -> Scope:
         fixed = "" if t.upper() not in NOT_ISO else f"{t!r} is not an ISO code; read as {country}"
         if countries:
             if country:
-                return Scope(country, change=fixed or ("" if t.isupper() else f"lower-case {t!r} read as {country}"))
+                return Scope(
+                    country,
+                    change=fixed or ("" if t.isupper() else f"lower-case {t!r} read as {country}"),
+                )
         elif t.islower() and lang:
             return Scope(language_scope(lang), change="" if t == low else f"{t!r} read as {low!r}")
         elif country:
-            return Scope(country, change=fixed or "Member State codes where the template asks for languages; kept as countries")
+            return Scope(
+                country,
+                change=fixed
+                or "Member State codes where the template asks for languages; kept as countries",
+            )
         elif lang:
-            return Scope(language_scope(lang), change=f"upper-case {t!r} read as the language {lang!r}")
+            return Scope(
+                language_scope(lang), change=f"upper-case {t!r} read as the language {lang!r}"
+            )
     # Kept apart under its own metric label; in the Member State parts also as an (unknown) scope.
-    return Scope(t if countries else "EU", qualifier=f"scope: {t}", known=False,
-                 change=f"Scope {t!r} is not a template value; kept as printed")
+    return Scope(
+        t if countries else "EU",
+        qualifier=f"scope: {t}",
+        known=False,
+        change=f"Scope {t!r} is not a template value; kept as printed",
+    )
 
 
 # ---------------------------------------------------------------- periods, dates, versions

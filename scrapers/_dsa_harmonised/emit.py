@@ -30,8 +30,20 @@ from . import codes
 from .model import Cell
 
 Warn = Callable[[str, str], None]
-_UNIT_HOURS = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24,
-               "min": 1 / 60, "mins": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60}
+_UNIT_HOURS = {
+    "h": 1,
+    "hr": 1,
+    "hrs": 1,
+    "hour": 1,
+    "hours": 1,
+    "d": 24,
+    "day": 24,
+    "days": 24,
+    "min": 1 / 60,
+    "mins": 1 / 60,
+    "minute": 1 / 60,
+    "minutes": 1 / 60,
+}
 
 
 def _fmt(v: float | None) -> str:
@@ -53,8 +65,11 @@ def coerce(cell: Cell, warn: Warn) -> None:
         num = parse_number(cell.text)
         value, qualifier = num.value, num.qualifier
         if num.is_percent and cell.kind != "share" and value is not None:
-            warn(cell.row, f"DQ: {cell.metric_label!r} ({cell.where}) printed as a percentage {printed!r} "
-                           "for a figure that is not a share; kept as text with no value")
+            warn(
+                cell.row,
+                f"DQ: {cell.metric_label!r} ({cell.where}) printed as a percentage {printed!r} "
+                "for a figure that is not a share; kept as text with no value",
+            )
             value, qualifier = None, "not_a_number"
     except NumberError:
         value, qualifier = None, "not_a_number"
@@ -66,29 +81,51 @@ def coerce(cell: Cell, warn: Warn) -> None:
                 base = None
             if base is not None:
                 value, qualifier = base * _UNIT_HOURS[m[2]], ""
-                warn(cell.row, f"DQ: median {printed!r} ({cell.metric_label}, {cell.where}) printed with a unit; "
-                               f"converted to {_fmt(value)} hours")
+                warn(
+                    cell.row,
+                    f"DQ: median {printed!r} ({cell.metric_label}, {cell.where}) printed with a unit; "
+                    f"converted to {_fmt(value)} hours",
+                )
         if value is None:
-            warn(cell.row, f"{cell.metric_label!r} for {cell.policy_label} ({cell.where}): value "
-                           f"{printed!r} is not a number; kept as text with no value")
+            warn(
+                cell.row,
+                f"{cell.metric_label!r} for {cell.policy_label} ({cell.where}): value "
+                f"{printed!r} is not a number; kept as text with no value",
+            )
     if value is not None and cell.kind == "share" and value > 1:
         if value <= 100:
-            warn(cell.row, f"DQ: share {printed!r} ({cell.metric_label}, {cell.where}) is above 1; "
-                           f"read as a percentage ({value / 100:g})")
+            warn(
+                cell.row,
+                f"DQ: share {printed!r} ({cell.metric_label}, {cell.where}) is above 1; "
+                f"read as a percentage ({value / 100:g})",
+            )
             value = value / 100
         else:
-            warn(cell.row, f"DQ: share {printed!r} ({cell.metric_label}, {cell.where}) is above 100; "
-                           "kept as text with no value")
+            warn(
+                cell.row,
+                f"DQ: share {printed!r} ({cell.metric_label}, {cell.where}) is above 100; "
+                "kept as text with no value",
+            )
             value, qualifier = None, "not_a_number"
     if value is not None and value < 0:
-        warn(cell.row, f"DQ: negative figure {printed!r} ({cell.metric_label}, {cell.where}); kept as text with no value")
+        warn(
+            cell.row,
+            f"DQ: negative figure {printed!r} ({cell.metric_label}, {cell.where}); kept as text with no value",
+        )
         value, qualifier = None, "not_a_number"
     cell.value, cell.qualifier = value, qualifier
 
 
 def _key(c: Cell, policy: str) -> tuple:
     """What the warehouse keys on, compared as loosely as the label map compares labels."""
-    return (c.part, match_key(c.service), match_key(c.scope), match_key(policy), match_key(c.metric_label), c.period)
+    return (
+        c.part,
+        match_key(c.service),
+        match_key(c.scope),
+        match_key(policy),
+        match_key(c.metric_label),
+        c.period,
+    )
 
 
 def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
@@ -113,18 +150,26 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         total.value_text = " + ".join(c.value_text for c in group)
         total.qualifier = "" if values else "not_a_number"
         total.row = _rows(group)
-        descriptions = [n[len("Other: "):] for c in group for n in c.notes if n.startswith("Other: ")]
+        descriptions = [
+            n[len("Other: ") :] for c in group for n in c.notes if n.startswith("Other: ")
+        ]
         total.notes = [n for n in first.notes if not n.startswith(("Other: ", "context: "))]
-        total.notes.append(f"sum of {len(group)} 'Other' rows" + (f": {'; '.join(descriptions)}" if descriptions else ""))
+        total.notes.append(
+            f"sum of {len(group)} 'Other' rows"
+            + (f": {'; '.join(descriptions)}" if descriptions else "")
+        )
         merged[id(first)] = total
         for c in group[1:]:
             merged[id(c)] = None
         if (first.file, first.part) not in told:
             told.add((first.file, first.part))
-            warn(first.row, f"part {first.part} has several 'Other' rows under one category "
-                            f"(e.g. {first.parent}, {first.metric_label}, {first.where}): counts summed into "
-                            "one 'Other' figure per category, medians and shares numbered #1, #2, ...; rows "
-                            "and descriptions kept in the record")
+            warn(
+                first.row,
+                f"part {first.part} has several 'Other' rows under one category "
+                f"(e.g. {first.parent}, {first.metric_label}, {first.where}): counts summed into "
+                "one 'Other' figure per category, medians and shares numbered #1, #2, ...; rows "
+                "and descriptions kept in the record",
+            )
     out = []
     for c in cells:
         m = merged.get(id(c), c)
@@ -162,17 +207,26 @@ def repeats(cells: list[Cell], warn: Warn) -> list[Cell]:
             continue
         kept = seen[k]
         if kept.report != c.report:
-            warn(c.row, f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) also in report "
-                        f"{kept.report or 'top level'!r}, which comes first (newer version); {c.value_text!r} "
-                        f"dropped, {kept.value_text!r} ({kept.row}) kept")
+            warn(
+                c.row,
+                f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) also in report "
+                f"{kept.report or 'top level'!r}, which comes first (newer version); {c.value_text!r} "
+                f"dropped, {kept.value_text!r} ({kept.row}) kept",
+            )
             continue
         if kept.value_text == c.value_text:
-            warn(c.row, f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) repeated with the same "
-                        f"value {c.value_text!r}; dropped, {kept.row} kept")
+            warn(
+                c.row,
+                f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) repeated with the same "
+                f"value {c.value_text!r}; dropped, {kept.row} kept",
+            )
             continue
         n = count[k]
-        warn(c.row, f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) given again: {c.value_text!r} "
-                    f"after {kept.value_text!r} ({kept.row}); kept as 'repeat {n}'")
+        warn(
+            c.row,
+            f"DQ: {c.metric_label!r}, {c.policy_label} ({c.where}) given again: {c.value_text!r} "
+            f"after {kept.value_text!r} ({kept.row}); kept as 'repeat {n}'",
+        )
         c.metric_label = f"{c.metric_label} | repeat {n}"
         out.append(c)
     return out
@@ -180,9 +234,20 @@ def repeats(cells: list[Cell], warn: Warn) -> list[Cell]:
 
 def records(cells: list[Cell], result: ParseResult) -> None:
     for c in cells:
-        result.records.append(RawRecord(
-            platform_label=c.provider, service_label=c.service, scope=c.scope,
-            period_start=c.period.start, period_end=c.period.end, period_label=c.period_label,
-            raw_policy_label=c.policy_label, raw_metric_label=c.metric_label, value=c.value,
-            value_text=c.value_text, row_ref=c.row, qualifier=c.qualifier,
-            note="; ".join(n for n in c.notes if n)))
+        result.records.append(
+            RawRecord(
+                platform_label=c.provider,
+                service_label=c.service,
+                scope=c.scope,
+                period_start=c.period.start,
+                period_end=c.period.end,
+                period_label=c.period_label,
+                raw_policy_label=c.policy_label,
+                raw_metric_label=c.metric_label,
+                value=c.value,
+                value_text=c.value_text,
+                row_ref=c.row,
+                qualifier=c.qualifier,
+                note="; ".join(n for n in c.notes if n),
+            )
+        )

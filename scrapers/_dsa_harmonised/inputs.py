@@ -54,9 +54,14 @@ class _Budget:
         if self.members > MAX_MEMBERS:
             raise ParseError(where, f"more than {MAX_MEMBERS} files; refusing to read further")
         if size > MAX_MEMBER_BYTES:
-            raise ParseError(where, f"{name} is {size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}")
+            raise ParseError(
+                where,
+                f"{name} is {size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}",
+            )
         if self.total > MAX_TOTAL_BYTES:
-            raise ParseError(where, f"more than {MAX_TOTAL_BYTES:,} bytes of tables; refusing to read further")
+            raise ParseError(
+                where, f"more than {MAX_TOTAL_BYTES:,} bytes of tables; refusing to read further"
+            )
 
 
 # ---------------------------------------------------------------- CSV
@@ -121,11 +126,15 @@ def xlsx_tables(data: bytes, name: str, where: object, budget: _Budget) -> list[
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ParseError(where, f"{name or 'workbook'} is not a readable XLSX ({type(exc).__name__}: {exc})") from exc
+        raise ParseError(
+            where, f"{name or 'workbook'} is not a readable XLSX ({type(exc).__name__}: {exc})"
+        ) from exc
     tables = []
     try:
         for sheet in book.worksheets:
-            table = Table(f"{name}!{sheet.title}" if name else f"sheet '{sheet.title}'", name or "workbook")
+            table = Table(
+                f"{name}!{sheet.title}" if name else f"sheet '{sheet.title}'", name or "workbook"
+            )
             for i, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = [_cell_text(v) for v in values]
                 while cells and not cells[-1].strip():
@@ -150,14 +159,23 @@ def _safe_name(name: str) -> bool:
 
 def _check_member(info: zipfile.ZipInfo, label: str, where: object) -> None:
     if not _safe_name(info.filename):
-        raise ParseError(where, f"archive member {info.filename!r} points outside the archive; refusing the archive")
+        raise ParseError(
+            where,
+            f"archive member {info.filename!r} points outside the archive; refusing the archive",
+        )
     if info.flag_bits & 0x1:
         raise ParseError(where, f"archive member {label} is encrypted")
     if info.file_size > MAX_MEMBER_BYTES:
-        raise ParseError(where, f"{label} is {info.file_size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}")
+        raise ParseError(
+            where,
+            f"{label} is {info.file_size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}",
+        )
     if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise ParseError(where, f"{label} expands {info.file_size / max(info.compress_size, 1):,.0f} times; "
-                                f"over the limit of {MAX_RATIO} (zip bomb?)")
+        raise ParseError(
+            where,
+            f"{label} expands {info.file_size / max(info.compress_size, 1):,.0f} times; "
+            f"over the limit of {MAX_RATIO} (zip bomb?)",
+        )
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: object) -> bytes:
@@ -173,8 +191,9 @@ def _skip(name: str) -> bool:
     return any(p.startswith(".") or p == "__MACOSX" for p in parts) or name.endswith("/")
 
 
-def _file_tables(data: bytes, name: str, group: str, where: object, warn: Warn,
-                 budget: _Budget, depth: int) -> list[Table]:
+def _file_tables(
+    data: bytes, name: str, group: str, where: object, warn: Warn, budget: _Budget, depth: int
+) -> list[Table]:
     low = name.lower()
     if low.endswith(TABLE_SUFFIXES):
         return [csv_table(data, name, group, warn)]
@@ -186,14 +205,23 @@ def _file_tables(data: bytes, name: str, group: str, where: object, warn: Warn,
             return []
         return zip_tables(data, where, warn, budget, depth + 1, prefix=name)
     if low.endswith(UNSUPPORTED):
-        warn(name, f"{Path(name).suffix} files are not supported (CSV, XLSX or ZIP of them); not read")
+        warn(
+            name,
+            f"{Path(name).suffix} files are not supported (CSV, XLSX or ZIP of them); not read",
+        )
     elif not low.endswith((".md", ".pdf", ".html", ".htm")):
         warn(name, "not a CSV, XLSX or ZIP part (vlop-dsa.json is read on its own); not read")
     return []
 
 
-def zip_tables(data: bytes, where: object, warn: Warn, budget: _Budget | None = None,
-               depth: int = 1, prefix: str = "") -> list[Table]:
+def zip_tables(
+    data: bytes,
+    where: object,
+    warn: Warn,
+    budget: _Budget | None = None,
+    depth: int = 1,
+    prefix: str = "",
+) -> list[Table]:
     budget = budget or _Budget()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -210,7 +238,9 @@ def zip_tables(data: bytes, where: object, warn: Warn, budget: _Budget | None = 
             budget.take(info.file_size, info.filename, where)
             name = f"{prefix}/{info.filename}" if prefix else info.filename
             group = str(PurePosixPath(name).parent)
-            tables += _file_tables(_read_member(zf, info, where), name, group, where, warn, budget, depth)
+            tables += _file_tables(
+                _read_member(zf, info, where), name, group, where, warn, budget, depth
+            )
     return tables
 
 
@@ -227,7 +257,9 @@ def folder_tables(root: Path, warn: Warn) -> list[Table]:
             continue
         size = path.stat().st_size
         budget.take(size, rel, root)
-        tables += _file_tables(path.read_bytes(), rel, str(PurePosixPath(rel).parent), root, warn, budget, 1)
+        tables += _file_tables(
+            path.read_bytes(), rel, str(PurePosixPath(rel).parent), root, warn, budget, 1
+        )
     return tables
 
 
@@ -256,7 +288,9 @@ def read_tables(path: Path, warn: Warn) -> list[Table]:
     if data.startswith(b"PK"):
         return zip_tables(data, path, warn)
     if path.suffix.lower() in UNSUPPORTED or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ParseError(path, "an XLS/OLE workbook: only CSV, XLSX or ZIP of CSV parts are supported")
+        raise ParseError(
+            path, "an XLS/OLE workbook: only CSV, XLSX or ZIP of CSV parts are supported"
+        )
     if b"\x00" in data[:4096]:
         raise ParseError(path, "binary content, not a CSV table")
     return [csv_table(data, "", "", warn)]

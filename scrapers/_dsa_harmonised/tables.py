@@ -44,7 +44,15 @@ from .template import (
 )
 
 Warn = Callable[[str, str], None]
-LONG_COLUMNS = ("applicability", "service", "reporting period", "section", "indicator", "scope", "value")
+LONG_COLUMNS = (
+    "applicability",
+    "service",
+    "reporting period",
+    "section",
+    "indicator",
+    "scope",
+    "value",
+)
 NOTE_CHARS = 160
 
 
@@ -61,9 +69,11 @@ class Report:
     version: str = ""
 
     def note(self) -> str:
-        bits = [f"report {self.version}" if self.version else "",
-                f"published {self.published}" if self.published else "",
-                f"previous report {self.previous}" if self.previous else ""]
+        bits = [
+            f"report {self.version}" if self.version else "",
+            f"published {self.published}" if self.published else "",
+            f"previous report {self.previous}" if self.previous else "",
+        ]
         return "; ".join(b for b in bits if b)
 
 
@@ -103,8 +113,8 @@ def _wide_layout(part: int, header: list[str], hi: int) -> Layout:
             lay.values[j] = by_text[h]
     for j, h in enumerate(header):
         for prefix in CONTEXT_PREFIXES:
-            if h.startswith(prefix) and h[len(prefix):] in by_text:
-                target = by_text[h[len(prefix):]]
+            if h.startswith(prefix) and h[len(prefix) :] in by_text:
+                target = by_text[h[len(prefix) :]]
                 lay.context.update({v: j for v, ind in lay.values.items() if ind is target})
                 break
     return lay
@@ -129,8 +139,17 @@ def identify(table: Table) -> Layout | None:
         header = [norm(c) for c in row]
         s = set(header)
         if set(LONG_COLUMNS) <= s:
-            return Layout(0, hi, {c: header.index(c) for c in (*LONG_COLUMNS, *(
-                [h for h in header if h.startswith("contextual information")][:1]))})
+            return Layout(
+                0,
+                hi,
+                {
+                    c: header.index(c)
+                    for c in (
+                        *LONG_COLUMNS,
+                        *([h for h in header if h.startswith("contextual information")][:1]),
+                    )
+                },
+            )
         if {"applicability", "service", "indicator", "value"} <= s:
             part = 11 if "reporting period" in s else 1
             return Layout(part, hi, {c: header.index(c) for c in ("service", "indicator", "value")})
@@ -151,15 +170,24 @@ def _guess_localised(table: Table) -> Layout | None:
         return None
     width = len(table.rows[0])
     body = table.rows[1:]
-    cats = {codes.category(r[3]).code for r in body if len(r) > 3 and codes.CODE_RE.match(r[3].strip().upper())}
+    cats = {
+        codes.category(r[3]).code
+        for r in body
+        if len(r) > 3 and codes.CODE_RE.match(r[3].strip().upper())
+    }
     if cats and width in (20, 25, 37):
         if width == 20:
             return _positional(3, width)
         if width == 25:
             return _positional(4, width)
-        tc = {"STATEMENT_CATEGORY_OTHER_VIOLATION_TC", *CATEGORIES["STATEMENT_CATEGORY_OTHER_VIOLATION_TC"]}
+        tc = {
+            "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+            *CATEGORIES["STATEMENT_CATEGORY_OTHER_VIOLATION_TC"],
+        }
         return _positional(6, width) if cats & tc else None
-    if width in (7, 8) and any(norm(codes.translate("section", r[3])) in SECTION_NAMES for r in body if len(r) > 3):
+    if width in (7, 8) and any(
+        norm(codes.translate("section", r[3])) in SECTION_NAMES for r in body if len(r) > 3
+    ):
         cols = dict(zip(LONG_COLUMNS, range(7), strict=True))
         if width == 8:
             cols["contextual information"] = 7
@@ -187,7 +215,9 @@ class Reader:
             self.warn(row, message)
 
     # -- part 1
-    def identification(self, table: Table, lay: Layout, rep: Report) -> list[tuple[str, str, str, str]]:
+    def identification(
+        self, table: Table, lay: Layout, rep: Report
+    ) -> list[tuple[str, str, str, str]]:
         c = lay.cols
         found = []
         for i in range(lay.header_row + 1, len(table.rows)):
@@ -222,38 +252,66 @@ class Reader:
         p = codes.period(printed)
         if p is None:
             if rep.period is None:
-                raise ParseError(self.file, f"no reporting period: {printed!r} and no part 1 "
-                                 "(report identification) with the period", table.ref(i))
+                raise ParseError(
+                    self.file,
+                    f"no reporting period: {printed!r} and no part 1 "
+                    "(report identification) with the period",
+                    table.ref(i),
+                )
             if norm(printed) not in codes.PLACEHOLDERS:
-                self.once(table, table.ref(i), f"DQ: reporting period {printed!r} not understood; "
-                          f"the report's period {rep.period.start}/{rep.period.end} used")
+                self.once(
+                    table,
+                    table.ref(i),
+                    f"DQ: reporting period {printed!r} not understood; "
+                    f"the report's period {rep.period.start}/{rep.period.end} used",
+                )
             return rep.period
         if rep.period is not None and p != rep.period:
-            self.once(table, table.ref(i), f"DQ: reporting period {printed!r} differs from part 1's "
-                      f"{rep.period.start}/{rep.period.end}")
+            self.once(
+                table,
+                table.ref(i),
+                f"DQ: reporting period {printed!r} differs from part 1's "
+                f"{rep.period.start}/{rep.period.end}",
+            )
         return p
 
     def _service(self, table: Table, i: int, printed: str, rep: Report) -> str:
         service = printed.strip() or rep.service or rep.provider
         if not service:
-            raise ParseError(self.file, "no service named (column Service is empty and there is no part 1)", table.ref(i))
+            raise ParseError(
+                self.file,
+                "no service named (column Service is empty and there is no part 1)",
+                table.ref(i),
+            )
         return service
 
     def _cell(self, table: Table, i: int, rep: Report, **kw) -> Cell:
         notes = [n for n in (rep.note(), *kw.pop("notes", [])) if n]
-        cell = Cell(provider=rep.provider or kw["service"], file=self.file, row=table.ref(i),
-                    notes=notes, report=rep.group, **kw)
+        cell = Cell(
+            provider=rep.provider or kw["service"],
+            file=self.file,
+            row=table.ref(i),
+            notes=notes,
+            report=rep.group,
+            **kw,
+        )
         self.cells.append(cell)
         return cell
 
     # -- parts 3-6
     def wide(self, table: Table, lay: Layout, rep: Report) -> None:
         if lay.positional:
-            self.once(table, table.ref(0), f"header not in English: columns read by the position of the "
-                      f"template's part {lay.part}")
+            self.once(
+                table,
+                table.ref(0),
+                f"header not in English: columns read by the position of the "
+                f"template's part {lay.part}",
+            )
         missing = [i.text for i in WIDE[lay.part] if i not in lay.values.values()]
         if missing and not lay.positional:
-            self.once(table, table.ref(lay.header_row), f"DQ: part {lay.part} lacks column(s) {missing}")
+            self.once(
+                table, table.ref(lay.header_row), f"DQ: part {lay.part} lacks column(s) {missing}"
+            )
         parents: dict[tuple[str, str], str] = {}
         c = lay.cols
         for i in range(lay.header_row + 1, len(table.rows)):
@@ -261,7 +319,9 @@ class Reader:
             get = partial(_at, row)
             filled = {j: get(j) for j in lay.values if get(j) != ""}
             printed_cat = get(c.get("category"))
-            if not filled or (not printed_cat and all(norm(v) in codes.PLACEHOLDERS for v in filled.values())):
+            if not filled or (
+                not printed_cat and all(norm(v) in codes.PLACEHOLDERS for v in filled.values())
+            ):
                 continue
             if not printed_cat:
                 self.warn(table.ref(i), "DQ: figures without a category; row not read")
@@ -271,7 +331,11 @@ class Reader:
                 self.once(table, table.ref(i), f"DQ: {cat.change}")
             service = self._service(table, i, get(c.get("service")), rep)
             per = self._period(table, i, get(c.get("reporting period")), rep)
-            sc = codes.scope(get(c.get("scope")), countries=True) if "scope" in c else codes.Scope("EU")
+            sc = (
+                codes.scope(get(c.get("scope")), countries=True)
+                if "scope" in c
+                else codes.Scope("EU")
+            )
             if sc.change:
                 self.once(table, table.ref(i), f"DQ: {sc.change}")
             key = (service, sc.scope)
@@ -281,24 +345,44 @@ class Reader:
             if cat.other or (cat.code.startswith("KEYWORD_") and not parent):
                 parent = parents.get(key, "")
                 if not parent:
-                    self.once(table, table.ref(i), f"DQ: {printed_cat} row before any high-level category")
+                    self.once(
+                        table, table.ref(i), f"DQ: {printed_cat} row before any high-level category"
+                    )
             desc = get(c.get("other")) or cat.description
-            notes = [f"Other: {_short(desc)}" if desc else "",
-                     f"printed category {printed_cat!r}" if cat.change else ""]
+            notes = [
+                f"Other: {_short(desc)}" if desc else "",
+                f"printed category {printed_cat!r}" if cat.change else "",
+            ]
             metric_suffix = f" | {sc.qualifier}" if not sc.known else ""  # "| scope: DE, FR"
             for j, text in filled.items():
                 ind = lay.values[j]
                 context = get(lay.context.get(j))
-                self._cell(table, i, rep, part=lay.part, service=service, period=per,
-                           period_label=get(c.get("reporting period")), metric_label=ind.label + metric_suffix,
-                           kind=ind.kind, text=text, category=cat.code, parent=parent,
-                           other=cat.other, scope=sc.scope,
-                           notes=[*notes, f"context: {_short(context)}" if context else ""])
+                self._cell(
+                    table,
+                    i,
+                    rep,
+                    part=lay.part,
+                    service=service,
+                    period=per,
+                    period_label=get(c.get("reporting period")),
+                    metric_label=ind.label + metric_suffix,
+                    kind=ind.kind,
+                    text=text,
+                    category=cat.code,
+                    parent=parent,
+                    other=cat.other,
+                    scope=sc.scope,
+                    notes=[*notes, f"context: {_short(context)}" if context else ""],
+                )
 
     # -- parts 7-10
     def long(self, table: Table, lay: Layout, rep: Report) -> None:
         if lay.positional:
-            self.once(table, table.ref(0), "header not in English: columns read by the template's position")
+            self.once(
+                table,
+                table.ref(0),
+                "header not in English: columns read by the template's position",
+            )
         c = lay.cols
         ctx_col = c.get("contextual information")
         for i in range(lay.header_row + 1, len(table.rows)):
@@ -321,27 +405,54 @@ class Reader:
             if ind is None:
                 label = " | ".join(p for p in (section, indicator, sc.qualifier) if p)
                 kind = _guess_kind(label)
-                self.once(table, table.ref(i), f"{label!r} is not a template indicator; kept as printed")
+                self.once(
+                    table, table.ref(i), f"{label!r} is not a template indicator; kept as printed"
+                )
             else:
                 label, kind = ind.label, ind.kind
             context = get(ctx_col)
             service = self._service(table, i, get(c["service"]), rep)
             per = self._period(table, i, get(c["reporting period"]), rep)
-            self._cell(table, i, rep, part=part or 7, service=service, period=per,
-                       period_label=get(c["reporting period"]), metric_label=label, kind=kind, text=text,
-                       category=sc.category or TOTAL, parent=KEYWORD_PARENT.get(sc.category, ""),
-                       scope=sc.scope, notes=[f"context: {_short(context)}" if context else ""])
+            self._cell(
+                table,
+                i,
+                rep,
+                part=part or 7,
+                service=service,
+                period=per,
+                period_label=get(c["reporting period"]),
+                metric_label=label,
+                kind=kind,
+                text=text,
+                category=sc.category or TOTAL,
+                parent=KEYWORD_PARENT.get(sc.category, ""),
+                scope=sc.scope,
+                notes=[f"context: {_short(context)}" if context else ""],
+            )
 
-    def identification_cells(self, table: Table, found: list[tuple[str, str, str, str]], rep: Report) -> None:
+    def identification_cells(
+        self, table: Table, found: list[tuple[str, str, str, str]], rep: Report
+    ) -> None:
         if rep.period is None:
-            self.warn(table.ref(0), "DQ: part 1 has no readable reporting period; its dates not stored")
+            self.warn(
+                table.ref(0), "DQ: part 1 has no readable reporting period; its dates not stored"
+            )
             return
         for text, value, row, service in found:
-            cell = Cell(part=1, provider=rep.provider or service or rep.service,
-                        service=service or rep.service or rep.provider, period=rep.period,
-                        period_label=f"{rep.period.start}/{rep.period.end}",
-                        metric_label=f"{IDENTIFICATION} | {text}", kind="date", text=value, row=row,
-                        file=self.file, notes=[rep.note()] if rep.note() else [], report=rep.group)
+            cell = Cell(
+                part=1,
+                provider=rep.provider or service or rep.service,
+                service=service or rep.service or rep.provider,
+                period=rep.period,
+                period_label=f"{rep.period.start}/{rep.period.end}",
+                metric_label=f"{IDENTIFICATION} | {text}",
+                kind="date",
+                text=value,
+                row=row,
+                file=self.file,
+                notes=[rep.note()] if rep.note() else [],
+                report=rep.group,
+            )
             if not cell.service:
                 raise ParseError(self.file, "part 1 names no service and no provider", row)
             self.cells.append(cell)
@@ -353,15 +464,23 @@ class Reader:
             lay = identify(t)
             if lay is None:
                 if t.rows:
-                    self.warn(t.ref(0), "not a part of the Annex I template (header not recognised); not read")
+                    self.warn(
+                        t.ref(0),
+                        "not a part of the Annex I template (header not recognised); not read",
+                    )
                 continue
             self.recognised += 1
             groups[t.group].append((t, lay))
-        order = sorted(groups, key=lambda g: codes.version(self.input_name, g, *(t.name for t, _ in groups[g])),
-                       reverse=True)  # the newest version first: its figures win over older ones
+        order = sorted(
+            groups,
+            key=lambda g: codes.version(self.input_name, g, *(t.name for t, _ in groups[g])),
+            reverse=True,
+        )  # the newest version first: its figures win over older ones
         for g in order:
             members = sorted(groups[g], key=lambda tl: (tl[1].part != 1, tl[0].name))
-            rep = Report(g, version=codes.version(self.input_name, g, *(t.name for t, _ in members)))
+            rep = Report(
+                g, version=codes.version(self.input_name, g, *(t.name for t, _ in members))
+            )
             for t, lay in members:
                 if lay.part == 1:
                     found = self.identification(t, lay, rep)

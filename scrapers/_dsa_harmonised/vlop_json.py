@@ -38,9 +38,22 @@ MAX_BYTES = 256 * 1024 * 1024
 MAIN_SURFACES = {"All", "Core", ""}
 # Printed service names that would resolve to a whole company rather than the designated service.
 DESIGNATED = {"Amazon": "Amazon Store", "Multi-Services": "Multi-Services (Google)"}
-LOOKUPS = ("services", "service_platforms", "categories", "sections", "indicators", "scopes", "surfaces")
+LOOKUPS = (
+    "services",
+    "service_platforms",
+    "categories",
+    "sections",
+    "indicators",
+    "scopes",
+    "surfaces",
+)
 # The JSON's columns of each wide part, as positions in the template's column list.
-WIDE_COLUMNS = {"t3": [0, 1, 4], "t4": list(range(10)), "t5": list(range(16)), "t6": list(range(16))}
+WIDE_COLUMNS = {
+    "t3": [0, 1, 4],
+    "t4": list(range(10)),
+    "t5": list(range(16)),
+    "t6": list(range(16)),
+}
 
 
 def looks_like(path: Path) -> bool:
@@ -50,7 +63,9 @@ def looks_like(path: Path) -> bool:
         return False
     with path.open("rb") as fh:
         head = fh.read(4096).lstrip()
-    return head.startswith(b"{") and (b'"services"' in head or b'"meta"' in head or path.suffix.lower() == ".json")
+    return head.startswith(b"{") and (
+        b'"services"' in head or b'"meta"' in head or path.suffix.lower() == ".json"
+    )
 
 
 def _load(path: Path) -> dict:
@@ -115,7 +130,11 @@ def read(path: Path, warn: Warn) -> list[Cell]:
             cat = codes.category(printed)
             if cat.change:
                 once(row, f"DQ: {cat.change} ({name})")
-            sc = codes.scope(at("scopes", r[2], row), countries=True) if has_scope else codes.Scope("EU")
+            sc = (
+                codes.scope(at("scopes", r[2], row), countries=True)
+                if has_scope
+                else codes.Scope("EU")
+            )
             if sc.change:
                 once(row, f"DQ: {sc.change} ({name})")
             key = (name, sc.scope)
@@ -124,20 +143,33 @@ def read(path: Path, warn: Warn) -> list[Cell]:
             parent = KEYWORD_PARENT.get(cat.code, "")
             if cat.other or (cat.code.startswith("KEYWORD_") and not parent):
                 parent = parents.get(key, "")
-            values = r[3:6] if has_scope else r[2:2 + len(inds)]
+            values = r[3:6] if has_scope else r[2 : 2 + len(inds)]
             for ind, v in zip(inds, values, strict=False):
                 if v is None or v == "":
                     continue
-                cell(part=part, provider=provider, service=name, metric_label=ind.label + (
-                    f" | {sc.qualifier}" if not sc.known else ""), kind=ind.kind, text=v, row=row,
-                    category=cat.code, parent=parent, other=cat.other, scope=sc.scope,
-                    notes=[f"printed category {printed!r}" if cat.change else ""])
+                cell(
+                    part=part,
+                    provider=provider,
+                    service=name,
+                    metric_label=ind.label + (f" | {sc.qualifier}" if not sc.known else ""),
+                    kind=ind.kind,
+                    text=v,
+                    row=row,
+                    category=cat.code,
+                    parent=parent,
+                    other=cat.other,
+                    scope=sc.scope,
+                    notes=[f"printed category {printed!r}" if cat.change else ""],
+                )
 
     for table in ("t7", "t8", "t9", "t10"):
         for n, r in enumerate(data.get(table, [])):
             row = f"{table}[{n}]"
             if table == "t10":
-                section, indicator = "AMAR", "Number of average monthly active recipients during the reporting period"
+                section, indicator = (
+                    "AMAR",
+                    "Number of average monthly active recipients during the reporting period",
+                )
                 printed_scope, value, surface = at("scopes", r[1], row), r[2], ""
             else:
                 section = at("sections", r[1], row)
@@ -148,21 +180,45 @@ def read(path: Path, warn: Warn) -> list[Cell]:
                 continue
             provider, name = service(r[0], surface, row)
             section = SECTION_NAMES.get(norm(section), section)
-            section, indicator = LONG_INDICATORS.get((norm(section), norm(indicator)), (section, indicator))
+            section, indicator = LONG_INDICATORS.get(
+                (norm(section), norm(indicator)), (section, indicator)
+            )
             sc = codes.scope(printed_scope, countries=table == "t10")
             if sc.change:
                 once(row, f"DQ: {sc.change} ({name})")
             found = LONG.get((norm(section), norm(indicator), loose(sc.qualifier)))
             if found is None:
                 metric = " | ".join(p for p in (section, indicator, sc.qualifier) if p)
-                kind = "hours" if "median" in metric.lower() else (
-                    "share" if any(w in metric.lower() for w in ("accuracy", "precision", "recall", "percentage")) else "count")
+                kind = (
+                    "hours"
+                    if "median" in metric.lower()
+                    else (
+                        "share"
+                        if any(
+                            w in metric.lower()
+                            for w in ("accuracy", "precision", "recall", "percentage")
+                        )
+                        else "count"
+                    )
+                )
                 once(row, f"{metric!r} is not a template indicator; kept as printed ({name})")
             else:
                 metric, kind = found.label, found.kind
-            cell(part=int(table[1:]), provider=provider, service=name, metric_label=metric, kind=kind,
-                 text=value, row=row, category=sc.category or TOTAL,
-                 parent=KEYWORD_PARENT.get(sc.category, ""), scope=sc.scope)
+            cell(
+                part=int(table[1:]),
+                provider=provider,
+                service=name,
+                metric_label=metric,
+                kind=kind,
+                text=value,
+                row=row,
+                category=sc.category or TOTAL,
+                parent=KEYWORD_PARENT.get(sc.category, ""),
+                scope=sc.scope,
+            )
     if data.get("t11"):
-        warn("t11", f"part 11 (qualitative free text, {len(data['t11'])} rows) holds no figures; not carried")
+        warn(
+            "t11",
+            f"part 11 (qualitative free text, {len(data['t11'])} rows) holds no figures; not carried",
+        )
     return cells

@@ -33,7 +33,9 @@ MATCH_DAYS = 7
 _NOT_NAMES = {"threads", "messenger", "outlook", "whisper", "quora", "zoom", "all", "twitter inc"}
 
 
-def parse_actions_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> list[CandidateAction]:
+def parse_actions_snapshot(
+    source: Source, snap: Snapshot, store: SnapshotStore
+) -> list[CandidateAction]:
     """Run the source's ``parse_actions`` on a stored snapshot under its original file name."""
     raw = store.path_for(snap.sha256)
     name = Path(snap.filename or Path(snap.url).name or snap.sha256).name
@@ -44,9 +46,13 @@ def parse_actions_snapshot(source: Source, snap: Snapshot, store: SnapshotStore)
             return list(source.module.parse_actions(link))
         except ParseError as exc:
             raise ParseError(f"{name} (snapshot {snap.sha256[:12]})", exc.reason, exc.row) from exc
-        except Exception as exc:  # a parser bug or an unreadable file: name it, never crash the build
-            raise ParseError(f"{name} (snapshot {snap.sha256[:12]})",
-                             f"cannot be read as {source.id} ({type(exc).__name__}: {exc})") from exc
+        except (
+            Exception
+        ) as exc:  # a parser bug or an unreadable file: name it, never crash the build
+            raise ParseError(
+                f"{name} (snapshot {snap.sha256[:12]})",
+                f"cannot be read as {source.id} ({type(exc).__name__}: {exc})",
+            ) from exc
 
 
 class NameScanner:
@@ -94,7 +100,9 @@ class NameScanner:
         return list(found.values())
 
 
-def _resolve_platforms(c: CandidateAction, reg: Registries, scanner: NameScanner) -> list[tuple[str, str, str]]:
+def _resolve_platforms(
+    c: CandidateAction, reg: Registries, scanner: NameScanner
+) -> list[tuple[str, str, str]]:
     """The platforms a candidate concerns: its printed respondent, else names in its title, else
     names in its summary (an FTC release listing the recipients of 6(b) orders)."""
     if c.raw_platform_label:
@@ -117,38 +125,93 @@ def collect(ctx, register: Register) -> tuple[list[dict], list[dict], list[list]
         try:
             found = parse_actions_snapshot(src, snap, ctx.store)
         except ParseError as exc:
-            ctx.findings.append(Finding("error", "parse_error", snap.source_id, exc.path, exc.row or "", exc.reason))
+            ctx.findings.append(
+                Finding("error", "parse_error", snap.source_id, exc.path, exc.row or "", exc.reason)
+            )
             continue
         vintage = date.fromisoformat((snap.published_at or snap.retrieved_at)[:10])
-        snapshot_rows.append([snap.sha256, snap.source_id, snap.url, snap.final_url or None, snap.filename,
-                              snap.retrieved_at.replace("Z", ""), snap.published_at or None, snap.media_type,
-                              snap.bytes, str(ctx.store.path_for(snap.sha256)), "store", vintage,
-                              "published" if snap.published_at else "retrieved", len(found)])
+        snapshot_rows.append(
+            [
+                snap.sha256,
+                snap.source_id,
+                snap.url,
+                snap.final_url or None,
+                snap.filename,
+                snap.retrieved_at.replace("Z", ""),
+                snap.published_at or None,
+                snap.media_type,
+                snap.bytes,
+                str(ctx.store.path_for(snap.sha256)),
+                "store",
+                vintage,
+                "published" if snap.published_at else "retrieved",
+                len(found),
+            ]
+        )
         unresolved = 0
         for c in found:
             if c.action_type not in types:
-                ctx.findings.append(Finding("error", "unknown_action_type", snap.source_id, snap.filename, c.row_ref,
-                                            f"parser gave action type {c.action_type!r}, not in data/registry/action_types.csv"))
+                ctx.findings.append(
+                    Finding(
+                        "error",
+                        "unknown_action_type",
+                        snap.source_id,
+                        snap.filename,
+                        c.row_ref,
+                        f"parser gave action type {c.action_type!r}, not in data/registry/action_types.csv",
+                    )
+                )
                 continue
             regulator_id = register.regulators.resolve(c.regulator)
             plats = _resolve_platforms(c, reg, scanner) if regulator_id else []
             if not c.source_url:
                 c.source_url = snap.final_url or snap.url
-            base = {**asdict(c), "source_id": snap.source_id, "snapshot_sha256": snap.sha256,
-                    "retrieved_at": snap.retrieved_at, "regulator_id": regulator_id, "file": snap.filename}
+            base = {
+                **asdict(c),
+                "source_id": snap.source_id,
+                "snapshot_sha256": snap.sha256,
+                "retrieved_at": snap.retrieved_at,
+                "regulator_id": regulator_id,
+                "file": snap.filename,
+            }
             if not plats:
                 unresolved += 1
                 what = "regulator" if regulator_id is None else "platform"
-                candidates.append({**base, "platform": None, "service": None, "outcome": "unresolved",
-                                   "action_id": None, "message": f"no registered {what} in {c.title!r}"})
+                candidates.append(
+                    {
+                        **base,
+                        "platform": None,
+                        "service": None,
+                        "outcome": "unresolved",
+                        "action_id": None,
+                        "message": f"no registered {what} in {c.title!r}",
+                    }
+                )
                 continue
             for platform, service, name in plats:
-                candidates.append({**base, "platform": platform, "service": service or None,
-                                   "raw_platform_label": name, "outcome": "", "action_id": None, "message": ""})
+                candidates.append(
+                    {
+                        **base,
+                        "platform": platform,
+                        "service": service or None,
+                        "raw_platform_label": name,
+                        "outcome": "",
+                        "action_id": None,
+                        "message": "",
+                    }
+                )
         if unresolved:
-            ctx.findings.append(Finding("warning", "unresolved_candidate", snap.source_id, snap.filename, "",
-                                        f"{unresolved} item(s) name no registered regulator or platform "
-                                        "(listed in action_candidates; add aliases if they concern a platform)"))
+            ctx.findings.append(
+                Finding(
+                    "warning",
+                    "unresolved_candidate",
+                    snap.source_id,
+                    snap.filename,
+                    "",
+                    f"{unresolved} item(s) name no registered regulator or platform "
+                    "(listed in action_candidates; add aliases if they concern a platform)",
+                )
+            )
     new_rows = _match(ctx, candidates, register)
     return candidates, new_rows, snapshot_rows
 
@@ -179,22 +242,50 @@ def _match(ctx, candidates: list[dict], register: Register) -> list[dict]:
             c["outcome"], c["action_id"] = "duplicate", kept[key]["action_id"]
             continue
         kept[key] = c
-        options = [(d, a) for a in by_key.get((c["regulator_id"], c["platform"], c["action_type"]), [])
-                   if (d := _distance(c, a)) is not None]
+        options = [
+            (d, a)
+            for a in by_key.get((c["regulator_id"], c["platform"], c["action_type"]), [])
+            if (d := _distance(c, a)) is not None
+        ]
         if options:
             _, a = min(options, key=lambda x: x[0])
             c["outcome"], c["action_id"] = "matched", a["action_id"]
-            if c["amount"] is not None and a["_amount"] is not None and (
-                    c["currency"] != a["currency"] or abs(c["amount"] - a["_amount"]) > 0.5):
-                ctx.findings.append(Finding("warning", "amount_differs", c["source_id"], c["file"], c["row_ref"],
-                                            f"{c['amount_text']} in the feed, {a['amount']} {a['currency']} in "
-                                            f"register row {a['action_id']}"))
+            if (
+                c["amount"] is not None
+                and a["_amount"] is not None
+                and (c["currency"] != a["currency"] or abs(c["amount"] - a["_amount"]) > 0.5)
+            ):
+                ctx.findings.append(
+                    Finding(
+                        "warning",
+                        "amount_differs",
+                        c["source_id"],
+                        c["file"],
+                        c["row_ref"],
+                        f"{c['amount_text']} in the feed, {a['amount']} {a['currency']} in "
+                        f"register row {a['action_id']}",
+                    )
+                )
             continue
-        digest = hashlib.sha1(f"{c['ref']}|{c['platform']}|{c['action_type']}".encode()).hexdigest()[:8]
+        digest = hashlib.sha1(
+            f"{c['ref']}|{c['platform']}|{c['action_type']}".encode()
+        ).hexdigest()[:8]
         c["outcome"] = "new"
-        c["action_id"] = f"{c['source_id']}-{c['date'].isoformat()}-{c['platform']}-{c['action_type']}-{digest}"
-        c["message"] = "not in the register: review and add it (with its case) to data/registers/regulator_actions.csv"
-        ctx.findings.append(Finding("warning", "new_scraped_action", c["source_id"], c["file"], c["row_ref"],
-                                    f"{c['title']!r} ({c['platform']}, {c['action_type']}, {c['date']}) {c['message']}"))
+        c["action_id"] = (
+            f"{c['source_id']}-{c['date'].isoformat()}-{c['platform']}-{c['action_type']}-{digest}"
+        )
+        c["message"] = (
+            "not in the register: review and add it (with its case) to data/registers/regulator_actions.csv"
+        )
+        ctx.findings.append(
+            Finding(
+                "warning",
+                "new_scraped_action",
+                c["source_id"],
+                c["file"],
+                c["row_ref"],
+                f"{c['title']!r} ({c['platform']}, {c['action_type']}, {c['date']}) {c['message']}",
+            )
+        )
         new_rows.append(c)
     return new_rows

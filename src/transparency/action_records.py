@@ -27,7 +27,9 @@ class CandidateAction:
     action_type: str  # vocabulary id (data/registry/action_types.csv)
     raw_action_label: str  # the words the action type was read from ("opens formal proceedings")
     source_url: str  # public page of the item ("" = the URL the snapshot was fetched from)
-    row_ref: str  # where in the raw file: "docuLanguageListResources[3]", "item 2", "update 13 May 2026"
+    row_ref: (
+        str  # where in the raw file: "docuLanguageListResources[3]", "item 2", "update 13 May 2026"
+    )
     raw_platform_label: str = ""  # respondent as printed; "" = scan the title for a known name
     date_precision: str = "day"
     legal_basis: str = ""
@@ -84,7 +86,9 @@ _SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "A$": "AUD", "AU$": "AUD", "U
 _SCALE = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _AMOUNT = re.compile(
     r"(?P<sym>A\$|AU\$|US\$|€|£|\$)\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>million|billion|thousand|mn|bn|m|k)\b)?", re.IGNORECASE)
+    r"(?:\s?(?P<scale>million|billion|thousand|mn|bn|m|k)\b)?",
+    re.IGNORECASE,
+)
 
 
 def prose_amount(text: str) -> tuple[float, str, str] | None:

@@ -65,22 +65,58 @@ class BuildReport:
 
 
 Step = tuple[str, Callable[[BuildContext], None]]
-SOURCE_COLUMNS = ["source_id", "publisher", "kind", "title", "homepage", "formats", "cadence", "licence",
-                  "download_urls", "reporter", "platform", "coverage", "expected_lag_days"]
-SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "final_url", "filename", "retrieved_at", "published_at",
-                    "media_type", "bytes", "storage_path", "origin", "vintage", "vintage_basis", "records"]
+SOURCE_COLUMNS = [
+    "source_id",
+    "publisher",
+    "kind",
+    "title",
+    "homepage",
+    "formats",
+    "cadence",
+    "licence",
+    "download_urls",
+    "reporter",
+    "platform",
+    "coverage",
+    "expected_lag_days",
+]
+SNAPSHOT_COLUMNS = [
+    "sha256",
+    "source_id",
+    "url",
+    "final_url",
+    "filename",
+    "retrieved_at",
+    "published_at",
+    "media_type",
+    "bytes",
+    "storage_path",
+    "origin",
+    "vintage",
+    "vintage_basis",
+    "records",
+]
 
 
 def _code_files() -> list[Path]:
     root = paths.REPO_ROOT
-    return sorted([*(root / "src" / "transparency").rglob("*.py"), *(root / "src" / "transparency").rglob("*.sql"),
-                   *(root / "scrapers").rglob("*.py")])
+    return sorted(
+        [
+            *(root / "src" / "transparency").rglob("*.py"),
+            *(root / "src" / "transparency").rglob("*.sql"),
+            *(root / "scrapers").rglob("*.py"),
+        ]
+    )
 
 
 def fingerprint(data_dir: Path, store: SnapshotStore) -> str:
     """sha256 over every input: code, registries, release files and store sidecars."""
     h = hashlib.sha256()
-    files = [*_code_files(), *sorted(p for p in data_dir.rglob("*") if p.is_file()), *store.sidecar_files()]
+    files = [
+        *_code_files(),
+        *sorted(p for p in data_dir.rglob("*") if p.is_file()),
+        *store.sidecar_files(),
+    ]
     for _, step in extra_steps():  # a domain step may read inputs of its own (e.g. per-day Parquet)
         files.extend(getattr(step, "inputs", list)())
     for f in files:
@@ -124,7 +160,9 @@ def _clean_stale(db: Path) -> None:
 # ---------------------------------------------------------------- steps
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]
+) -> None:
     """Bulk insert through Arrow (executemany is slow); types are cast by the table's schema."""
     if not rows:
         return
@@ -133,7 +171,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     arrow = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
     con.register("_insert_rows", arrow)
     try:
-        con.execute(f'INSERT INTO {table} ({", ".join(chr(34) + c + chr(34) for c in columns)}) SELECT * FROM _insert_rows')
+        con.execute(
+            f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in columns)}) SELECT * FROM _insert_rows"
+        )
     finally:
         con.unregister("_insert_rows")
 
@@ -148,7 +188,19 @@ def load_registries(ctx: BuildContext) -> None:
     insert("services", reg.services, ["platform_id", "service_id", "name"])
     insert("platform_aliases", reg.aliases, ["alias", "platform_id", "service_id", "note"])
     insert("scopes", reg.scopes, ["raw_label", "scope"])
-    insert("policy_areas", reg.policy_areas, ["policy_area", "label", "parent", "dsa_category", "dsa_keyword", "csea_family", "description"])
+    insert(
+        "policy_areas",
+        reg.policy_areas,
+        [
+            "policy_area",
+            "label",
+            "parent",
+            "dsa_category",
+            "dsa_keyword",
+            "csea_family",
+            "description",
+        ],
+    )
     insert("metrics", reg.metrics, ["metric", "label", "unit", "kind", "definition"])
     insert("label_map", reg.labels, ["source_id", "field", "raw_label", "harmonised", "note"])
 
@@ -157,17 +209,42 @@ def load_sources(ctx: BuildContext) -> None:
     rows = []
     for sid, src in sorted(ctx.sources.items()):
         d = src.decl
-        rows.append([sid, d.publisher, d.kind, d.title, d.homepage, ", ".join(d.formats), d.cadence,
-                     d.licence, " ".join(d.download_urls), d.reporter, d.platform, d.coverage,
-                     d.expected_lag_days])
+        rows.append(
+            [
+                sid,
+                d.publisher,
+                d.kind,
+                d.title,
+                d.homepage,
+                ", ".join(d.formats),
+                d.cadence,
+                d.licence,
+                " ".join(d.download_urls),
+                d.reporter,
+                d.platform,
+                d.coverage,
+                d.expected_lag_days,
+            ]
+        )
     insert_rows(ctx.con, "sources", SOURCE_COLUMNS, rows)
 
 
 def _observation_schema():
     import pyarrow as pa
 
-    return pa.schema([(c, pa.date32() if c in ("period_start", "period_end", "vintage")
-                       else pa.float64() if c == "value" else pa.string()) for c in OBSERVATION_COLUMNS])
+    return pa.schema(
+        [
+            (
+                c,
+                pa.date32()
+                if c in ("period_start", "period_end", "vintage")
+                else pa.float64()
+                if c == "value"
+                else pa.string(),
+            )
+            for c in OBSERVATION_COLUMNS
+        ]
+    )
 
 
 def load_observations(ctx: BuildContext) -> None:
@@ -177,35 +254,74 @@ def load_observations(ctx: BuildContext) -> None:
     snap_rows: list[list] = []
     seen: set[str] = set()
     for ew in embedded_warnings:
-        ctx.findings.append(Finding("warning", "parse_warning", ew["source_id"], ew["file"], ew["row"], ew["message"]))
+        ctx.findings.append(
+            Finding(
+                "warning", "parse_warning", ew["source_id"], ew["file"], ew["row"], ew["message"]
+            )
+        )
 
     def add(snap, vintage, basis: str, records, origin: str, storage: str | None) -> None:
         src = ctx.sources.get(snap.source_id)
         reporter = src.decl.reporter if src else "platform"
-        obs, found = normalise(records, ctx.reg, Context(snap.source_id, reporter, snap.sha256, vintage, snap.filename))
+        obs, found = normalise(
+            records, ctx.reg, Context(snap.source_id, reporter, snap.sha256, vintage, snap.filename)
+        )
         rows.extend(obs)
         ctx.findings.extend(found)
-        snap_rows.append([snap.sha256, snap.source_id, snap.url, snap.final_url or None, snap.filename,
-                          snap.retrieved_at.replace("Z", ""), snap.published_at or None, snap.media_type,
-                          snap.bytes, storage, origin, vintage, basis, len(records)])
+        snap_rows.append(
+            [
+                snap.sha256,
+                snap.source_id,
+                snap.url,
+                snap.final_url or None,
+                snap.filename,
+                snap.retrieved_at.replace("Z", ""),
+                snap.published_at or None,
+                snap.media_type,
+                snap.bytes,
+                storage,
+                origin,
+                vintage,
+                basis,
+                len(records),
+            ]
+        )
         seen.add(snap.sha256)
 
     for snap in ctx.store:  # the store first: re-parsed with the current code
         src = ctx.sources.get(snap.source_id)
         if src is None:
-            ctx.findings.append(Finding("warning", "unknown_source", snap.source_id, snap.filename, "",
-                                        f"snapshot {snap.sha256[:12]} belongs to no declared source; skipped"))
+            ctx.findings.append(
+                Finding(
+                    "warning",
+                    "unknown_source",
+                    snap.source_id,
+                    snap.filename,
+                    "",
+                    f"snapshot {snap.sha256[:12]} belongs to no declared source; skipped",
+                )
+            )
             continue
         if not hasattr(src.module, "parse") or getattr(src.module, "OBSERVATIONS", True) is False:
             continue
         try:
             result, vintage, basis = parse_snapshot(src, snap, ctx.store)
         except ParseError as exc:  # isolation: the source's previous data stays current
-            ctx.findings.append(Finding("warning", "schema_drift", snap.source_id, snap.filename, exc.row or "",
-                                        f"snapshot {snap.sha256[:12]} skipped, previous data stays current: {exc.reason}"))
+            ctx.findings.append(
+                Finding(
+                    "warning",
+                    "schema_drift",
+                    snap.source_id,
+                    snap.filename,
+                    exc.row or "",
+                    f"snapshot {snap.sha256[:12]} skipped, previous data stays current: {exc.reason}",
+                )
+            )
             continue
         for w in result.warnings:
-            ctx.findings.append(Finding("warning", "parse_warning", snap.source_id, snap.filename, w.row, w.message))
+            ctx.findings.append(
+                Finding("warning", "parse_warning", snap.source_id, snap.filename, w.row, w.message)
+            )
         add(snap, vintage, basis, result.records, "store", str(ctx.store.path_for(snap.sha256)))
     for snap, vintage, basis in embedded_snaps:
         if snap.sha256 not in seen:
@@ -234,8 +350,16 @@ def run_validation(ctx: BuildContext) -> None:
 
 
 def write_findings(ctx: BuildContext) -> None:
-    uniq = sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.check, f.row, f.message))
-    insert_rows(ctx.con, "findings", FINDING_COLUMNS, [[getattr(f, c) for c in FINDING_COLUMNS] for f in uniq])
+    uniq = sorted(
+        set(ctx.findings),
+        key=lambda f: (f.severity, f.source_id, f.file, f.check, f.row, f.message),
+    )
+    insert_rows(
+        ctx.con,
+        "findings",
+        FINDING_COLUMNS,
+        [[getattr(f, c) for c in FINDING_COLUMNS] for f in uniq],
+    )
 
 
 STEPS: list[Step] = [
@@ -255,8 +379,14 @@ def extra_steps() -> list[Step]:
 FINAL_STEPS: list[Step] = [("validation", run_validation), ("findings", write_findings)]
 
 
-def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None = None,
-          store: SnapshotStore | None = None, on_step: Callable[[str, int, int], None] | None = None) -> BuildReport:
+def build(
+    db: Path | None = None,
+    *,
+    force: bool = False,
+    data_dir: Path | None = None,
+    store: SnapshotStore | None = None,
+    on_step: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
     db = Path(db or paths.default_db()).resolve()
     data_dir = Path(data_dir or paths.data_dir())
     store = store or SnapshotStore()
@@ -278,7 +408,9 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
             ctx = BuildContext(con, reg, all_sources(), store, data_dir)
             con.execute(SCHEMA.read_text())
             steps = [*STEPS, *extra_steps(), *FINAL_STEPS]
-            pause = float(os.environ.get("TRANSPARENCY_BUILD_PAUSE", "0") or 0)  # crash tests widen the window
+            pause = float(
+                os.environ.get("TRANSPARENCY_BUILD_PAUSE", "0") or 0
+            )  # crash tests widen the window
             for i, (name, step) in enumerate(steps):
                 if on_step:
                     on_step(name, i, len(steps))
@@ -287,12 +419,24 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
                     time.sleep(pause)
             errors = [f for f in ctx.findings if f.severity == "error"]
             if errors:
-                raise BuildError(f"build failed with {len(errors)} error(s); the previous warehouse is kept", errors)
+                raise BuildError(
+                    f"build failed with {len(errors)} error(s); the previous warehouse is kept",
+                    errors,
+                )
             sums = checksums(con)
-            con.executemany("INSERT INTO build_info VALUES (?, ?)", [
-                ["fingerprint", fp], ["code_version", _code_version()],
-                *[[f"stat.{k}", str(v)] for k, v in sorted(ctx.stats.items())],
-                *[[f"checksum.{t}", f"{n}:{d}"] for t, (n, d) in sums.items() if t != "build_info"]])
+            con.executemany(
+                "INSERT INTO build_info VALUES (?, ?)",
+                [
+                    ["fingerprint", fp],
+                    ["code_version", _code_version()],
+                    *[[f"stat.{k}", str(v)] for k, v in sorted(ctx.stats.items())],
+                    *[
+                        [f"checksum.{t}", f"{n}:{d}"]
+                        for t, (n, d) in sums.items()
+                        if t != "build_info"
+                    ],
+                ],
+            )
             sums["build_info"] = table_checksum(con, "build_info")
             con.execute("CHECKPOINT")
             con.close()
@@ -307,7 +451,14 @@ def build(db: Path | None = None, *, force: bool = False, data_dir: Path | None 
             raise
     if on_step:
         on_step("done", len(steps), len(steps))
-    return BuildReport(db, False, fp, dict(sorted(sums.items())), sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.row)), ctx.stats)
+    return BuildReport(
+        db,
+        False,
+        fp,
+        dict(sorted(sums.items())),
+        sorted(set(ctx.findings), key=lambda f: (f.severity, f.source_id, f.file, f.row)),
+        ctx.stats,
+    )
 
 
 def _changes(old: Path, new: Path) -> list[dict] | None:

@@ -24,17 +24,28 @@ CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "annual": 12}
 
 
 def _has(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
-        [schema, table]).fetchone()[0])  # type: ignore[index]
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )  # type: ignore[index]
 
 
 def _entry(kind: str, title: str, summary: str, link: str, key: str, when: str) -> dict:
-    return {"id": "urn:transparency:" + hashlib.sha1(f"{kind}|{key}".encode()).hexdigest(), "kind": kind,
-            "title": title, "summary": summary, "link": link, "updated": when}
+    return {
+        "id": "urn:transparency:" + hashlib.sha1(f"{kind}|{key}".encode()).hexdigest(),
+        "kind": kind,
+        "title": title,
+        "summary": summary,
+        "link": link,
+        "updated": when,
+    }
 
 
-def overdue(con: duckdb.DuckDBPyConnection, today: date, catalog: str = "new") -> list[tuple[str, str, date]]:
+def overdue(
+    con: duckdb.DuckDBPyConnection, today: date, catalog: str = "new"
+) -> list[tuple[str, str, date]]:
     """(source_id, next period label, due date) for sources whose next release is past due."""
     out = []
     for sid, cadence, lag, last_end in con.execute(f"""
@@ -64,12 +75,22 @@ def compute(old_db: Path | None, new_db: Path, today: date | None = None) -> lis
     if has_old:
         con.execute(f"ATTACH '{old_db}' AS old (READ_ONLY)")
     entries: list[dict] = []
-    old_snaps = "(SELECT sha256 FROM old.snapshots)" if has_old else "(SELECT NULL::VARCHAR WHERE false)"
+    old_snaps = (
+        "(SELECT sha256 FROM old.snapshots)" if has_old else "(SELECT NULL::VARCHAR WHERE false)"
+    )
     for sid, fname, vintage, url, sha, n in con.execute(f"""
             SELECT source_id, filename, vintage, url, sha256, records FROM new.snapshots
             WHERE sha256 NOT IN {old_snaps} ORDER BY vintage, source_id, sha256""").fetchall():
-        entries.append(_entry("new_release", f"New release: {sid} {fname} (vintage {vintage})",
-                              f"{n:,} values from {fname} ({sha[:12]}).", url, sha, when))
+        entries.append(
+            _entry(
+                "new_release",
+                f"New release: {sid} {fname} (vintage {vintage})",
+                f"{n:,} values from {fname} ({sha[:12]}).",
+                url,
+                sha,
+                when,
+            )
+        )
     if has_old:
         for sid, fname, url, sha, n, examples in con.execute("""
                 SELECT r.source_id, s.filename, r.new_url, r.new_snapshot, count(*),
@@ -80,18 +101,48 @@ def compute(old_db: Path | None, new_db: Path, today: date | None = None) -> lis
                 WHERE r.change = 'restated' AND r.new_snapshot NOT IN (SELECT sha256 FROM old.snapshots)
                 GROUP BY ALL ORDER BY 1, 2""").fetchall():
             short = "; ".join((examples or "").split("; ")[:5])
-            entries.append(_entry("restated", f"{n:,} value(s) restated by {sid} in {fname}", short, url, f"rev|{sha}", when))
+            entries.append(
+                _entry(
+                    "restated",
+                    f"{n:,} value(s) restated by {sid} in {fname}",
+                    short,
+                    url,
+                    f"rev|{sha}",
+                    when,
+                )
+            )
         if _has(con, "new", "actions"):
-            old_ids = "(SELECT action_id FROM old.actions)" if _has(con, "old", "actions") else "(SELECT NULL::VARCHAR WHERE false)"
+            old_ids = (
+                "(SELECT action_id FROM old.actions)"
+                if _has(con, "old", "actions")
+                else "(SELECT NULL::VARCHAR WHERE false)"
+            )
             for aid, day, reg, plat, typ, url, summary in con.execute(f"""
                     SELECT action_id, date, regulator, platform, action_type, source_url, summary FROM new.actions
                     WHERE action_id NOT IN {old_ids} ORDER BY date, action_id""").fetchall():
-                entries.append(_entry("new_action", f"{reg}: {typ} - {plat} ({day})", summary or "", url or "", aid, when))
+                entries.append(
+                    _entry(
+                        "new_action",
+                        f"{reg}: {typ} - {plat} ({day})",
+                        summary or "",
+                        url or "",
+                        aid,
+                        when,
+                    )
+                )
         before = {(s, p) for s, p, _ in overdue(con, today, "old")}
         for sid, period, due in overdue(con, today, "new"):
             if (sid, period) not in before:
-                entries.append(_entry("overdue", f"Overdue: {sid}, {period} (due {due})",
-                                      f"No release of {sid} covers the {period}; it was due by {due}.", "", f"{sid}|{period}", when))
+                entries.append(
+                    _entry(
+                        "overdue",
+                        f"Overdue: {sid}, {period} (due {due})",
+                        f"No release of {sid} covers the {period}; it was due by {due}.",
+                        "",
+                        f"{sid}|{period}",
+                        when,
+                    )
+                )
     con.close()
     return entries
 
@@ -110,7 +161,9 @@ def append(entries: list[dict], root: Path | None = None) -> Path:
     feed = ET.Element(f"{ns}feed")
     ET.SubElement(feed, f"{ns}title").text = "transparency observatory: changes"
     ET.SubElement(feed, f"{ns}id").text = "urn:transparency:changes"
-    ET.SubElement(feed, f"{ns}updated").text = merged[0]["updated"] if merged else "1970-01-01T00:00:00Z"
+    ET.SubElement(feed, f"{ns}updated").text = (
+        merged[0]["updated"] if merged else "1970-01-01T00:00:00Z"
+    )
     author = ET.SubElement(feed, f"{ns}author")
     ET.SubElement(author, f"{ns}name").text = "transparency observatory"
     for e in merged:

@@ -29,7 +29,12 @@ app = typer.Typer(
 console = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file [default: var/warehouse.duckdb, or $TRANSPARENCY_DB].")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Warehouse file [default: var/warehouse.duckdb, or $TRANSPARENCY_DB]."
+    ),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -41,7 +46,9 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 @app.command()
 def build(
     db: DbOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when no input changed.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when no input changed.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Build the warehouse from data/ (the embedded default) plus the local snapshot store.
@@ -52,8 +59,14 @@ def build(
     from .build import BuildError
     from .build import build as run_build
 
-    progress = Progress(TextColumn("[bold]build[/] {task.description:<14}"), BarColumn(), TimeElapsedColumn(),
-                        console=console, disable=quiet, transient=True)
+    progress = Progress(
+        TextColumn("[bold]build[/] {task.description:<14}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
     task = progress.add_task("inputs", total=1)
 
     def on_step(name: str, i: int, n: int) -> None:
@@ -67,7 +80,9 @@ def build(
     if quiet:
         return
     if report.up_to_date:
-        console.print(f"warehouse {report.db} is up to date (inputs unchanged); use --force to rebuild")
+        console.print(
+            f"warehouse {report.db} is up to date (inputs unchanged); use --force to rebuild"
+        )
     table = Table(title=f"warehouse {report.db}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -80,7 +95,9 @@ def build(
         console.print(f"[bold red]schema drift:[/] {f}", highlight=False, soft_wrap=True)
     warnings = [f for f in report.findings if f.severity == "warning" and f.check != "schema_drift"]
     if warnings:
-        console.print(f"[yellow]{len(warnings)} warning(s)[/] recorded in table findings; first ones:")
+        console.print(
+            f"[yellow]{len(warnings)} warning(s)[/] recorded in table findings; first ones:"
+        )
         for f in warnings[:10]:
             console.print(f"  {f}", highlight=False, soft_wrap=True)
 
@@ -117,7 +134,9 @@ def sources() -> None:
 
 @app.command()
 def parse(
-    source_id: Annotated[str, typer.Argument(help="A declared source id (see `transparency sources`).")],
+    source_id: Annotated[
+        str, typer.Argument(help="A declared source id (see `transparency sources`).")
+    ],
     path: Annotated[Path, typer.Argument(help="A raw file as published by the source.")],
 ) -> None:
     """Parse one raw file and write its normalised observations as CSV on stdout.
@@ -139,12 +158,22 @@ def parse(
         raise fail(str(exc)) from None
     reg = registries.load()
     sha = sha256_file(path) if path.is_file() else ""
-    rows, findings = normalise(result.records, reg, Context(source_id, source.decl.reporter, sha,
-                                                            result.release_date or date.today(), path.name))
+    rows, findings = normalise(
+        result.records,
+        reg,
+        Context(
+            source_id, source.decl.reporter, sha, result.release_date or date.today(), path.name
+        ),
+    )
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(CONTRACT_COLUMNS)
     for r in rows:
-        w.writerow(["" if r[c] is None else (_num(r[c]) if c == "value" else r[c]) for c in CONTRACT_COLUMNS])
+        w.writerow(
+            [
+                "" if r[c] is None else (_num(r[c]) if c == "value" else r[c])
+                for c in CONTRACT_COLUMNS
+            ]
+        )
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for f in findings:
@@ -160,9 +189,15 @@ def add(
     source_id: Annotated[str, typer.Argument(help="The source the file belongs to.")],
     path: Annotated[Path, typer.Argument(help="The raw file, downloaded by hand.")],
     url: Annotated[str, typer.Option("--url", help="The public URL the file was downloaded from.")],
-    retrieved: Annotated[str | None, typer.Option("--retrieved", help="Retrieval date (YYYY-MM-DD) [default: now].")] = None,
-    published: Annotated[str, typer.Option("--published", help="Publication (release) date, if known.")] = "",
-    build_after: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild the warehouse afterwards.")] = False,
+    retrieved: Annotated[
+        str | None, typer.Option("--retrieved", help="Retrieval date (YYYY-MM-DD) [default: now].")
+    ] = None,
+    published: Annotated[
+        str, typer.Option("--published", help="Publication (release) date, if known.")
+    ] = "",
+    build_after: Annotated[
+        bool, typer.Option("--build/--no-build", help="Rebuild the warehouse afterwards.")
+    ] = False,
 ) -> None:
     """Import a raw file a person downloaded by hand into the snapshot store.
 
@@ -184,18 +219,29 @@ def add(
         raise fail(str(exc)) from None
     except ValueError as exc:
         raise fail(f"bad date: {exc}") from None
-    snap, new = SnapshotStore().put_file(path, source_id=source_id, url=url,
-                                         retrieved_at=(retrieved + "T00:00:00Z") if retrieved and len(retrieved) == 10 else retrieved,
-                                         published_at=published, method="manual")
+    snap, new = SnapshotStore().put_file(
+        path,
+        source_id=source_id,
+        url=url,
+        retrieved_at=(retrieved + "T00:00:00Z")
+        if retrieved and len(retrieved) == 10
+        else retrieved,
+        published_at=published,
+        method="manual",
+    )
     state = "stored" if new else "already stored"
-    out.print(f"{state}: {path.name} -> snapshot {snap.sha256} ({len(result.records)} records, {len(result.warnings)} warnings)")
+    out.print(
+        f"{state}: {path.name} -> snapshot {snap.sha256} ({len(result.records)} records, {len(result.warnings)} warnings)"
+    )
     if build_after:
         build(db=None, force=False, quiet=False)
 
 
 @app.command()
 def embed(
-    store_dir: Annotated[Path | None, typer.Option("--store", help="Snapshot store to read [default: var/store].")] = None,
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="Snapshot store to read [default: var/store].")
+    ] = None,
 ) -> None:
     """Refresh the embedded default release (data/release/) from the snapshot store.
 
@@ -229,7 +275,9 @@ def embed(
 @app.command()
 def revisions(
     db: DbOption = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform id.")] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Only this platform id.")
+    ] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="Only this metric id.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 0,
 ) -> None:
@@ -240,10 +288,12 @@ def revisions(
         con = connect_readonly(db)
     except WarehouseMissing as exc:
         raise fail(str(exc)) from None
-    sql = ("SELECT platform, service, scope, period_label, policy_area, metric, old_value, new_value, change, "
-           "old_vintage, new_vintage, old_url, new_url, raw_policy_label, raw_metric_label FROM revisions "
-           "WHERE ($platform IS NULL OR platform = $platform) AND ($metric IS NULL OR metric = $metric) "
-           "ORDER BY platform, service, policy_area, metric, period_start, new_vintage")
+    sql = (
+        "SELECT platform, service, scope, period_label, policy_area, metric, old_value, new_value, change, "
+        "old_vintage, new_vintage, old_url, new_url, raw_policy_label, raw_metric_label FROM revisions "
+        "WHERE ($platform IS NULL OR platform = $platform) AND ($metric IS NULL OR metric = $metric) "
+        "ORDER BY platform, service, policy_area, metric, period_start, new_vintage"
+    )
     cur = con.execute(sql, {"platform": platform, "metric": metric})
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow([d[0] for d in cur.description])
@@ -255,10 +305,17 @@ def revisions(
 
 @app.command("new-source")
 def new_source(
-    source_id: Annotated[str, typer.Argument(help="The new source's id, lower_snake_case (e.g. pinterest_transparency).")],
-    publisher: Annotated[str, typer.Option("--publisher", help="Who publishes it.")] = "TODO publisher",
+    source_id: Annotated[
+        str,
+        typer.Argument(help="The new source's id, lower_snake_case (e.g. pinterest_transparency)."),
+    ],
+    publisher: Annotated[
+        str, typer.Option("--publisher", help="Who publishes it.")
+    ] = "TODO publisher",
     title: Annotated[str, typer.Option("--title", help="What it is.")] = "TODO title",
-    platform_label: Annotated[str, typer.Option("--platform-label", help="The platform name as the files print it.")] = "Example",
+    platform_label: Annotated[
+        str, typer.Option("--platform-label", help="The platform name as the files print it.")
+    ] = "Example",
 ) -> None:
     """Scaffold a new source: scrapers/ID.py, data/labels/ID.csv, tests/fixtures/ID/, tests/sources/test_ID.py.
 
@@ -282,13 +339,35 @@ def dashboard(
     """Serve the dashboard headless on localhost (no browser opened, no usage statistics)."""
     db_path = Path(db or paths.default_db()).resolve()
     entry = paths.REPO_ROOT / "dashboard" / "app.py"
-    env = {**os.environ, "TRANSPARENCY_DB": str(db_path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "TRANSPARENCY_DB": str(db_path),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     console.print(f"dashboard on http://localhost:{port}/ reading {db_path} (Ctrl+C to stop)")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true",
-           "--server.address", "localhost", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--runner.magicEnabled", "false", "--server.fileWatcherType", "none",
-           "--client.toolbarMode", "minimal"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(entry),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "localhost",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--runner.magicEnabled",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+    ]
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:

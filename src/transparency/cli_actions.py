@@ -12,8 +12,19 @@ from rich.table import Table
 
 from .cli import DbOption, app, fail, out
 
-CSV_COLUMNS = ["case_id", "date", "regulator", "jurisdiction", "platform", "action_type", "amount",
-               "currency", "amount_eur", "status", "source_url"]
+CSV_COLUMNS = [
+    "case_id",
+    "date",
+    "regulator",
+    "jurisdiction",
+    "platform",
+    "action_type",
+    "amount",
+    "currency",
+    "amount_eur",
+    "status",
+    "source_url",
+]
 
 
 class Format(StrEnum):
@@ -34,7 +45,9 @@ def _regulator_ids(label: str) -> list[str]:
     from .regulator_register import Register, Regulators, _read
 
     reg = Register()
-    regs = _read(paths.registry_dir() / "regulators.csv", ("regulator_id", "name", "jurisdiction"), reg)
+    regs = _read(
+        paths.registry_dir() / "regulators.csv", ("regulator_id", "name", "jurisdiction"), reg
+    )
     aliases = _read(paths.registry_dir() / "regulator_aliases.csv", ("alias", "regulator_id"), reg)
     hit = Regulators(regs, aliases).resolve(label) if regs else None
     return [hit] if hit else [label]
@@ -53,9 +66,23 @@ def _fmt(value: object, column: str) -> str:
 @app.command()
 def actions(
     db: DbOption = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform (registry id, name or alias, e.g. x, 'X Corp', meta).")] = None,
-    regulator: Annotated[str | None, typer.Option("--regulator", help="Only this regulator (id such as au_esafety, uk_ofcom, ec, or its name).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="csv (machine-readable) or table.")] = Format.table,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            help="Only this platform (registry id, name or alias, e.g. x, 'X Corp', meta).",
+        ),
+    ] = None,
+    regulator: Annotated[
+        str | None,
+        typer.Option(
+            "--regulator",
+            help="Only this regulator (id such as au_esafety, uk_ofcom, ec, or its name).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="csv (machine-readable) or table.")
+    ] = Format.table,
 ) -> None:
     """List regulator actions against platforms: date, regulator, platform, action type, amount.
 
@@ -69,10 +96,13 @@ def actions(
         con = connect_readonly(db)
     except WarehouseMissing as exc:
         raise fail(str(exc)) from None
-    params = {"platforms": _platform_ids(platform) if platform else None,
-              "regulators": _regulator_ids(regulator) if regulator else None,
-              "regulator_name": regulator}
-    rows = con.execute("""
+    params = {
+        "platforms": _platform_ids(platform) if platform else None,
+        "regulators": _regulator_ids(regulator) if regulator else None,
+        "regulator_name": regulator,
+    }
+    rows = con.execute(
+        """
         SELECT case_id,
                CASE WHEN date_precision = 'month' THEN strftime(date, '%Y-%m') ELSE strftime(date, '%Y-%m-%d') END,
                regulator, jurisdiction, platform, action_type, amount, currency, amount_eur, status, source_url
@@ -80,7 +110,9 @@ def actions(
         WHERE ($platforms IS NULL OR list_contains($platforms, platform))
           AND ($regulators IS NULL OR list_contains($regulators, regulator_id)
                OR lower(regulator) = lower($regulator_name))
-        ORDER BY date, regulator, platform, action_type, action_id""", params).fetchall()
+        ORDER BY date, regulator, platform, action_type, action_id""",
+        params,
+    ).fetchall()
     if fmt == Format.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
@@ -89,10 +121,20 @@ def actions(
         return
     table = Table(title=f"{len(rows)} regulator action(s)", title_justify="left")
     for col in ("date", "regulator", "platform", "action_type", "amount", "amount_eur", "case_id"):
-        table.add_column(col, overflow="fold", justify="right" if col.startswith("amount") else "left")
+        table.add_column(
+            col, overflow="fold", justify="right" if col.startswith("amount") else "left"
+        )
     for r in rows:
         d = dict(zip(CSV_COLUMNS, r, strict=True))
         amount = f"{d['amount']:,.0f} {d['currency']}" if d["amount"] is not None else ""
         eur = f"€{d['amount_eur']:,.0f}" if d["amount_eur"] is not None else ""
-        table.add_row(d["date"], d["regulator"], d["platform"], d["action_type"], amount, eur, d["case_id"] or "")
+        table.add_row(
+            d["date"],
+            d["regulator"],
+            d["platform"],
+            d["action_type"],
+            amount,
+            eur,
+            d["case_id"] or "",
+        )
     out.print(table)

@@ -18,7 +18,19 @@ from .cli import DbOption, app, console, fail, out
 Multi = list[str] | None
 
 
-def _filters(platform, service, policy_area, metric, scope, reporter, source, period_from, period_to, as_of, all_vintages):
+def _filters(
+    platform,
+    service,
+    policy_area,
+    metric,
+    scope,
+    reporter,
+    source,
+    period_from,
+    period_to,
+    as_of,
+    all_vintages,
+):
     from .exporting import Filters
 
     def d(v: str | None, opt: str) -> date | None:
@@ -29,9 +41,19 @@ def _filters(platform, service, policy_area, metric, scope, reporter, source, pe
         except ValueError:
             raise fail(f"{opt}: {v!r} is not a date (YYYY-MM-DD)") from None
 
-    return Filters(platform=platform or [], service=service or [], policy_area=policy_area or [], metric=metric or [],
-                   scope=scope or [], reporter=reporter or [], source=source or [], period_from=d(period_from, "--from"),
-                   period_to=d(period_to, "--to"), as_of=d(as_of, "--as-of"), all_vintages=all_vintages)
+    return Filters(
+        platform=platform or [],
+        service=service or [],
+        policy_area=policy_area or [],
+        metric=metric or [],
+        scope=scope or [],
+        reporter=reporter or [],
+        source=source or [],
+        period_from=d(period_from, "--from"),
+        period_to=d(period_to, "--to"),
+        as_of=d(as_of, "--as-of"),
+        all_vintages=all_vintages,
+    )
 
 
 def write_package(con, out_dir: Path, fmt: str, f, layout: str = "long"):
@@ -41,40 +63,91 @@ def write_package(con, out_dir: Path, fmt: str, f, layout: str = "long"):
     from .warehouse import build_info
 
     main = export(con, out_dir, fmt, f, layout)
-    source_ids = main.source_ids if layout == "long" else [
-        r[0] for r in con.execute("SELECT source_id FROM sources ORDER BY 1").fetchall()]
-    resources = [datapackage.resource(main.path, fmt, "Observations" if layout == "long" else f"Observations ({layout})", main.columns)]
+    source_ids = (
+        main.source_ids
+        if layout == "long"
+        else [r[0] for r in con.execute("SELECT source_id FROM sources ORDER BY 1").fetchall()]
+    )
+    resources = [
+        datapackage.resource(
+            main.path,
+            fmt,
+            "Observations" if layout == "long" else f"Observations ({layout})",
+            main.columns,
+        )
+    ]
     sel = "WHERE source_id IN (SELECT unnest(?::VARCHAR[]))"
     for table, order, where, params, title in (
-        ("snapshots", "source_id, sha256", sel, [source_ids], "Raw public files the values came from (sha256, URL, retrieval date)"),
+        (
+            "snapshots",
+            "source_id, sha256",
+            sel,
+            [source_ids],
+            "Raw public files the values came from (sha256, URL, retrieval date)",
+        ),
         ("sources", "source_id", sel, [source_ids], "Sources: publisher, URLs, cadence, licence"),
         ("metrics", "metric", "", None, "Metric definitions and units"),
-        ("policy_areas", "policy_area", "", None, "Harmonised policy areas (DSA categories and keywords)"),
+        (
+            "policy_areas",
+            "policy_area",
+            "",
+            None,
+            "Harmonised policy areas (DSA categories and keywords)",
+        ),
     ):
         res = export_table(con, out_dir, fmt, table, order, where, params)
         resources.append(datapackage.resource(res.path, fmt, title, res.columns))
-    pkg = datapackage.write(out_dir, con, resources, filters=f.describe(), fingerprint=build_info(con).get("fingerprint", ""),
-                            source_ids=source_ids)
+    pkg = datapackage.write(
+        out_dir,
+        con,
+        resources,
+        filters=f.describe(),
+        fingerprint=build_info(con).get("fingerprint", ""),
+        source_ids=source_ids,
+    )
     return main, pkg
 
 
 @app.command()
 def export(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the data files and datapackage.json into.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder to write the data files and datapackage.json into."),
+    ],
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
     db: DbOption = None,
     platform: Annotated[Multi, typer.Option("--platform", help="Platform id (repeatable).")] = None,
     service: Annotated[Multi, typer.Option("--service", help="Service id (repeatable).")] = None,
-    policy_area: Annotated[Multi, typer.Option("--policy-area", help="Policy area id; includes its children (repeatable).")] = None,
+    policy_area: Annotated[
+        Multi,
+        typer.Option("--policy-area", help="Policy area id; includes its children (repeatable)."),
+    ] = None,
     metric: Annotated[Multi, typer.Option("--metric", help="Metric id (repeatable).")] = None,
-    scope: Annotated[Multi, typer.Option("--scope", help="global, EU or a country code (repeatable).")] = None,
-    reporter: Annotated[Multi, typer.Option("--reporter", help="platform, NCMEC, ... (repeatable).")] = None,
+    scope: Annotated[
+        Multi, typer.Option("--scope", help="global, EU or a country code (repeatable).")
+    ] = None,
+    reporter: Annotated[
+        Multi, typer.Option("--reporter", help="platform, NCMEC, ... (repeatable).")
+    ] = None,
     source: Annotated[Multi, typer.Option("--source", help="Source id (repeatable).")] = None,
-    period_from: Annotated[str | None, typer.Option("--from", help="Periods ending on or after this date.")] = None,
-    period_to: Annotated[str | None, typer.Option("--to", help="Periods starting on or before this date.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Values as published on this date (latest vintage not after it).")] = None,
-    all_vintages: Annotated[bool, typer.Option("--all-vintages", help="Every vintage, not only the current one.")] = False,
-    layout: Annotated[str, typer.Option("--layout", help="long (default), wide-platform or wide-metric.")] = "long",
+    period_from: Annotated[
+        str | None, typer.Option("--from", help="Periods ending on or after this date.")
+    ] = None,
+    period_to: Annotated[
+        str | None, typer.Option("--to", help="Periods starting on or before this date.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Values as published on this date (latest vintage not after it)."
+        ),
+    ] = None,
+    all_vintages: Annotated[
+        bool, typer.Option("--all-vintages", help="Every vintage, not only the current one.")
+    ] = False,
+    layout: Annotated[
+        str, typer.Option("--layout", help="long (default), wide-platform or wide-metric.")
+    ] = "long",
 ) -> None:
     """Export tidy observations with their source URL per row, as a Frictionless Data Package.
 
@@ -88,7 +161,19 @@ def export(
         raise fail(f"--format must be one of {', '.join(FORMATS)}")
     if layout not in LAYOUTS:
         raise fail(f"--layout must be one of {', '.join(LAYOUTS)}")
-    f = _filters(platform, service, policy_area, metric, scope, reporter, source, period_from, period_to, as_of, all_vintages)
+    f = _filters(
+        platform,
+        service,
+        policy_area,
+        metric,
+        scope,
+        reporter,
+        source,
+        period_from,
+        period_to,
+        as_of,
+        all_vintages,
+    )
     try:
         con = connect_readonly(db)
     except WarehouseMissing as exc:
@@ -104,7 +189,9 @@ def query(
     sql: Annotated[str, typer.Argument(help="A read-only SQL query against the warehouse.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows in table format.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", help="At most this many rows in table format.")
+    ] = 50,
 ) -> None:
     """Run ad-hoc read-only SQL against the warehouse (tables: observations, snapshots, sources, ...)."""
     import duckdb
@@ -137,9 +224,13 @@ def query(
 
 @app.command()
 def release(
-    out_root: Annotated[Path, typer.Option("--out", help="Folder under which the dated bundle is written.")] = Path("releases"),
+    out_root: Annotated[
+        Path, typer.Option("--out", help="Folder under which the dated bundle is written.")
+    ] = Path("releases"),
     db: DbOption = None,
-    day: Annotated[str | None, typer.Option("--date", help="Release date label [default: the newest vintage].")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Release date label [default: the newest vintage].")
+    ] = None,
 ) -> None:
     """Write a dated, reproducible release bundle: the DuckDB file, CSV and Parquet exports of
     everything current, the data packages and a SHA256SUMS manifest.
@@ -154,7 +245,9 @@ def release(
         con = connect_readonly(db)
     except WarehouseMissing as exc:
         raise fail(str(exc)) from None
-    newest = con.execute("SELECT coalesce(max(vintage)::VARCHAR, 'empty') FROM observations").fetchone()
+    newest = con.execute(
+        "SELECT coalesce(max(vintage)::VARCHAR, 'empty') FROM observations"
+    ).fetchone()
     label = day or str(newest[0] if newest else "empty")
     bundle = out_root / f"transparency-{label}"
     if bundle.exists():

@@ -12,8 +12,15 @@ from .cli import app, console, fail, out
 
 @app.command()
 def scrape(
-    source_ids: Annotated[list[str] | None, typer.Argument(help="Sources to fetch [default: all].")] = None,
-    build_after: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild the warehouse when something new arrived.")] = True,
+    source_ids: Annotated[
+        list[str] | None, typer.Argument(help="Sources to fetch [default: all].")
+    ] = None,
+    build_after: Annotated[
+        bool,
+        typer.Option(
+            "--build/--no-build", help="Rebuild the warehouse when something new arrived."
+        ),
+    ] = True,
 ) -> None:
     """Fetch every (or the named) source, store new snapshots, rebuild the warehouse.
 
@@ -27,7 +34,9 @@ def scrape(
     from .sources import UnknownSource, all_sources, get_source
 
     try:
-        sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
+        sources = (
+            [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
+        )
     except UnknownSource as exc:
         raise fail(str(exc)) from None
     with console.status("fetching") as status:

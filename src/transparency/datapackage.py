@@ -37,8 +37,18 @@ DESCRIPTIONS = {
     "retrieved_at": "When the file was retrieved (UTC)",
     "row_ref": "Where in the file the value stands (line, sheet cell, page)",
 }
-TYPES = {"VARCHAR": "string", "DOUBLE": "number", "FLOAT": "number", "DATE": "date", "BOOLEAN": "boolean",
-         "BIGINT": "integer", "INTEGER": "integer", "HUGEINT": "integer", "TIMESTAMP": "datetime", "DECIMAL": "number"}
+TYPES = {
+    "VARCHAR": "string",
+    "DOUBLE": "number",
+    "FLOAT": "number",
+    "DATE": "date",
+    "BOOLEAN": "boolean",
+    "BIGINT": "integer",
+    "INTEGER": "integer",
+    "HUGEINT": "integer",
+    "TIMESTAMP": "datetime",
+    "DECIMAL": "number",
+}
 MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "json": "application/json"}
 
 
@@ -74,31 +84,58 @@ def resource(path: Path, fmt: str, title: str, columns: list[tuple[str, str]]) -
     return res
 
 
-def write(out: Path, con: duckdb.DuckDBPyConnection, resources: list[dict], *, filters: str, fingerprint: str,
-          source_ids: list[str]) -> Path:
+def write(
+    out: Path,
+    con: duckdb.DuckDBPyConnection,
+    resources: list[dict],
+    *,
+    filters: str,
+    fingerprint: str,
+    source_ids: list[str],
+) -> Path:
     """Write datapackage.json describing ``resources`` (already written into ``out``)."""
     src_rows = con.execute(
         "SELECT source_id, publisher, title, homepage, licence FROM sources WHERE source_id IN "
-        "(SELECT unnest(?::VARCHAR[])) ORDER BY source_id", [source_ids]).fetchall()
+        "(SELECT unnest(?::VARCHAR[])) ORDER BY source_id",
+        [source_ids],
+    ).fetchall()
     snaps = con.execute(
         "SELECT count(*), max(retrieved_at)::DATE FROM snapshots WHERE source_id IN (SELECT unnest(?::VARCHAR[]))",
-        [source_ids]).fetchone()
-    n_snaps, newest = (snaps or (0, None))
+        [source_ids],
+    ).fetchone()
+    n_snaps, newest = snaps or (0, None)
     package = {
         "name": "transparency-observations",
         "title": "Platform enforcement and transparency observations",
-        "description": ("Tidy time series of what platforms and third parties published about content enforcement, "
-                        f"with provenance for every value. Selection: {filters}."),
+        "description": (
+            "Tidy time series of what platforms and third parties published about content enforcement, "
+            f"with provenance for every value. Selection: {filters}."
+        ),
         "version": fingerprint[:12],
         "homepage": "https://github.com/transparency-observatory/transparency",
-        "licenses": [{"name": "other-at", "title": "Facts from public documents; each source's own terms apply (see sources)"}],
-        "sources": [{"title": f"{pub}: {title}", "path": home, "description": f"source_id {sid}; licence: {lic}"}
-                    for sid, pub, title, home, lic in src_rows],
-        "citation": (f"transparency observatory, platform enforcement observations (selection: {filters}), "
-                     f"built from {n_snaps} public files retrieved up to {newest}, build {fingerprint[:12]}. "
-                     "Cite each value's source_url as well."),
+        "licenses": [
+            {
+                "name": "other-at",
+                "title": "Facts from public documents; each source's own terms apply (see sources)",
+            }
+        ],
+        "sources": [
+            {
+                "title": f"{pub}: {title}",
+                "path": home,
+                "description": f"source_id {sid}; licence: {lic}",
+            }
+            for sid, pub, title, home, lic in src_rows
+        ],
+        "citation": (
+            f"transparency observatory, platform enforcement observations (selection: {filters}), "
+            f"built from {n_snaps} public files retrieved up to {newest}, build {fingerprint[:12]}. "
+            "Cite each value's source_url as well."
+        ),
         "resources": resources,
     }
     target = out / "datapackage.json"
-    target.write_text(json.dumps(package, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    target.write_text(
+        json.dumps(package, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     return target

@@ -20,12 +20,46 @@ FORMATS = ("csv", "parquet", "json")
 LAYOUTS = ("long", "wide-platform", "wide-metric")
 
 LONG_COLUMNS = [
-    "series_id", "source_id", "platform", "service", "scope", "period_start", "period_end",
-    "period_label", "policy_area", "metric", "value", "unit", "qualifier", "value_text",
-    "raw_platform_label", "raw_policy_label", "raw_metric_label", "reporter", "vintage",
-    "is_current", "snapshot_sha256", "source_url", "source_file", "retrieved_at", "row_ref",
+    "series_id",
+    "source_id",
+    "platform",
+    "service",
+    "scope",
+    "period_start",
+    "period_end",
+    "period_label",
+    "policy_area",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "value_text",
+    "raw_platform_label",
+    "raw_policy_label",
+    "raw_metric_label",
+    "reporter",
+    "vintage",
+    "is_current",
+    "snapshot_sha256",
+    "source_url",
+    "source_file",
+    "retrieved_at",
+    "row_ref",
 ]
-ORDER = ["platform", "service", "source_id", "policy_area", "metric", "scope", "reporter", "period_start", "period_end", "vintage", "snapshot_sha256", "row_ref"]
+ORDER = [
+    "platform",
+    "service",
+    "source_id",
+    "policy_area",
+    "metric",
+    "scope",
+    "reporter",
+    "period_start",
+    "period_end",
+    "vintage",
+    "snapshot_sha256",
+    "row_ref",
+]
 
 
 @dataclass
@@ -43,7 +77,9 @@ class Filters:
     all_vintages: bool = False  # every vintage, not only the current/as-of one
 
     def describe(self) -> str:
-        parts = [f"{k}={','.join(v)}" for k, v in self.__dict__.items() if isinstance(v, list) and v]
+        parts = [
+            f"{k}={','.join(v)}" for k, v in self.__dict__.items() if isinstance(v, list) and v
+        ]
         parts += [f"{k}={v}" for k, v in self.__dict__.items() if isinstance(v, date)]
         if self.all_vintages:
             parts.append("all vintages")
@@ -54,13 +90,23 @@ def observations_sql(f: Filters) -> tuple[str, list]:
     """SQL (with parameters, never formatted values) selecting the filtered long rows."""
     where: list[str] = []
     params: list[object] = []
-    for col, values in (("platform", f.platform), ("service", f.service), ("metric", f.metric),
-                        ("scope", f.scope), ("reporter", f.reporter), ("source_id", f.source)):
+    for col, values in (
+        ("platform", f.platform),
+        ("service", f.service),
+        ("metric", f.metric),
+        ("scope", f.scope),
+        ("reporter", f.reporter),
+        ("source_id", f.source),
+    ):
         if values:
             where.append(f"o.{col} IN ({', '.join('?' * len(values))})")
             params += values
     if f.policy_area:
-        where.append("(" + " OR ".join(["o.policy_area = ? OR o.policy_area LIKE ?"] * len(f.policy_area)) + ")")
+        where.append(
+            "("
+            + " OR ".join(["o.policy_area = ? OR o.policy_area LIKE ?"] * len(f.policy_area))
+            + ")"
+        )
         for p in f.policy_area:
             params += [p, p + ".%"]
     if f.period_from:
@@ -73,12 +119,16 @@ def observations_sql(f: Filters) -> tuple[str, list]:
         where.append("o.vintage <= ?")
         params.append(f.as_of)
     base = "WHERE " + " AND ".join(where) if where else ""
-    cols = ", ".join(f"o.{c}" for c in LONG_COLUMNS if c not in ("source_url", "source_file", "retrieved_at"))
+    cols = ", ".join(
+        f"o.{c}" for c in LONG_COLUMNS if c not in ("source_url", "source_file", "retrieved_at")
+    )
     pick = ""
     if not f.all_vintages:
         if f.as_of:
-            pick = ("QUALIFY row_number() OVER (PARTITION BY o.source_id, o.platform, o.service, o.scope, o.period_start, "
-                    "o.period_end, o.policy_area, o.metric, o.reporter ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256) = 1")
+            pick = (
+                "QUALIFY row_number() OVER (PARTITION BY o.source_id, o.platform, o.service, o.scope, o.period_start, "
+                "o.period_end, o.policy_area, o.metric, o.reporter ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256) = 1"
+            )
         else:
             base = (base + " AND " if base else "WHERE ") + "o.is_current"
     sql = f"""SELECT {cols}, s.url AS source_url, s.filename AS source_file,
@@ -91,11 +141,24 @@ def observations_sql(f: Filters) -> tuple[str, list]:
 
 def _wide_sql(long_sql: str, by: str) -> str:
     """Pivot the long rows: one column per platform (or metric); provenance stays in the long file."""
-    index = ["metric", "unit", "policy_area", "scope", "period_start", "period_end", "period_label"] if by == "platform" \
-        else ["platform", "service", "policy_area", "scope", "period_start", "period_end", "period_label"]
+    index = (
+        ["metric", "unit", "policy_area", "scope", "period_start", "period_end", "period_label"]
+        if by == "platform"
+        else [
+            "platform",
+            "service",
+            "policy_area",
+            "scope",
+            "period_start",
+            "period_end",
+            "period_label",
+        ]
+    )
     key = "platform || '/' || service" if by == "platform" else "metric"
-    return (f"PIVOT (SELECT {', '.join(index)}, {key} AS pivot_key, value FROM ({long_sql})) "
-            f"ON pivot_key USING first(value) GROUP BY {', '.join(index)} ORDER BY {', '.join(index)}")
+    return (
+        f"PIVOT (SELECT {', '.join(index)}, {key} AS pivot_key, value FROM ({long_sql})) "
+        f"ON pivot_key USING first(value) GROUP BY {', '.join(index)} ORDER BY {', '.join(index)}"
+    )
 
 
 @dataclass
@@ -106,8 +169,14 @@ class ExportResult:
     source_ids: list[str] = field(default_factory=list)  # the sources the rows came from
 
 
-def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, f: Filters, layout: str = "long",
-           name: str = "observations") -> ExportResult:
+def export(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    fmt: str,
+    f: Filters,
+    layout: str = "long",
+    name: str = "observations",
+) -> ExportResult:
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
     if layout not in LAYOUTS:
@@ -125,7 +194,11 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, f: Filters, layo
     return result
 
 
-WRITERS = {"csv": exports.to_csv_bytes, "parquet": exports.to_parquet_bytes, "json": exports.to_json_bytes}
+WRITERS = {
+    "csv": exports.to_csv_bytes,
+    "parquet": exports.to_parquet_bytes,
+    "json": exports.to_json_bytes,
+}
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, target: Path, fmt: str) -> ExportResult:
@@ -133,15 +206,28 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, target: Path, fmt: str) -
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
     arrow = con.sql(f"SELECT * FROM {table}").to_arrow_table()
     target.write_bytes(WRITERS[fmt](arrow))
-    sources = [r[0] for r in con.execute(f"SELECT DISTINCT source_id FROM {table} ORDER BY 1").fetchall()] \
-        if any(c == "source_id" for c, _ in columns) else []
+    sources = (
+        [r[0] for r in con.execute(f"SELECT DISTINCT source_id FROM {table} ORDER BY 1").fetchall()]
+        if any(c == "source_id" for c, _ in columns)
+        else []
+    )
     return ExportResult(target, arrow.num_rows, columns, sources)
 
 
-def export_table(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, table: str, order: str, where: str = "",
-                 params: list | None = None) -> ExportResult:
+def export_table(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    fmt: str,
+    table: str,
+    order: str,
+    where: str = "",
+    params: list | None = None,
+) -> ExportResult:
     """A registry or provenance table as its own resource (snapshots, sources, metrics, ...)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _t AS SELECT * FROM {table} {where} ORDER BY {order}", params or [])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _t AS SELECT * FROM {table} {where} ORDER BY {order}",
+        params or [],
+    )
     result = _write(con, "_t", out / f"{table}.{fmt}", fmt)
     con.execute("DROP TABLE _t")
     return result

@@ -62,8 +62,11 @@ class PoliteClient:
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(
-            headers={"User-Agent": USER_AGENT}, timeout=self.policy.timeout,
-            follow_redirects=False, transport=self.transport)
+            headers={"User-Agent": USER_AGENT},
+            timeout=self.policy.timeout,
+            follow_redirects=False,
+            transport=self.transport,
+        )
         self._last: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
 
@@ -80,7 +83,9 @@ class PoliteClient:
     def _check_host(self, url: str) -> str:
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in self.allowed_hosts):
-            raise FetchError(f"{url}: host {host!r} is not one of this source's hosts {list(self.allowed_hosts)}")
+            raise FetchError(
+                f"{url}: host {host!r} is not one of this source's hosts {list(self.allowed_hosts)}"
+            )
         return host
 
     def _wait_turn(self, host: str) -> None:
@@ -119,9 +124,11 @@ class PoliteClient:
             when = email.utils.parsedate_to_datetime(header)
             if when is not None:
                 return max(0.0, (when - datetime.now(UTC)).total_seconds())
-        return min(self.policy.backoff * 2 ** attempt, self.policy.max_backoff)
+        return min(self.policy.backoff * 2**attempt, self.policy.max_backoff)
 
-    def _send(self, method: str, url: str, headers: dict[str, str], *, check_robots: bool = True) -> httpx.Response:
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], *, check_robots: bool = True
+    ) -> httpx.Response:
         """One request with retries and redirects (each hop checked against the allowed hosts)."""
         for _hop in range(self.policy.max_redirects + 1):
             host = self._check_host(url)
@@ -136,7 +143,9 @@ class PoliteClient:
             return resp
         raise FetchError(f"{url}: more than {self.policy.max_redirects} redirects")
 
-    def _attempts(self, method: str, url: str, headers: dict[str, str], host: str) -> httpx.Response:
+    def _attempts(
+        self, method: str, url: str, headers: dict[str, str], host: str
+    ) -> httpx.Response:
         error = ""
         for attempt in range(self.policy.max_retries + 1):
             self._wait_turn(host)
@@ -148,14 +157,16 @@ class PoliteClient:
                 if _no_network(exc):
                     raise FetchError(f"{url}: no network ({exc})") from exc
                 if attempt < self.policy.max_retries:
-                    self.sleep(min(self.policy.backoff * 2 ** attempt, self.policy.max_backoff))
+                    self.sleep(min(self.policy.backoff * 2**attempt, self.policy.max_backoff))
                 continue
             if resp.status_code in RETRY_STATUSES:
                 delay = self._retry_after(resp, attempt)
                 error = f"HTTP {resp.status_code}"
                 resp.close()
                 if delay > self.policy.max_backoff:
-                    raise FetchError(f"{url}: HTTP {resp.status_code}, Retry-After {delay:.0f}s is longer than {self.policy.max_backoff:.0f}s")
+                    raise FetchError(
+                        f"{url}: HTTP {resp.status_code}, Retry-After {delay:.0f}s is longer than {self.policy.max_backoff:.0f}s"
+                    )
                 if attempt < self.policy.max_retries:
                     self.sleep(delay)
                 continue
@@ -164,7 +175,7 @@ class PoliteClient:
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 error = f"body cut short ({type(exc).__name__}: {exc})"
                 if attempt < self.policy.max_retries:
-                    self.sleep(min(self.policy.backoff * 2 ** attempt, self.policy.max_backoff))
+                    self.sleep(min(self.policy.backoff * 2**attempt, self.policy.max_backoff))
                 continue
             return resp
         raise FetchError(f"{url}: gave up after {self.policy.max_retries + 1} attempts ({error})")
@@ -174,30 +185,45 @@ class PoliteClient:
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.policy.max_bytes:
             resp.close()
-            raise FetchError(f"{url}: response of {int(declared):,} bytes is over the limit of {self.policy.max_bytes:,}")
+            raise FetchError(
+                f"{url}: response of {int(declared):,} bytes is over the limit of {self.policy.max_bytes:,}"
+            )
         chunks, size = [], 0
         for chunk in resp.iter_bytes():
             size += len(chunk)
             if size > self.policy.max_bytes:
                 resp.close()
-                raise FetchError(f"{url}: response is over the limit of {self.policy.max_bytes:,} bytes")
+                raise FetchError(
+                    f"{url}: response is over the limit of {self.policy.max_bytes:,} bytes"
+                )
             chunks.append(chunk)
         body = b"".join(chunks)
-        if declared.isdigit() and "content-encoding" not in resp.headers and int(declared) != len(body):
+        if (
+            declared.isdigit()
+            and "content-encoding" not in resp.headers
+            and int(declared) != len(body)
+        ):
             raise httpx.RemoteProtocolError(f"got {len(body):,} of {int(declared):,} bytes")
         resp._content = body  # what resp.content returns from now on
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
         return self._send("GET", url, headers or {})
 
-    def post(self, url: str, data: dict | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+    def post(
+        self, url: str, data: dict | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         host = self._check_host(url)
         self._wait_turn(host)
         return self._client.post(url, data=data, headers=headers or {})
 
 
-_NO_NETWORK = ("name resolution", "name or service not known", "nodename nor servname",
-               "network is unreachable", "no address associated")
+_NO_NETWORK = (
+    "name resolution",
+    "name or service not known",
+    "nodename nor servname",
+    "network is unreachable",
+    "no address associated",
+)
 
 
 def _no_network(exc: Exception) -> bool:
@@ -205,10 +231,17 @@ def _no_network(exc: Exception) -> bool:
     return isinstance(exc, httpx.ConnectError) and any(t in str(exc).lower() for t in _NO_NETWORK)
 
 
-def fetch_to_store(client: PoliteClient, store: SnapshotStore, decl: SourceDeclaration, url: str, *,
-                   filename: str = "", published_at: str = "",
-                   expect: tuple[str, ...] = (),
-                   check: Callable[[bytes], str | None] | None = None) -> FetchOutcome:
+def fetch_to_store(
+    client: PoliteClient,
+    store: SnapshotStore,
+    decl: SourceDeclaration,
+    url: str,
+    *,
+    filename: str = "",
+    published_at: str = "",
+    expect: tuple[str, ...] = (),
+    check: Callable[[bytes], str | None] | None = None,
+) -> FetchOutcome:
     """GET ``url`` (conditionally) and store the bytes; never raises for network trouble.
 
     ``expect`` lists acceptable media types (e.g. ``("text/csv", "application/zip")``); a response of
@@ -233,18 +266,34 @@ def fetch_to_store(client: PoliteClient, store: SnapshotStore, decl: SourceDecla
         return FetchOutcome(url, "failed", message=f"{url}: HTTP {resp.status_code}")
     media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if expect and media not in expect:
-        return FetchOutcome(url, "failed", message=f"{url}: got {media or 'no content type'}, expected {' or '.join(expect)}")
+        return FetchOutcome(
+            url,
+            "failed",
+            message=f"{url}: got {media or 'no content type'}, expected {' or '.join(expect)}",
+        )
     problem = check(resp.content) if check else None
     if problem:
         return FetchOutcome(url, "failed", message=f"{url}: {problem}; not stored, retry later")
     snap, new = store.put_bytes(
-        resp.content, source_id=decl.id, url=url, filename=filename or urlsplit(str(resp.url)).path.rsplit("/", 1)[-1] or decl.id,
-        published_at=published_at, media_type=media, final_url=str(resp.url),
-        etag=resp.headers.get("ETag", ""), last_modified=resp.headers.get("Last-Modified", ""),
-        http_status=resp.status_code, method="http")
-    return FetchOutcome(url, "new" if new else "unchanged", snap, "" if new else "same bytes as a stored snapshot")
+        resp.content,
+        source_id=decl.id,
+        url=url,
+        filename=filename or urlsplit(str(resp.url)).path.rsplit("/", 1)[-1] or decl.id,
+        published_at=published_at,
+        media_type=media,
+        final_url=str(resp.url),
+        etag=resp.headers.get("ETag", ""),
+        last_modified=resp.headers.get("Last-Modified", ""),
+        http_status=resp.status_code,
+        method="http",
+    )
+    return FetchOutcome(
+        url, "new" if new else "unchanged", snap, "" if new else "same bytes as a stored snapshot"
+    )
 
 
 def client_for(decl: SourceDeclaration, **kwargs) -> PoliteClient:
-    hosts = decl.hosts or tuple({urlsplit(u).hostname or "" for u in (decl.homepage, *decl.download_urls)} - {""})
+    hosts = decl.hosts or tuple(
+        {urlsplit(u).hostname or "" for u in (decl.homepage, *decl.download_urls)} - {""}
+    )
     return PoliteClient(allowed_hosts=hosts, **kwargs)

@@ -46,8 +46,10 @@ class Rates:
             raise NoRate(f"no ECB rate for {currency} on or before {on}")
         day, rate = series[i - 1]
         if (on - day).days > MAX_GAP_DAYS:
-            raise NoRate(f"latest ECB rate for {currency} before {on} is from {day} "
-                         f"(> {MAX_GAP_DAYS} days): run scripts/ecb_fx_rates.py")
+            raise NoRate(
+                f"latest ECB rate for {currency} before {on} is from {day} "
+                f"(> {MAX_GAP_DAYS} days): run scripts/ecb_fx_rates.py"
+            )
         return rate, day
 
     def convert(self, amount: float, currency: str, on: date) -> Converted:

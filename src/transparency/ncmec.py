@@ -10,8 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 SCHEMA = Path(__file__).with_name("schema_ncmec.sql")
-CROSSCHECK_COLUMNS = ["platform", "service", "year", "self_reported", "ncmec_received", "ratio",
-                      "self_source_url", "ncmec_source_url"]
+CROSSCHECK_COLUMNS = [
+    "platform",
+    "service",
+    "year",
+    "self_reported",
+    "ncmec_received",
+    "ratio",
+    "self_source_url",
+    "ncmec_source_url",
+]
 
 
 def create_views(con) -> None:
@@ -22,4 +30,5 @@ def create_views(con) -> None:
 def step(ctx) -> None:
     create_views(ctx.con)
     ctx.stats["cybertipline_crosscheck"] = ctx.con.execute(
-        "SELECT count(*) FROM cybertipline_crosscheck").fetchone()[0]
+        "SELECT count(*) FROM cybertipline_crosscheck"
+    ).fetchone()[0]

@@ -11,8 +11,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MISSING_TOKENS = {"", "n/a", "na", "-", "--", "—", "–", "none", "null", "nan", "not available", "n.a."}
-_SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+MISSING_TOKENS = {
+    "",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "—",
+    "–",
+    "none",
+    "null",
+    "nan",
+    "not available",
+    "n.a.",
+}
+_SUFFIX = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "mn": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
 
 
 class NumberError(ValueError):
@@ -64,7 +86,11 @@ def parse_number(text: object) -> Number:
     m = re.fullmatch(r"([<>]=?|≤|≥)\s*([\d.,]+)\s*%?", t)  # <10, <0.0001%
     if m:
         return Number(None, False, "censored")
-    m = re.fullmatch(r"(?:over|more than|>|about|approx\.?|approximately|~)?\s*([\d.,]+)\s*(k|m|mn|b|bn|thousand|million|billion)\+?", t, re.IGNORECASE)
+    m = re.fullmatch(
+        r"(?:over|more than|>|about|approx\.?|approximately|~)?\s*([\d.,]+)\s*(k|m|mn|b|bn|thousand|million|billion)\+?",
+        t,
+        re.IGNORECASE,
+    )
     if m:
         approx = "lower_bound" if t.lower().startswith(("over", "more than", ">")) else "approx"
         return Number(_plain(m[1]) * _SUFFIX[m[2].lower()], False, approx)

@@ -22,10 +22,16 @@ def parse_file(source: Source, path: Path) -> ParseResult:
         result = source.parse(path)
     except ParseError:
         raise
-    except Exception as exc:  # a parser bug or an unreadable file: name the file, never crash the run
-        raise ParseError(path, f"cannot be read as {source.id} ({type(exc).__name__}: {exc})") from exc
+    except (
+        Exception
+    ) as exc:  # a parser bug or an unreadable file: name the file, never crash the run
+        raise ParseError(
+            path, f"cannot be read as {source.id} ({type(exc).__name__}: {exc})"
+        ) from exc
     if not isinstance(result, ParseResult):
-        raise ParseError(path, f"parser of {source.id} returned {type(result).__name__}, not ParseResult")
+        raise ParseError(
+            path, f"parser of {source.id} returned {type(result).__name__}, not ParseResult"
+        )
     return result
 
 
@@ -47,7 +53,9 @@ def vintage_of(snap: Snapshot, result: ParseResult, lag_days: int) -> tuple[date
     return retrieved, "retrieved"
 
 
-def parse_snapshot(source: Source, snap: Snapshot, store: SnapshotStore) -> tuple[ParseResult, date, str]:
+def parse_snapshot(
+    source: Source, snap: Snapshot, store: SnapshotStore
+) -> tuple[ParseResult, date, str]:
     """Parse a stored snapshot under its original file name (parsers may look at the suffix)."""
     raw = store.path_for(snap.sha256)
     name = Path(snap.filename or Path(snap.url).name or snap.sha256).name

@@ -34,6 +34,8 @@ def open_pdf(path: Path) -> Iterator[Any]:
     except ParseError:
         raise
     except Exception as exc:
-        if raised_in_pdf_library(exc) or type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
+        if raised_in_pdf_library(exc) or type(exc).__module__.startswith(
+            ("pdfminer", "pdfplumber")
+        ):
             raise ParseError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
         raise

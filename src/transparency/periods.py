@@ -91,7 +91,11 @@ def half(year: int, h: int) -> Period:
 
 
 def _month(name: str) -> int:
-    return _MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower().rstrip(".")[:3]]
+    return _MONTHS[
+        name.lower().rstrip(".")[:4]
+        if name.lower().startswith("sept")
+        else name.lower().rstrip(".")[:3]
+    ]
 
 
 _PATTERNS: list[tuple[re.Pattern[str], object]] = []
@@ -222,12 +226,15 @@ def parse_period(label: str) -> Period:
 
 
 _BOUND_L, _BOUND_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
-_SEARCH = [re.compile(_BOUND_L + rx + _BOUND_R, re.IGNORECASE) for rx in (
-    rf"{_MONTH}\s*\d{{4}}{_DASH}{_MONTH},?\s*\d{{4}}",  # Dec 2023 - Feb 2024
-    rf"{_MONTH}{_DASH}{_MONTH},?\s*\d{{4}}",  # January-June 2024, January to June 2024
-    r"\d{4}[-_ /]?[QH]\d",  # 2023-q1, 2020_h2
-    r"[QH]\d[-_ /]?\d{4}",  # Q1-2022, H1 2024
-)]
+_SEARCH = [
+    re.compile(_BOUND_L + rx + _BOUND_R, re.IGNORECASE)
+    for rx in (
+        rf"{_MONTH}\s*\d{{4}}{_DASH}{_MONTH},?\s*\d{{4}}",  # Dec 2023 - Feb 2024
+        rf"{_MONTH}{_DASH}{_MONTH},?\s*\d{{4}}",  # January-June 2024, January to June 2024
+        r"\d{4}[-_ /]?[QH]\d",  # 2023-q1, 2020_h2
+        r"[QH]\d[-_ /]?\d{4}",  # Q1-2022, H1 2024
+    )
+]
 
 
 def find_period(text: str) -> Period | None:

@@ -90,8 +90,12 @@ class ParseResult:
         try:
             num: Number = parse_number(text)
         except NumberError:
-            self.warn(file, row, f"{metric!r} for {policy!r} {period_label or period}: "
-                      f"value {printed!r} is not a number; kept as text with no value")
+            self.warn(
+                file,
+                row,
+                f"{metric!r} for {policy!r} {period_label or period}: "
+                f"value {printed!r} is not a number; kept as text with no value",
+            )
             num = Number(None, False, "not_a_number")
         rec = RawRecord(
             platform_label=platform,

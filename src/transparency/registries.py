@@ -66,27 +66,38 @@ class Registries:
             ("platforms.csv", self.platforms, ("platform_id",)),
             ("services.csv", self.services, ("platform_id", "service_id")),
             ("policy_areas.csv", self.policy_areas, ("policy_area",)),
-            ("metrics.csv", self.metrics, ("metric",))]
+            ("metrics.csv", self.metrics, ("metric",)),
+        ]
         for name, rows, id_cols in id_columns:
             first: dict[tuple[str, ...], str] = {}
             for r in rows:
                 k = tuple(r[c] for c in id_cols)
                 if k in first:
-                    raise RegistryError(f"{name} {r['_row']}: {'/'.join(k)!r} is already defined at {first[k]}")
+                    raise RegistryError(
+                        f"{name} {r['_row']}: {'/'.join(k)!r} is already defined at {first[k]}"
+                    )
                 first[k] = r["_row"]
         platform_ids = {p["platform_id"] for p in self.platforms}
         service_ids = {(s["platform_id"], s["service_id"]) for s in self.services}
         for s in self.services:
             if s["platform_id"] not in platform_ids:
-                raise RegistryError(f"services.csv {s['_row']}: unknown platform {s['platform_id']!r}")
+                raise RegistryError(
+                    f"services.csv {s['_row']}: unknown platform {s['platform_id']!r}"
+                )
         for a in self.aliases:
             if a["platform_id"] not in platform_ids:
-                raise RegistryError(f"aliases.csv {a['_row']}: unknown platform {a['platform_id']!r}")
+                raise RegistryError(
+                    f"aliases.csv {a['_row']}: unknown platform {a['platform_id']!r}"
+                )
             if a["service_id"] and (a["platform_id"], a["service_id"]) not in service_ids:
-                raise RegistryError(f"aliases.csv {a['_row']}: unknown service {a['service_id']!r} of {a['platform_id']}")
+                raise RegistryError(
+                    f"aliases.csv {a['_row']}: unknown service {a['service_id']!r} of {a['platform_id']}"
+                )
             alias_key, alias_target = match_key(a["alias"]), (a["platform_id"], a["service_id"])
             if self._alias.get(alias_key, alias_target) != alias_target:
-                raise RegistryError(f"aliases.csv {a['_row']}: {a['alias']!r} already maps to {'/'.join(self._alias[alias_key])}")
+                raise RegistryError(
+                    f"aliases.csv {a['_row']}: {a['alias']!r} already maps to {'/'.join(self._alias[alias_key])}"
+                )
             self._alias[alias_key] = alias_target
         for p in self.platforms:  # a platform's own id and name are aliases of it
             self._alias.setdefault(match_key(p["name"]), (p["platform_id"], ""))
@@ -110,12 +121,16 @@ class Registries:
             if target == NOT_HARMONISED:
                 pass  # a known label deliberately left without a harmonised id (the note says why)
             elif kind == "policy" and target not in policy_ids:
-                raise RegistryError(f"{where}: unknown policy area {target!r} (add it to policy_areas.csv)")
+                raise RegistryError(
+                    f"{where}: unknown policy area {target!r} (add it to policy_areas.csv)"
+                )
             if kind == "metric" and target not in metric_ids and target != NOT_HARMONISED:
                 raise RegistryError(f"{where}: unknown metric {target!r} (add it to metrics.csv)")
             key = (lab["source_id"], kind, match_key(lab["raw_label"]))
             if key in self._label and self._label[key] != target:
-                raise RegistryError(f"{where}: {lab['raw_label']!r} mapped twice, to {self._label[key]!r} and {target!r}")
+                raise RegistryError(
+                    f"{where}: {lab['raw_label']!r} mapped twice, to {self._label[key]!r} and {target!r}"
+                )
             self._label[key] = target
         self.metric_info = {m["metric"]: m for m in self.metrics}
         self.policy_info = {p["policy_area"]: p for p in self.policy_areas}
@@ -148,7 +163,18 @@ def load(data_dir: Path | None = None) -> Registries:
         services=read_csv(reg / "services.csv", ("platform_id", "service_id", "name")),
         aliases=read_csv(reg / "aliases.csv", ("alias", "platform_id", "service_id")),
         scopes=read_csv(reg / "scopes.csv", ("raw_label", "scope")),
-        policy_areas=read_csv(reg / "policy_areas.csv", ("policy_area", "label", "parent", "dsa_category", "dsa_keyword", "csea_family", "description")),
+        policy_areas=read_csv(
+            reg / "policy_areas.csv",
+            (
+                "policy_area",
+                "label",
+                "parent",
+                "dsa_category",
+                "dsa_keyword",
+                "csea_family",
+                "description",
+            ),
+        ),
         metrics=read_csv(reg / "metrics.csv", ("metric", "label", "unit", "kind", "definition")),
         labels=labels,
     )

@@ -28,12 +28,50 @@ from .findings import Finding
 from .registries import Registries, RegistryError, match_key, read_csv
 
 SOURCE = "register"
-ACTION_COLUMNS = ("action_id", "case_id", "date", "announced_on", "regulator", "jurisdiction",
-                  "legal_basis", "platform_label", "platform", "services", "action_type", "amount",
-                  "currency", "status", "summary", "source_url", "confidence", "note")
-CASE_COLUMNS = ("case_id", "title", "regulator", "jurisdiction", "platform", "legal_basis", "status", "note")
-COMMITMENT_COLUMNS = ("commitment_id", "platform", "committed_to", "commitment", "made_on", "due",
-                      "status", "evidence_url", "source_url", "kind", "action_id", "note")
+ACTION_COLUMNS = (
+    "action_id",
+    "case_id",
+    "date",
+    "announced_on",
+    "regulator",
+    "jurisdiction",
+    "legal_basis",
+    "platform_label",
+    "platform",
+    "services",
+    "action_type",
+    "amount",
+    "currency",
+    "status",
+    "summary",
+    "source_url",
+    "confidence",
+    "note",
+)
+CASE_COLUMNS = (
+    "case_id",
+    "title",
+    "regulator",
+    "jurisdiction",
+    "platform",
+    "legal_basis",
+    "status",
+    "note",
+)
+COMMITMENT_COLUMNS = (
+    "commitment_id",
+    "platform",
+    "committed_to",
+    "commitment",
+    "made_on",
+    "due",
+    "status",
+    "evidence_url",
+    "source_url",
+    "kind",
+    "action_id",
+    "note",
+)
 CASE_STATUSES = ("open", "decided", "appealed", "closed")
 COMMITMENT_STATUSES = ("open", "met", "missed", "withdrawn")
 COMMITMENT_KINDS = ("commitment", "order")
@@ -69,7 +107,9 @@ class Regulators:
         self.info = {r["regulator_id"]: r for r in self.rows}
         for a in self.aliases:
             if a["regulator_id"] not in self.info:
-                raise RegistryError(f"regulator_aliases.csv {a['_row']}: unknown regulator {a['regulator_id']!r}")
+                raise RegistryError(
+                    f"regulator_aliases.csv {a['_row']}: unknown regulator {a['regulator_id']!r}"
+                )
             self._by_key[match_key(a["alias"])] = a["regulator_id"]
         for rid, r in self.info.items():
             self._by_key.setdefault(match_key(r["name"]), rid)
@@ -95,13 +135,16 @@ class Register:
 
 def _read(path: Path, required: tuple[str, ...], reg: Register) -> list[dict[str, str]]:
     if not path.exists():
-        reg.findings.append(Finding("error", "missing_register", SOURCE, display(path), "",
-                                    "file is missing"))
+        reg.findings.append(
+            Finding("error", "missing_register", SOURCE, display(path), "", "file is missing")
+        )
         return []
     try:
         return read_csv(path, required)
     except (RegistryError, UnicodeDecodeError) as exc:
-        reg.findings.append(Finding("error", "bad_register_file", SOURCE, display(path), "line 1", str(exc)))
+        reg.findings.append(
+            Finding("error", "bad_register_file", SOURCE, display(path), "line 1", str(exc))
+        )
         return []
 
 
@@ -109,13 +152,24 @@ def load(data_dir: Path, platforms: Registries) -> Register:
     """Read and check every register and registry file; problems become findings."""
     out = Register()
     registry, registers = data_dir / "registry", data_dir / "registers"
-    out.action_types = _read(registry / "action_types.csv", ("action_type", "label", "stage", "description"), out)
+    out.action_types = _read(
+        registry / "action_types.csv", ("action_type", "label", "stage", "description"), out
+    )
     regs = _read(registry / "regulators.csv", ("regulator_id", "name", "jurisdiction"), out)
     aliases = _read(registry / "regulator_aliases.csv", ("alias", "regulator_id"), out)
     try:
         out.regulators = Regulators(regs, aliases)
     except RegistryError as exc:
-        out.findings.append(Finding("error", "bad_register_row", SOURCE, display(registry / "regulator_aliases.csv"), "", str(exc)))
+        out.findings.append(
+            Finding(
+                "error",
+                "bad_register_row",
+                SOURCE,
+                display(registry / "regulator_aliases.csv"),
+                "",
+                str(exc),
+            )
+        )
         out.regulators = Regulators(regs, [])
     out.fx_rates = _fx(registry / "fx_rates.csv", out)
     out.cases = _cases(registers / "cases.csv", platforms, out)
@@ -131,12 +185,23 @@ def _fx(path: Path, out: Register) -> list[dict]:
             day = date.fromisoformat(r["date"])
             rate = float(r["per_eur"])
             if rate <= 0 or not _CURRENCY.fullmatch(r["currency"]):
-                raise ValueError(f"rate {r['per_eur']!r} for {r['currency']!r} is not a positive rate of an ISO currency")
+                raise ValueError(
+                    f"rate {r['per_eur']!r} for {r['currency']!r} is not a positive rate of an ISO currency"
+                )
         except ValueError as exc:
-            out.findings.append(Finding("error", "bad_register_row", SOURCE, display(path), r["_row"], str(exc)))
+            out.findings.append(
+                Finding("error", "bad_register_row", SOURCE, display(path), r["_row"], str(exc))
+            )
             continue
-        rows.append({"date": day, "currency": r["currency"], "per_eur": rate,
-                     "source_url": r["source_url"], "obtained_via": r.get("obtained_via", "")})
+        rows.append(
+            {
+                "date": day,
+                "currency": r["currency"],
+                "per_eur": rate,
+                "source_url": r["source_url"],
+                "obtained_via": r.get("obtained_via", ""),
+            }
+        )
     return rows
 
 
@@ -148,9 +213,13 @@ def _cases(path: Path, platforms: Registries, out: Register) -> list[dict[str, s
         if not r["case_id"] or r["case_id"] in seen:
             problems.append(f"case_id {r['case_id']!r} is empty or repeated")
         if r["regulator"] not in out.regulators.info:
-            problems.append(f"unknown regulator id {r['regulator']!r} (see data/registry/regulators.csv)")
+            problems.append(
+                f"unknown regulator id {r['regulator']!r} (see data/registry/regulators.csv)"
+            )
         if r["platform"] not in known:
-            problems.append(f"unknown platform id {r['platform']!r} (see data/registry/platforms.csv)")
+            problems.append(
+                f"unknown platform id {r['platform']!r} (see data/registry/platforms.csv)"
+            )
         if r["status"] not in CASE_STATUSES:
             problems.append(f"status {r['status']!r} is not one of {', '.join(CASE_STATUSES)}")
         if not r["title"]:
@@ -164,7 +233,9 @@ def _cases(path: Path, platforms: Registries, out: Register) -> list[dict[str, s
 
 def _report(out: Register, path: Path, row: dict[str, str], problems: list[str]) -> None:
     for p in problems:
-        out.findings.append(Finding("error", "bad_register_row", SOURCE, display(path), row["_row"], p))
+        out.findings.append(
+            Finding("error", "bad_register_row", SOURCE, display(path), row["_row"], p)
+        )
 
 
 def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
@@ -189,32 +260,46 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
             day, precision, announced = None, "", None
         regulator_id = out.regulators.resolve(r["regulator"])
         if regulator_id is None:
-            problems.append(f"unknown regulator {r['regulator']!r} (add it to data/registry/regulator_aliases.csv)")
+            problems.append(
+                f"unknown regulator {r['regulator']!r} (add it to data/registry/regulator_aliases.csv)"
+            )
         if r["platform"]:
             platform, service = r["platform"], ""
             if platform not in known:
-                problems.append(f"unknown platform id {platform!r} (see data/registry/platforms.csv)")
+                problems.append(
+                    f"unknown platform id {platform!r} (see data/registry/platforms.csv)"
+                )
         else:
             hit = platforms.platform(r["platform_label"])
             platform, service = hit if hit else ("", "")
             if hit is None:
-                problems.append(f"unknown platform {r['platform_label']!r} (add an alias to data/registry/aliases.csv)")
+                problems.append(
+                    f"unknown platform {r['platform_label']!r} (add an alias to data/registry/aliases.csv)"
+                )
         listed = [s for s in r["services"].split(";") if s]
         for s in listed:
             if platform and (platform, s) not in services:
-                problems.append(f"unknown service {s!r} of platform {platform!r} (see data/registry/services.csv)")
+                problems.append(
+                    f"unknown service {s!r} of platform {platform!r} (see data/registry/services.csv)"
+                )
         if len(listed) == 1 and not service:
             service = listed[0]
         if r["action_type"] not in types:
-            problems.append(f"unknown action type {r['action_type']!r} (see data/registry/action_types.csv)")
+            problems.append(
+                f"unknown action type {r['action_type']!r} (see data/registry/action_types.csv)"
+            )
         amount = None
         if r["amount"]:
             if not _AMOUNT.fullmatch(r["amount"]):
-                problems.append(f"malformed amount {r['amount']!r}: digits only, no separators or symbols")
+                problems.append(
+                    f"malformed amount {r['amount']!r}: digits only, no separators or symbols"
+                )
             else:
                 amount = float(r["amount"])
             if not _CURRENCY.fullmatch(r["currency"]):
-                problems.append(f"amount {r['amount']!r} needs an ISO 4217 currency, got {r['currency']!r}")
+                problems.append(
+                    f"amount {r['amount']!r} needs an ISO 4217 currency, got {r['currency']!r}"
+                )
         elif r["currency"]:
             problems.append(f"currency {r['currency']!r} given without an amount")
         if not re.match(r"https?://", r["source_url"]):
@@ -223,15 +308,27 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
             problems.append(f"confidence {r['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
         key = (regulator_id, r["date"], platform, service, r["action_type"])
         if not problems and key in keys:
-            problems.append(f"same regulator, date, platform, service and action type as {keys[key]}")
+            problems.append(
+                f"same regulator, date, platform, service and action type as {keys[key]}"
+            )
         _report(out, path, r, problems)
         ids.add(r["action_id"])
         if problems:
             continue
         keys[key] = r["action_id"]
-        rows.append({**r, "_date": day, "_precision": precision, "_announced": announced,
-                     "_regulator_id": regulator_id, "_platform": platform, "_service": service or None,
-                     "_services": listed or ([service] if service else []), "_amount": amount})
+        rows.append(
+            {
+                **r,
+                "_date": day,
+                "_precision": precision,
+                "_announced": announced,
+                "_regulator_id": regulator_id,
+                "_platform": platform,
+                "_service": service or None,
+                "_services": listed or ([service] if service else []),
+                "_amount": amount,
+            }
+        )
     return rows
 
 
@@ -246,14 +343,18 @@ def _commitments(path: Path, platforms: Registries, out: Register) -> list[dict]
         if not r["commitment_id"] or r["commitment_id"] in seen:
             problems.append(f"commitment_id {r['commitment_id']!r} is empty or repeated")
         if r["platform"] not in known:
-            problems.append(f"unknown platform id {r['platform']!r} (see data/registry/platforms.csv)")
+            problems.append(
+                f"unknown platform id {r['platform']!r} (see data/registry/platforms.csv)"
+            )
         try:
             r["_made_on"] = date.fromisoformat(r["made_on"])
             r["_due"] = date.fromisoformat(r["due"]) if r["due"] else None
         except ValueError as exc:
             problems.append(f"malformed date: {exc}")
         if r["status"] not in COMMITMENT_STATUSES:
-            problems.append(f"status {r['status']!r} is not one of {', '.join(COMMITMENT_STATUSES)}")
+            problems.append(
+                f"status {r['status']!r} is not one of {', '.join(COMMITMENT_STATUSES)}"
+            )
         if r["kind"] not in COMMITMENT_KINDS:
             problems.append(f"kind {r['kind']!r} is not one of {', '.join(COMMITMENT_KINDS)}")
         if not re.match(r"https?://", r["source_url"]):

@@ -26,8 +26,18 @@ from . import paths
 from .records import ParseResult, RawRecord
 from .store import Snapshot
 
-SNAPSHOT_COLUMNS = ["sha256", "source_id", "url", "filename", "media_type", "bytes",
-                    "retrieved_at", "published_at", "vintage", "vintage_basis"]
+SNAPSHOT_COLUMNS = [
+    "sha256",
+    "source_id",
+    "url",
+    "filename",
+    "media_type",
+    "bytes",
+    "retrieved_at",
+    "published_at",
+    "vintage",
+    "vintage_basis",
+]
 RECORD_COLUMNS = ["snapshot_sha256", *RawRecord.columns()]
 WARNING_COLUMNS = ["source_id", "snapshot_sha256", "file", "row", "message"]
 
@@ -54,13 +64,31 @@ def _fmt(v: object) -> object:
     return v
 
 
-def write(parsed: list[tuple[Snapshot, ParseResult, date, str]], root: Path | None = None) -> dict[str, int]:
+def write(
+    parsed: list[tuple[Snapshot, ParseResult, date, str]], root: Path | None = None
+) -> dict[str, int]:
     """Replace the embedded release with these parsed snapshots; return rows per source."""
     root = root or paths.release_dir()
     parsed = sorted(parsed, key=lambda t: (t[0].source_id, t[0].sha256))
-    _write_csv(root / "snapshots.csv", SNAPSHOT_COLUMNS, [
-        [s.sha256, s.source_id, s.url, s.filename, s.media_type, s.bytes, s.retrieved_at,
-         s.published_at, v.isoformat(), basis] for s, _, v, basis in parsed])
+    _write_csv(
+        root / "snapshots.csv",
+        SNAPSHOT_COLUMNS,
+        [
+            [
+                s.sha256,
+                s.source_id,
+                s.url,
+                s.filename,
+                s.media_type,
+                s.bytes,
+                s.retrieved_at,
+                s.published_at,
+                v.isoformat(),
+                basis,
+            ]
+            for s, _, v, basis in parsed
+        ],
+    )
     by_source: dict[str, list[list]] = defaultdict(list)
     warnings: list[list] = []
     for snap, result, _, _ in parsed:
@@ -91,7 +119,9 @@ def _record(row: dict[str, str]) -> RawRecord:
     return RawRecord(**kwargs)  # type: ignore[arg-type]
 
 
-def read(root: Path | None = None) -> tuple[list[tuple[Snapshot, date, str]], dict[str, list[RawRecord]], list[dict[str, str]]]:
+def read(
+    root: Path | None = None,
+) -> tuple[list[tuple[Snapshot, date, str]], dict[str, list[RawRecord]], list[dict[str, str]]]:
     """(snapshots with vintage and its basis, records by snapshot sha256, parse warnings)."""
     root = root or paths.release_dir()
     snaps: list[tuple[Snapshot, date, str]] = []
@@ -101,11 +131,20 @@ def read(root: Path | None = None) -> tuple[list[tuple[Snapshot, date, str]], di
         return snaps, records, warnings
     with (root / "snapshots.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            snap = Snapshot(sha256=row["sha256"], source_id=row["source_id"], url=row["url"],
-                            filename=row["filename"], media_type=row["media_type"],
-                            bytes=int(row["bytes"]), retrieved_at=row["retrieved_at"],
-                            published_at=row["published_at"], method="embedded")
-            snaps.append((snap, date.fromisoformat(row["vintage"]), row.get("vintage_basis") or "published"))
+            snap = Snapshot(
+                sha256=row["sha256"],
+                source_id=row["source_id"],
+                url=row["url"],
+                filename=row["filename"],
+                media_type=row["media_type"],
+                bytes=int(row["bytes"]),
+                retrieved_at=row["retrieved_at"],
+                published_at=row["published_at"],
+                method="embedded",
+            )
+            snaps.append(
+                (snap, date.fromisoformat(row["vintage"]), row.get("vintage_basis") or "published")
+            )
     for f in sorted((root / "records").glob("*.csv")):
         with f.open(newline="", encoding="utf-8") as fh:
             for i, row in enumerate(csv.DictReader(fh), start=2):

@@ -102,7 +102,9 @@ def test_fixture_values():
 '''
 
 
-def scaffold(source_id: str, publisher: str, title: str, platform_label: str, root: Path | None = None) -> list[Path]:
+def scaffold(
+    source_id: str, publisher: str, title: str, platform_label: str, root: Path | None = None
+) -> list[Path]:
     """Write the four files of a new source; refuse to overwrite anything."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", source_id):
         raise ValueError(f"source id {source_id!r} must be lower_snake_case")
@@ -119,5 +121,7 @@ def scaffold(source_id: str, publisher: str, title: str, platform_label: str, ro
         raise FileExistsError(f"{existing[0]} exists; not overwriting")
     for path, template in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(id=source_id, publisher=publisher, title=title, platform=platform_label))
+        path.write_text(
+            template.format(id=source_id, publisher=publisher, title=title, platform=platform_label)
+        )
     return list(files)

@@ -33,8 +33,15 @@ class SourceRun:
 
 
 def _summarise(source_id: str, outcomes: list[FetchOutcome]) -> SourceRun:
-    rows = [{"url": o.url, "status": o.status, "sha256": o.snapshot.sha256 if o.snapshot else "",
-             "message": o.message} for o in outcomes]
+    rows = [
+        {
+            "url": o.url,
+            "status": o.status,
+            "sha256": o.snapshot.sha256 if o.snapshot else "",
+            "message": o.message,
+        }
+        for o in outcomes
+    ]
     failed = [o for o in outcomes if o.status == "failed"]
     new = [o for o in outcomes if o.status == "new"]
     if failed:
@@ -42,25 +49,43 @@ def _summarise(source_id: str, outcomes: list[FetchOutcome]) -> SourceRun:
         detail = "no network" if no_net else "; ".join(o.message for o in failed)
         return SourceRun(source_id, "failed", detail, rows)
     if new:
-        return SourceRun(source_id, "new", f"{len(new)} new file(s): " + ", ".join(o.snapshot.filename for o in new if o.snapshot), rows)
+        return SourceRun(
+            source_id,
+            "new",
+            f"{len(new)} new file(s): " + ", ".join(o.snapshot.filename for o in new if o.snapshot),
+            rows,
+        )
     if not outcomes:
         return SourceRun(source_id, "unchanged", "nothing published to fetch", rows)
     return SourceRun(source_id, "unchanged", f"{len(outcomes)} file(s) unchanged", rows)
 
 
-def scrape(sources: list[Source], store: SnapshotStore | None = None, *,
-           transport: httpx.BaseTransport | None = None, policy: FetchPolicy | None = None,
-           on_source=None) -> list[SourceRun]:
+def scrape(
+    sources: list[Source],
+    store: SnapshotStore | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    policy: FetchPolicy | None = None,
+    on_source=None,
+) -> list[SourceRun]:
     store = store or SnapshotStore()
     runs: list[SourceRun] = []
     for src in sources:
         if on_source:
             on_source(src.id)
         if src.fetch is None:
-            runs.append(SourceRun(src.id, "no fetcher", "this source has no fetch (add files with `transparency add`)"))
+            runs.append(
+                SourceRun(
+                    src.id,
+                    "no fetcher",
+                    "this source has no fetch (add files with `transparency add`)",
+                )
+            )
             continue
         try:
-            with client_for(src.decl, transport=transport, policy=policy or FetchPolicy()) as client:
+            with client_for(
+                src.decl, transport=transport, policy=policy or FetchPolicy()
+            ) as client:
                 outcomes = list(src.fetch(client, store))
         except Exception as exc:  # isolation: a broken fetcher fails its own source only
             runs.append(SourceRun(src.id, "failed", f"{type(exc).__name__}: {exc}"))

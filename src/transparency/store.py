@@ -66,7 +66,10 @@ def now_utc() -> str:
 
 def guess_media_type(name: str) -> str:
     kind, _ = mimetypes.guess_type(name)
-    overrides = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    overrides = {
+        ".csv": "text/csv",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     return overrides.get(Path(name).suffix.lower(), kind or "application/octet-stream")
 
 
@@ -95,18 +98,33 @@ class SnapshotStore:
     def sidecar_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.json"
 
-    def put_bytes(self, data: bytes, *, source_id: str, url: str, filename: str = "",
-                  retrieved_at: str | None = None, published_at: str = "",
-                  media_type: str = "", **meta) -> tuple[Snapshot, bool]:
+    def put_bytes(
+        self,
+        data: bytes,
+        *,
+        source_id: str,
+        url: str,
+        filename: str = "",
+        retrieved_at: str | None = None,
+        published_at: str = "",
+        media_type: str = "",
+        **meta,
+    ) -> tuple[Snapshot, bool]:
         """Store bytes; return the snapshot and whether it was new (same bytes are kept once)."""
         digest = sha256_bytes(data)
         existing = self.get(digest)
         if existing is not None:
             return existing, False
         snap = Snapshot(
-            sha256=digest, source_id=source_id, url=url, filename=filename or Path(url).name,
-            retrieved_at=retrieved_at or now_utc(), published_at=published_at,
-            media_type=media_type or guess_media_type(filename or url), bytes=len(data), **meta,
+            sha256=digest,
+            source_id=source_id,
+            url=url,
+            filename=filename or Path(url).name,
+            retrieved_at=retrieved_at or now_utc(),
+            published_at=published_at,
+            media_type=media_type or guess_media_type(filename or url),
+            bytes=len(data),
+            **meta,
         )
         _atomic_write(self.path_for(digest), data)
         _atomic_write(self.sidecar_for(digest), snap.to_json().encode())

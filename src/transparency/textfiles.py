@@ -13,4 +13,7 @@ def read_text(path: Path, encoding: str = "utf-8-sig") -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ParseError(path, f"not {encoding.removesuffix('-sig').upper()} text (bad byte at offset {exc.start})") from exc
+        raise ParseError(
+            path,
+            f"not {encoding.removesuffix('-sig').upper()} text (bad byte at offset {exc.start})",
+        ) from exc

@@ -26,16 +26,21 @@ def connect_readonly(db: Path | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-        "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema = 'main' ORDER BY table_name"
+        ).fetchall()
+    ]
 
 
 def table_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str]:
     """(row count, md5 over the sorted md5s of every row): independent of physical row order."""
     count, digest = con.execute(
-        f'SELECT count(*), coalesce(md5(string_agg(h, \',\' ORDER BY h)), md5(\'\')) '
-        f'FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM "{table}" AS t)').fetchone()  # type: ignore[misc]
+        f"SELECT count(*), coalesce(md5(string_agg(h, ',' ORDER BY h)), md5('')) "
+        f'FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM "{table}" AS t)'
+    ).fetchone()  # type: ignore[misc]
     return int(count), str(digest)
 
 

@@ -14,9 +14,20 @@ import duckdb
 
 from tests.conftest import REPO
 
-KEYS = ("platform_name", "category", "category_specification", "decision_visibility", "decision_account",
-        "decision_monetary", "decision_provision", "decision_ground", "automated_detection",
-        "automated_decision", "content_type", "source_type")
+KEYS = (
+    "platform_name",
+    "category",
+    "category_specification",
+    "decision_visibility",
+    "decision_account",
+    "decision_monetary",
+    "decision_provision",
+    "decision_ground",
+    "automated_detection",
+    "automated_decision",
+    "content_type",
+    "source_type",
+)
 
 
 def php_read_line(line: str) -> list[str]:
@@ -93,7 +104,9 @@ def run_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "COLUMNS": "200"}
     if home is not None:
         env["TRANSPARENCY_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env
+    )
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

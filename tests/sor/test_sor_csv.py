@@ -18,18 +18,83 @@ REAL_ROWS = "real/dsa/sor_sample_rows/sor_v1_rows_from_conversion_error_log.csv"
 
 # uuid prefix -> (platform_name, category, keywords JSON, automated_detection, created_at), as read
 EXPECTED = {
-    "eb40d5a8": ("Chrome Web Store", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "", "Yes", "2024-08-29 16:28:38"),
-    "0a95113e": ("Google Play", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", '["KEYWORD_OTHER"]', "No",
-                 "2024-08-30 10:48:47"),
-    "8c407f37": ("Chrome Web Store", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "", "Yes", "2024-08-31 10:25:42"),
-    "55442b73": ("Chrome Web Store", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "", "Yes", "2024-09-04 10:31:38"),
-    "69b13cb1": ("Google Shopping", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "", "Yes", "2024-09-05 10:50:23"),
-    "dcbbc65a": ("Chrome Web Store", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "", "Yes", "2024-09-06 10:23:18"),
-    "15f70ee7": ("Chrome Web Store", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "", "Yes", "2024-09-07 10:22:53"),
-    "f3416cb6": ("Chrome Web Store", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "", "Yes", "2024-09-12 16:19:44"),
-    "6fd8b2c4": ("Chrome Web Store", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "", "Yes", "2024-09-13 10:13:04"),
-    "798f0b1e": ("Chrome Web Store", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "", "Yes", "2024-09-14 10:18:00"),
-    "29f17782": ("AliExpress", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS", "", "Yes", "2024-12-30 21:50:14"),
+    "eb40d5a8": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "",
+        "Yes",
+        "2024-08-29 16:28:38",
+    ),
+    "0a95113e": (
+        "Google Play",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        '["KEYWORD_OTHER"]',
+        "No",
+        "2024-08-30 10:48:47",
+    ),
+    "8c407f37": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "",
+        "Yes",
+        "2024-08-31 10:25:42",
+    ),
+    "55442b73": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "",
+        "Yes",
+        "2024-09-04 10:31:38",
+    ),
+    "69b13cb1": (
+        "Google Shopping",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "",
+        "Yes",
+        "2024-09-05 10:50:23",
+    ),
+    "dcbbc65a": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "",
+        "Yes",
+        "2024-09-06 10:23:18",
+    ),
+    "15f70ee7": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "",
+        "Yes",
+        "2024-09-07 10:22:53",
+    ),
+    "f3416cb6": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "",
+        "Yes",
+        "2024-09-12 16:19:44",
+    ),
+    "6fd8b2c4": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "",
+        "Yes",
+        "2024-09-13 10:13:04",
+    ),
+    "798f0b1e": (
+        "Chrome Web Store",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "",
+        "Yes",
+        "2024-09-14 10:18:00",
+    ),
+    "29f17782": (
+        "AliExpress",
+        "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
+        "",
+        "Yes",
+        "2024-12-30 21:50:14",
+    ),
 }
 
 
@@ -44,8 +109,13 @@ def _check(rows: list[list[str] | str], expected: dict) -> None:
     got = {}
     for r in rows:
         d = dict(zip(C.FULL_V1, r, strict=True))
-        got[d["uuid"][:8]] = (d["platform_name"], d["category"], d["category_specification"],
-                              d["automated_detection"], d["created_at"])
+        got[d["uuid"][:8]] = (
+            d["platform_name"],
+            d["category"],
+            d["category_specification"],
+            d["automated_detection"],
+            d["created_at"],
+        )
     assert got == expected
 
 
@@ -57,7 +127,10 @@ def test_the_11_real_rows_all_parse_after_the_repair():
     _check(rows, EXPECTED)
     # The AliExpress row really holds \"Caution\" and literal \n sequences, kept as text
     ali = dict(zip(C.FULL_V1, rows[-1], strict=True))
-    assert '\\"Caution\\"' in ali["incompatible_content_explanation"] and "\\n" in ali["incompatible_content_explanation"]
+    assert (
+        '\\"Caution\\"' in ali["incompatible_content_explanation"]
+        and "\\n" in ali["incompatible_content_explanation"]
+    )
 
 
 def test_the_real_rows_defeat_naive_readers():
@@ -68,8 +141,10 @@ def test_the_real_rows_defeat_naive_readers():
     widths = [len(next(csv.reader([line]))) for line in raw[1:] if line]
     assert widths == [37] * 10 + [49]
     cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in C.FULL_V1) + "}"
-    sql = (f"SELECT count(platform_name) FROM read_csv('{path}', columns={cols}, header=true, auto_detect=false, "
-           "quote='\"', escape='\"', strict_mode=true, store_rejects=true)")
+    sql = (
+        f"SELECT count(platform_name) FROM read_csv('{path}', columns={cols}, header=true, auto_detect=false, "
+        "quote='\"', escape='\"', strict_mode=true, store_rejects=true)"
+    )
     with duckdb.connect() as con:
         accepted = con.execute(sql).fetchall()[0][0]
         rejected = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
@@ -81,22 +156,27 @@ def test_the_own_fixture_rows_parse_too():
     _check(rows, {k: EXPECTED[k] for k in ("eb40d5a8", "0a95113e", "f3416cb6", "29f17782")})
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    ("plain", "plain"),
-    ("", ""),
-    ("two words", '"two words"'),
-    ('say "hi"', '"say ""hi"""'),
-    ('- "\\"Free\\""', '"- ""\\"Free\\""""'),  # the Chrome Web Store pattern
-    ('the word \\"Caution\\"', '"the word \\"Caution\\""'),  # the AliExpress pattern
-    ("C:\\dir\\", '"C:\\dir\\"'),  # ends with a backslash: unreadable by anyone
-    ('a\\\\"b', '"a\\\\"b"'),  # any backslash before a quote stops the doubling
-])
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("plain", "plain"),
+        ("", ""),
+        ("two words", '"two words"'),
+        ('say "hi"', '"say ""hi"""'),
+        ('- "\\"Free\\""', '"- ""\\"Free\\""""'),  # the Chrome Web Store pattern
+        ('the word \\"Caution\\"', '"the word \\"Caution\\""'),  # the AliExpress pattern
+        ("C:\\dir\\", '"C:\\dir\\"'),  # ends with a backslash: unreadable by anyone
+        ('a\\\\"b', '"a\\\\"b"'),  # any backslash before a quote stops the doubling
+    ],
+)
 def test_php_fputcsv_cells(value, written):
     assert php_field(value) == written
 
 
-@pytest.mark.parametrize("value", ['- "\\"Free\\""', 'the word \\"Caution\\" here', "x\\y", 'a "b" c',
-                                   'a\\\\"b', "\\", 'q"'])
+@pytest.mark.parametrize(
+    "value",
+    ['- "\\"Free\\""', 'the word \\"Caution\\" here', "x\\y", 'a "b" c', 'a\\\\"b', "\\", 'q"'],
+)
 def test_repair_reads_back_every_value_not_ending_in_a_backslash(value):
     line = ",".join(["x", php_field(value), php_field("two words")])
     fields = parse_line(repair(line.encode()).decode(), 3)
@@ -114,13 +194,16 @@ def test_repairer_handles_a_backslash_split_across_chunks():
         assert rep.feed(data[:cut]) + rep.feed(data[cut:]) + rep.flush() == repair(data)
 
 
-@pytest.mark.parametrize(("line", "reason"), [
-    ('a,"b,c', "unterminated quoted field"),
-    ('a,"b"x,c', "text after a closing quote"),
-    ("a,b", "expected 3 fields, found 2"),
-    ("a,b,c,d", "expected 3 fields, found 4"),
-    ("a,b\rx,c", "carriage return in an unquoted field"),
-])
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('a,"b,c', "unterminated quoted field"),
+        ('a,"b"x,c', "text after a closing quote"),
+        ("a,b", "expected 3 fields, found 2"),
+        ("a,b,c,d", "expected 3 fields, found 4"),
+        ("a,b\rx,c", "carriage return in an unquoted field"),
+    ],
+)
 def test_canonical_reader_rejects_with_a_reason(line, reason):
     got = parse_line(line, 3)
     assert isinstance(got, str) and got.startswith(reason)
@@ -132,11 +215,15 @@ def test_canonical_reader_tolerates_blanks_after_a_closing_quote_like_duckdb():
 
 def test_parse_part_counts_rejects_and_line_numbers():
     header = ",".join(C.FULL_V1).encode()
-    good = ",".join([""] * 19 + ["STATEMENT_CATEGORY_VIOLENCE"] + [""] * 14 + ["TikTok", "1", "x"]).encode()
+    good = ",".join(
+        [""] * 19 + ["STATEMENT_CATEGORY_VIOLENCE"] + [""] * 14 + ["TikTok", "1", "x"]
+    ).encode()
     bad = good.replace(b"TikTok", b'"C:\\\\"')
     data = b"\n".join([header, good, bad, good, b"", b"a,b"])
     res = parse_part([data[:50], data[50:]], "p.csv")
     assert res.accepted == 2 and res.data_lines == 4
     assert [(r.line, r.reason.split(" (")[0]) for r in res.rejects] == [
-        (3, "unterminated quoted field"), (6, "expected 37 fields, found 2")]
+        (3, "unterminated quoted field"),
+        (6, "expected 37 fields, found 2"),
+    ]
     assert res.rejects[0].raw == bad.decode()  # the line as it stood in the dump

@@ -42,16 +42,18 @@ def _patch_inner(data: bytes, *, flag: int | None = None, size: int | None = Non
     local = b.find(b"PK\x03\x04")
     central = b.find(b"PK\x01\x02")
     if flag is not None:
-        b[local + 6:local + 8] = struct.pack("<H", flag)
-        b[central + 8:central + 10] = struct.pack("<H", flag)
+        b[local + 6 : local + 8] = struct.pack("<H", flag)
+        b[central + 8 : central + 10] = struct.pack("<H", flag)
     if size is not None:
-        b[local + 22:local + 26] = struct.pack("<I", size)
-        b[central + 24:central + 28] = struct.pack("<I", size)
+        b[local + 22 : local + 26] = struct.pack("<I", size)
+        b[central + 24 : central + 28] = struct.pack("<I", size)
     return bytes(b)
 
 
 def _good_part(rows: int = 20) -> bytes:
-    line = b",".join([b""] * 19 + [b"STATEMENT_CATEGORY_VIOLENCE"] + [b""] * 14 + [b"TikTok", b"1", b"x"])
+    line = b",".join(
+        [b""] * 19 + [b"STATEMENT_CATEGORY_VIOLENCE"] + [b""] * 14 + [b"TikTok", b"1", b"x"]
+    )
     return HEADER + b"\n" + b"\n".join([line] * rows)
 
 
@@ -85,7 +87,14 @@ def absolute_inner(d: Path) -> Path:
 
 
 def nested_zip_member(d: Path) -> Path:
-    return _dump(d, {f"{BASE}-00000.csv.zip": _zip({f"{BASE}-00000-00000.csv.zip": _zip({"x.csv": _good_part()})})})
+    return _dump(
+        d,
+        {
+            f"{BASE}-00000.csv.zip": _zip(
+                {f"{BASE}-00000-00000.csv.zip": _zip({"x.csv": _good_part()})}
+            )
+        },
+    )
 
 
 def nested_deep(d: Path) -> Path:
@@ -98,8 +107,14 @@ def encrypted(d: Path) -> Path:
 
 
 def corrupt(d: Path) -> Path:
-    inner = bytearray(_zip({f"{BASE}-00000-00000.csv": _good_part(3_000) + b"".join(
-        str(i).encode() for i in range(20_000))}))
+    inner = bytearray(
+        _zip(
+            {
+                f"{BASE}-00000-00000.csv": _good_part(3_000)
+                + b"".join(str(i).encode() for i in range(20_000))
+            }
+        )
+    )
     start = inner.find(b"PK\x03\x04") + 30 + len(f"{BASE}-00000-00000.csv")
     for i in range(start + 200, start + 260):
         inner[i] ^= 0x5A
@@ -120,8 +135,13 @@ def truncated(d: Path) -> Path:
 
 
 def stray_member(d: Path) -> Path:
-    return _dump(d, {f"{BASE}-00000.csv.zip": _zip({f"{BASE}-00000-00000.csv": _good_part()}),
-                     "__MACOSX/._x": b"junk"})
+    return _dump(
+        d,
+        {
+            f"{BASE}-00000.csv.zip": _zip({f"{BASE}-00000-00000.csv": _good_part()}),
+            "__MACOSX/._x": b"junk",
+        },
+    )
 
 
 CASES = [
@@ -161,15 +181,23 @@ def test_hostile_archive_exits_2_with_one_line_and_writes_nothing(tmp_path, make
 
 def test_total_size_limit(tmp_path):
     day = synth.generate(tmp_path / "in", date(2024, 1, 1), 300, zip_ids=199, part_ids=99)
-    p = run_cli("sor", "ingest", "--max-total-bytes", "100000", str(day.zip_path), home=tmp_path / "home")
-    assert p.returncode == 2 and "possible zip bomb" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    p = run_cli(
+        "sor", "ingest", "--max-total-bytes", "100000", str(day.zip_path), home=tmp_path / "home"
+    )
+    assert (
+        p.returncode == 2
+        and "possible zip bomb" in p.stderr
+        and len(p.stderr.strip().splitlines()) == 1
+    )
     assert not (tmp_path / "home" / "sor" / "days").exists()
 
 
 def test_limits_also_hold_in_process(tmp_path):
     with pytest.raises(ArchiveError, match="expands"):
         DumpReader(bomb_ratio(tmp_path / "a")).__enter__()
-    with DumpReader(bomb_ratio(tmp_path / "b"), Limits(max_ratio=1e6)) as r:  # a looser limit lets it in
+    with DumpReader(
+        bomb_ratio(tmp_path / "b"), Limits(max_ratio=1e6)
+    ) as r:  # a looser limit lets it in
         assert len(r.dump.parts) == 1
     with pytest.raises(ArchiveError, match="not a daily dump name"):
         DumpReader(tmp_path / "evil.zip")

@@ -19,8 +19,16 @@ from transparency.sor.csvtext import repair
 @pytest.fixture(scope="module")
 def v1_day(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth-v1")
-    return synth.generate(out, date(2024, 8, 29), 2_500, seed=3, malformed_share=0.01, broken_share=0.004,
-                          zip_ids=999, part_ids=299)
+    return synth.generate(
+        out,
+        date(2024, 8, 29),
+        2_500,
+        seed=3,
+        malformed_share=0.01,
+        broken_share=0.004,
+        zip_ids=999,
+        part_ids=299,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +49,17 @@ def test_packaging_is_the_official_nested_layout(v1_day):
     with zipfile.ZipFile(v1_day.zip_path) as outer:
         infos = outer.infolist()
         # 2,500 ids in inner ZIPs of 1,000 ids (zip_ids + 1): 3 inner ZIPs, stored without compression
-        assert [i.filename for i in infos] == [f"sor-global-2024-08-29-full-{k:05d}.csv.zip" for k in range(3)]
+        assert [i.filename for i in infos] == [
+            f"sor-global-2024-08-29-full-{k:05d}.csv.zip" for k in range(3)
+        ]
         assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)
     names = [(o.filename, p.filename, p.compress_type) for o, p, _ in _parts(v1_day.zip_path)]
     # parts of 300 ids: 1,000 ids -> 300/300/300/100 ; the last inner ZIP holds 500 ids -> 300/200
     assert [n[1] for n in names] == [
         *(f"sor-global-2024-08-29-full-00000-{j:05d}.csv" for j in range(4)),
         *(f"sor-global-2024-08-29-full-00001-{j:05d}.csv" for j in range(4)),
-        *(f"sor-global-2024-08-29-full-00002-{j:05d}.csv" for j in range(2))]
+        *(f"sor-global-2024-08-29-full-00002-{j:05d}.csv" for j in range(2)),
+    ]
     assert all(n[2] == zipfile.ZIP_DEFLATED for n in names)
     assert v1_day.parts == 10
 
@@ -57,14 +68,26 @@ def test_sha1_file_matches_and_generation_is_deterministic(v1_day, tmp_path):
     text = v1_day.sha1_path.read_text()
     digest = hashlib.sha1(v1_day.zip_path.read_bytes()).hexdigest()
     assert text == f"{digest}  sor-global-2024-08-29-full.zip"  # sha1sum layout, no newline (PHP)
-    again = synth.generate(tmp_path, date(2024, 8, 29), 2_500, seed=3, malformed_share=0.01,
-                           broken_share=0.004, zip_ids=999, part_ids=299)
+    again = synth.generate(
+        tmp_path,
+        date(2024, 8, 29),
+        2_500,
+        seed=3,
+        malformed_share=0.01,
+        broken_share=0.004,
+        zip_ids=999,
+        part_ids=299,
+    )
     assert again.sha1_path.read_text() == text
-    other = synth.generate(tmp_path / "o", date(2024, 8, 29), 2_500, seed=4, zip_ids=999, part_ids=299)
+    other = synth.generate(
+        tmp_path / "o", date(2024, 8, 29), 2_500, seed=4, zip_ids=999, part_ids=299
+    )
     assert other.sha1_path.read_text() != text
 
 
-@pytest.mark.parametrize(("fixture", "n_cols", "rows"), [("v1_day", 37, 2_500), ("v2_day", 38, 700)])
+@pytest.mark.parametrize(
+    ("fixture", "n_cols", "rows"), [("v1_day", 37, 2_500), ("v2_day", 38, 700)]
+)
 def test_every_part_has_the_versioned_header_and_rows_of_that_width(request, fixture, n_cols, rows):
     day = request.getfixturevalue(fixture)
     header = C.FULL_V1 if n_cols == 37 else C.FULL_V2
@@ -78,7 +101,9 @@ def test_every_part_has_the_versioned_header_and_rows_of_that_width(request, fix
             if row == list(header):
                 continue
             seen += 1
-            if "Repeat offender" in ",".join(row):  # a broken row: one field swallows its neighbours
+            if "Repeat offender" in ",".join(
+                row
+            ):  # a broken row: one field swallows its neighbours
                 continue
             assert len(row) == n_cols
     assert seen == rows
@@ -90,14 +115,19 @@ def test_malformed_rows_carry_the_backslash_quote_pattern(v1_day):
     assert (v1_day.malformed, v1_day.broken) == (25, 13)
     assert sum(v1_day.truth.values()) == 2_500 - 13
     text = "\n".join(d.decode() for _, _, d in _parts(v1_day.zip_path))
-    malformed = [line for line in text.split("\n") if '\\"' in line and "Repeat offender" not in line]
+    malformed = [
+        line for line in text.split("\n") if '\\"' in line and "Repeat offender" not in line
+    ]
     assert len(malformed) == 25
     # strict RFC 4180 cannot read them as written ...
     for line in malformed:
         with pytest.raises(csv.Error):
             next(csv.reader([line], strict=True))
     # ... and reads all of them after the repair
-    assert all(len(next(csv.reader([repair(line.encode()).decode()], strict=True))) == 37 for line in malformed)
+    assert all(
+        len(next(csv.reader([repair(line.encode()).decode()], strict=True))) == 37
+        for line in malformed
+    )
     assert re.search(r'""\\"#1\\"""', text)  # exactly the real Chrome Web Store form
 
 
@@ -108,7 +138,10 @@ def test_value_distributions_are_plausible(v1_day, v2_day):
     assert max(plat, key=plat.get) == "Google Shopping" and plat["Google Shopping"] > 0.5 * 2_490
     v1_cats = {k[1] for k in v1_day.truth}
     v2_cats = {k[1] for k in v2_day.truth}
-    assert v1_cats <= set(C.CATEGORIES_V1) and "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE" in v1_cats
+    assert (
+        v1_cats <= set(C.CATEGORIES_V1)
+        and "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE" in v1_cats
+    )
     assert v2_cats <= set(C.CATEGORIES_V2) and "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" in v2_cats
     assert 900 < v1_day.csv_bytes / 2_500 < 1_400  # about 1 KB per row, like the real dumps
 

@@ -40,8 +40,10 @@ REAL = {
     "discord-2024-h1.csv": (364, 1),
 }
 # reference metric names that are not "Section | Column" -> harmonised metric of the NCMEC table
-REF_METRICS = {"ncmec_media_reports": "cybertipline_media_reports",
-               "ncmec_grooming_or_endangerment_escalations": "cybertipline_escalations"}
+REF_METRICS = {
+    "ncmec_media_reports": "cybertipline_media_reports",
+    "ncmec_grooming_or_endangerment_escalations": "cybertipline_escalations",
+}
 
 
 def parse(path: Path) -> ParseResult:
@@ -54,8 +56,11 @@ def harmonised(rec, field: str) -> str | None:
 
 
 def observations(result: ParseResult, name: str) -> tuple[list[dict], list]:
-    return normalise(result.records, REG, Context("discord_transparency", "platform", "0" * 64,
-                                                  date(2024, 1, 1), name))
+    return normalise(
+        result.records,
+        REG,
+        Context("discord_transparency", "platform", "0" * 64, date(2024, 1, 1), name),
+    )
 
 
 def assert_clean(result: ParseResult, name: str) -> list[dict]:
@@ -91,63 +96,119 @@ def test_real_file_every_reference_figure(name):
         want = float(ref["value"])
         hits = []
         for rec in result.records:
-            if (rec.period_start, rec.period_end) != (start, end) or rec.platform_label != ref["platform"]:
+            if (rec.period_start, rec.period_end) != (start, end) or rec.platform_label != ref[
+                "platform"
+            ]:
                 continue
             if ref["metric"] in REF_METRICS:
-                ok = (harmonised(rec, "metric") == REF_METRICS[ref["metric"]]
-                      and harmonised(rec, "policy") == "protection_of_minors.child_sexual_exploitation")
+                ok = (
+                    harmonised(rec, "metric") == REF_METRICS[ref["metric"]]
+                    and harmonised(rec, "policy")
+                    == "protection_of_minors.child_sexual_exploitation"
+                )
             else:
-                ok = (match_key(rec.raw_metric_label) == match_key(ref["metric"])
-                      and rec.raw_policy_label == ref["policy_area"])
+                ok = (
+                    match_key(rec.raw_metric_label) == match_key(ref["metric"])
+                    and rec.raw_policy_label == ref["policy_area"]
+                )
             if ok:
                 hits.append(rec)
         value = [h.value * 100 if ref["unit"] == "percent" else h.value for h in hits]
         if len(hits) != 1 or value[0] != pytest.approx(want, abs=1e-9):
-            unmatched.append((ref["metric"], ref["policy_area"], ref["period_start"], want,
-                              [(h.row_ref, h.value_text) for h in hits]))
+            unmatched.append(
+                (
+                    ref["metric"],
+                    ref["policy_area"],
+                    ref["period_start"],
+                    want,
+                    [(h.row_ref, h.value_text) for h in hits],
+                )
+            )
     assert not unmatched, unmatched
     assert_clean(result, name)
 
 
 def test_real_known_values_by_line():
     """sources/discord.md section 6, plus the repaired and de-duplicated rows."""
+
     def at(name: str, line: int) -> dict[str, str]:
         recs = parse(shared_file(f"real/platforms/discord/{name}")).records
-        return {r.raw_metric_label.split(" | ")[-1]: r.value_text for r in recs if r.row_ref == f"line {line}"}
+        return {
+            r.raw_metric_label.split(" | ")[-1]: r.value_text
+            for r in recs
+            if r.row_ref == f"line {line}"
+        }
 
     assert at("discord-2020-h2.csv", 2) == {"Media reports": "1,071", "Escalations": "15"}
-    assert at("discord-2021-h1.csv", 7) == {"Media reports": "1,923", "Grooming or endangerment escalations": "24"}
-    assert at("discord-2022-q1.csv", 6) == {"Media Reports": "10,641", "Grooming or Endangerment Escalations": "54"}
-    assert at("discord-2022-q3.csv", 4) == {"Media Reports": "5,137", "Grooming or Endangerment Escalations": "26",
-                                            "Total by month": "5,163"}
-    assert at("discord-2022-q3.csv", 7) == {"Total by month": "14,366"}  # media + escalations, re-read
+    assert at("discord-2021-h1.csv", 7) == {
+        "Media reports": "1,923",
+        "Grooming or endangerment escalations": "24",
+    }
+    assert at("discord-2022-q1.csv", 6) == {
+        "Media Reports": "10,641",
+        "Grooming or Endangerment Escalations": "54",
+    }
+    assert at("discord-2022-q3.csv", 4) == {
+        "Media Reports": "5,137",
+        "Grooming or Endangerment Escalations": "26",
+        "Total by month": "5,163",
+    }
+    assert at("discord-2022-q3.csv", 7) == {
+        "Total by month": "14,366"
+    }  # media + escalations, re-read
     assert at("discord-2023-q1.csv", 22) == {"Accounts Disabled": "54,835"}
-    assert at("discord-2023-q1.csv", 44) == {"Media Reports": "20,001", "Grooming or Endangerment Escalations": "125",
-                                             "Month Total": "20,126"}
-    assert at("discord-2023-q1.csv", 49) == {"Servers Removed Proactive": "11,336", "Servers Removed Reactive": "1,334",
-                                             "Total Servers Removed": "12,670"}
-    assert at("discord-2023-q1.csv", 85) == {"Reports Received": "10,232", "Reports Actioned": "742",
-                                             "% of Reports Actioned": "7.25%"}
+    assert at("discord-2023-q1.csv", 44) == {
+        "Media Reports": "20,001",
+        "Grooming or Endangerment Escalations": "125",
+        "Month Total": "20,126",
+    }
+    assert at("discord-2023-q1.csv", 49) == {
+        "Servers Removed Proactive": "11,336",
+        "Servers Removed Reactive": "1,334",
+        "Total Servers Removed": "12,670",
+    }
+    assert at("discord-2023-q1.csv", 85) == {
+        "Reports Received": "10,232",
+        "Reports Actioned": "742",
+        "% of Reports Actioned": "7.25%",
+    }
     assert at("discord-2023-q3.csv", 44)["Month Total"] == "51,916"
-    assert at("discord-2023-q3.csv", 23) == {"Accounts Disabled": "128,153"}  # Child Safety, shift repaired
-    assert at("discord-2023-q3.csv", 36) == {"Accounts Disabled": "260,461"}  # Total:, shift repaired
+    assert at("discord-2023-q3.csv", 23) == {
+        "Accounts Disabled": "128,153"
+    }  # Child Safety, shift repaired
+    assert at("discord-2023-q3.csv", 36) == {
+        "Accounts Disabled": "260,461"
+    }  # Total:, shift repaired
     assert at("discord-2023-q3.csv", 85) == {"Reports Received": "484,927"}
     assert at("discord-2024-h1.csv", 23) == {"Accounts Disabled": "178,165"}
     assert at("discord-2024-h1.csv", 41) == {"Total Servers Removed": "7,462"}
     assert at("discord-2024-h1.csv", 77) == {"Reports": "1,035,166", "% of Reports": "3.51%"}
-    assert at("discord-2024-h1.csv", 102) == {"Media Reports": "103,035", "Grooming or Endangerment Escalations": "609",
-                                              "Total": "103,644"}
+    assert at("discord-2024-h1.csv", 102) == {
+        "Media Reports": "103,035",
+        "Grooming or Endangerment Escalations": "609",
+        "Total": "103,644",
+    }
     assert at("discord-2024-h1.csv", 204) == {}  # the Norway row whose removal reconciles the total
     assert at("discord-2024-h1.csv", 206) == {"Requests": "4", "Complied": "3"}
     assert at("discord-2024-h1.csv", 216) == {"Requests": "539", "Complied": "314"}
 
 
 def test_real_warnings_name_file_and_line():
-    got = {name: [(w.file, w.row) for w in parse(shared_file(f"real/platforms/discord/{name}")).warnings]
-           for name in ("discord-2022-q3.csv", "discord-2023-q3.csv", "discord-2024-h1.csv")}
+    got = {
+        name: [
+            (w.file, w.row) for w in parse(shared_file(f"real/platforms/discord/{name}")).warnings
+        ]
+        for name in ("discord-2022-q3.csv", "discord-2023-q3.csv", "discord-2024-h1.csv")
+    }
     assert got == {
-        "discord-2022-q3.csv": [("discord-2022-q3.csv", "line 6"), ("discord-2022-q3.csv", "line 7")],
-        "discord-2023-q3.csv": [("discord-2023-q3.csv", "line 22"), ("discord-2023-q3.csv", "line 73")],
+        "discord-2022-q3.csv": [
+            ("discord-2022-q3.csv", "line 6"),
+            ("discord-2022-q3.csv", "line 7"),
+        ],
+        "discord-2023-q3.csv": [
+            ("discord-2023-q3.csv", "line 22"),
+            ("discord-2023-q3.csv", "line 73"),
+        ],
         "discord-2024-h1.csv": [("discord-2024-h1.csv", "line 204")],
     }
 
@@ -156,13 +217,19 @@ def test_real_scopes_and_periods():
     recs = parse(shared_file("real/platforms/discord/discord-2024-h1.csv")).records
     rows = {(r.scope, r.raw_metric_label): r.value for r in recs}
     assert rows[("Brazil", "International Government Information Requests | Requests")] == 106
-    assert rows[("International", "International Government Information Requests | Requests")] == 545
+    assert (
+        rows[("International", "International Government Information Requests | Requests")] == 545
+    )
     assert rows[("United States", "US Gov Info Requests | Information Produced")] == 3_223
     assert rows[("global", "Preservation Requests | Requests")] == 3_235
     months = sorted({r.period_label for r in recs if r.raw_metric_label == "NCMEC | Media Reports"})
     assert months == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-H1"]
     q3 = parse(shared_file("real/platforms/discord/discord-2023-q3.csv")).records
-    assert {r.scope for r in q3 if r.raw_policy_label.startswith("Lithuania") or r.scope.startswith("Lithuania")} == {"Lithuania"}
+    assert {
+        r.scope
+        for r in q3
+        if r.raw_policy_label.startswith("Lithuania") or r.scope.startswith("Lithuania")
+    } == {"Lithuania"}
 
 
 # ------------------------------------------------------------------ own fixtures, one test per quirk
@@ -178,8 +245,11 @@ def by_line(result: ParseResult) -> dict[str, dict[str, object]]:
 def test_fixture_month_table_takes_year_from_file_name():
     result = parse(FIX / "discord-2020-h2-sample.csv")
     assert [(r.period_label, r.raw_metric_label, r.value) for r in result.records] == [
-        ("2020-07", "NCMEC | Media reports", 1071), ("2020-07", "NCMEC | Escalations", 15),
-        ("2020-08", "NCMEC | Media reports", 1062), ("2020-08", "NCMEC | Escalations", 22)]
+        ("2020-07", "NCMEC | Media reports", 1071),
+        ("2020-07", "NCMEC | Escalations", 15),
+        ("2020-08", "NCMEC | Media reports", 1062),
+        ("2020-08", "NCMEC | Escalations", 22),
+    ]
     assert result.warnings == []
     rows = assert_clean(result, "x")
     assert {r["metric"] for r in rows} == {"cybertipline_media_reports", "cybertipline_escalations"}
@@ -188,34 +258,68 @@ def test_fixture_month_table_takes_year_from_file_name():
 def test_quirk_unlabelled_totals_row_and_total_row_holding_the_sum():
     result = parse(FIX / "discord-2022-q3-sample.csv")
     lines = by_line(result)
-    assert lines["line 5"] == {"NCMEC | Media Reports": 9166, "NCMEC | Grooming or Endangerment Escalations": 37}
+    assert lines["line 5"] == {
+        "NCMEC | Media Reports": 9166,
+        "NCMEC | Grooming or Endangerment Escalations": 37,
+    }
     assert lines["line 6"] == {"NCMEC | Total by month": 9203}
-    assert {r.period_label for r in result.records if r.row_ref in ("line 5", "line 6")} == {"2022-Q3"}
-    assert [(w.file, w.row) for w in result.warnings] == [("discord-2022-q3-sample.csv", "line 5"),
-                                                          ("discord-2022-q3-sample.csv", "line 6")]
-    assert "unlabelled row" in result.warnings[0].message and "media reports + escalations" in result.warnings[1].message
+    assert {r.period_label for r in result.records if r.row_ref in ("line 5", "line 6")} == {
+        "2022-Q3"
+    }
+    assert [(w.file, w.row) for w in result.warnings] == [
+        ("discord-2022-q3-sample.csv", "line 5"),
+        ("discord-2022-q3-sample.csv", "line 6"),
+    ]
+    assert (
+        "unlabelled row" in result.warnings[0].message
+        and "media reports + escalations" in result.warnings[1].message
+    )
     assert_clean(result, "x")
 
 
 def test_quirk_months_outside_the_period_are_not_attributed():
     result = parse(FIX / "discord-2022-q4-sample.csv")
-    assert {r.raw_metric_label.split(" | ")[0] for r in result.records} == {"Warns"}  # NCMEC rows dropped
+    assert {r.raw_metric_label.split(" | ")[0] for r in result.records} == {
+        "Warns"
+    }  # NCMEC rows dropped
     assert [w.row for w in result.warnings] == ["line 11", "line 12", "line 13", "line 15"]
-    assert all(w.file == "discord-2022-q4-sample.csv" and "outside the file's period 2022-Q4" in w.message
-               for w in result.warnings)
+    assert all(
+        w.file == "discord-2022-q4-sample.csv" and "outside the file's period 2022-Q4" in w.message
+        for w in result.warnings
+    )
 
 
 def test_quirk_shifted_section_is_repaired():
     result = parse(FIX / "discord-2023-q3-sample.csv")
-    disabled = {(r.raw_policy_label, r.row_ref): r.value for r in result.records
-                if r.raw_metric_label == "Accounts Disabled | Accounts Disabled"}
-    assert disabled == {("Child Safety", "line 13"): 128_153, ("Deceptive Practices", "line 14"): 11_885,
-                        ("Misinformation", "line 15"): 49, ("Total:", "line 17"): 140_087}
+    disabled = {
+        (r.raw_policy_label, r.row_ref): r.value
+        for r in result.records
+        if r.raw_metric_label == "Accounts Disabled | Accounts Disabled"
+    }
+    assert disabled == {
+        ("Child Safety", "line 13"): 128_153,
+        ("Deceptive Practices", "line 14"): 11_885,
+        ("Misinformation", "line 15"): 49,
+        ("Total:", "line 17"): 140_087,
+    }
     shift = [w for w in result.warnings if w.row == "line 12"]
-    assert len(shift) == 1 and shift[0].file == "discord-2023-q3-sample.csv" and "shifted down one row" in shift[0].message
+    assert (
+        len(shift) == 1
+        and shift[0].file == "discord-2023-q3-sample.csv"
+        and "shifted down one row" in shift[0].message
+    )
     # the repaired values agree with the Appeals table of the same file
-    appeals = {r.raw_policy_label: r.value for r in result.records if r.raw_metric_label == "Appeals | Accounts Disabled"}
-    assert appeals == {"Child Safety": 128_153, "Deceptive Practices": 11_885, "Misinformation": 49, "Sum:": 140_087}
+    appeals = {
+        r.raw_policy_label: r.value
+        for r in result.records
+        if r.raw_metric_label == "Appeals | Accounts Disabled"
+    }
+    assert appeals == {
+        "Child Safety": 128_153,
+        "Deceptive Practices": 11_885,
+        "Misinformation": 49,
+        "Sum:": 140_087,
+    }
 
 
 def test_quirk_appeals_exceeding_accounts_kept_with_warning():
@@ -228,10 +332,16 @@ def test_quirk_appeals_exceeding_accounts_kept_with_warning():
 def test_fixture_stacked_2023_values_and_trailing_space():
     result = parse(FIX / "discord-2023-q3-sample.csv")
     lines = by_line(result)
-    assert lines["line 4"] == {"Warns | Individual Accounts Warned": 2599, "Warns | Servers Warned": 106,
-                               "Warns | Server Member Warnings": 98_498}
-    assert lines["line 5"] == {"Warns | Individual Accounts Warned": None, "Warns | Servers Warned": None,
-                               "Warns | Server Member Warnings": None}  # "--"
+    assert lines["line 4"] == {
+        "Warns | Individual Accounts Warned": 2599,
+        "Warns | Servers Warned": 106,
+        "Warns | Server Member Warnings": 98_498,
+    }
+    assert lines["line 5"] == {
+        "Warns | Individual Accounts Warned": None,
+        "Warns | Servers Warned": None,
+        "Warns | Server Member Warnings": None,
+    }  # "--"
     assert lines["line 29"]["Appeals | % Accounts Who Submitted an Appeal"] == pytest.approx(0.141)
     assert {r.scope for r in result.records if r.row_ref == "line 46"} == {"Lithuania"}
     assert len(result.records) == 50
@@ -240,8 +350,13 @@ def test_fixture_stacked_2023_values_and_trailing_space():
 
 def test_quirk_duplicated_country_row_dropped_by_the_total():
     result = parse(FIX / "discord-2024-h1-sample.csv")
-    norway = [(r.row_ref, r.raw_metric_label, r.value) for r in result.records if r.scope == "Norway"]
-    assert norway == [("line 61", "Emergency Requests | Requests", 4), ("line 61", "Emergency Requests | Complied", 3)]
+    norway = [
+        (r.row_ref, r.raw_metric_label, r.value) for r in result.records if r.scope == "Norway"
+    ]
+    assert norway == [
+        ("line 61", "Emergency Requests | Requests", 4),
+        ("line 61", "Emergency Requests | Complied", 3),
+    ]
     assert [(w.file, w.row) for w in result.warnings] == [("discord-2024-h1-sample.csv", "line 59")]
     assert "lists 'Norway' twice" in result.warnings[0].message
     assert_clean(result, "x")
@@ -249,15 +364,23 @@ def test_quirk_duplicated_country_row_dropped_by_the_total():
 
 def test_duplicate_that_no_choice_reconciles_drops_the_later_row(tmp_path):
     f = tmp_path / "discord-2024-h1.csv"
-    f.write_text("Emergency Requests,,\nCountry,Requests,Complied\nNorway,1,0\nNorway,4,3\n,,\nTotal,99,99\n")
+    f.write_text(
+        "Emergency Requests,,\nCountry,Requests,Complied\nNorway,1,0\nNorway,4,3\n,,\nTotal,99,99\n"
+    )
     result = parse(f)
     assert [r.value for r in result.records if r.scope == "Norway"] == [1, 0]
-    assert any("no choice reconciles the total" in w.message and w.row == "line 4" for w in result.warnings)
+    assert any(
+        "no choice reconciles the total" in w.message and w.row == "line 4" for w in result.warnings
+    )
 
 
 def test_quirk_text_in_a_numeric_cell_is_kept_as_text():
     result = parse(FIX / "discord-2023-q2-sample.csv")
-    rec = next(r for r in result.records if r.row_ref == "line 5" and r.raw_metric_label.endswith("Proactive"))
+    rec = next(
+        r
+        for r in result.records
+        if r.row_ref == "line 5" and r.raw_metric_label.endswith("Proactive")
+    )
     assert (rec.value, rec.value_text, rec.qualifier) == (None, "pending", "not_a_number")
     assert [(w.file, w.row) for w in result.warnings] == [("discord-2023-q2-sample.csv", "line 5")]
 
@@ -265,15 +388,27 @@ def test_quirk_text_in_a_numeric_cell_is_kept_as_text():
 def test_fixture_2023_q2_shapes():
     result = parse(FIX / "discord-2023-q2-sample.csv")
     rows = assert_clean(result, "x")  # Online and In-App reports in one file do not collide
-    reports = {(r["metric"], r["policy_area"]): r["value"] for r in rows if r["metric"].startswith("user_reports")}
+    reports = {
+        (r["metric"], r["policy_area"]): r["value"]
+        for r in rows
+        if r["metric"].startswith("user_reports")
+    }
     assert reports[("user_reports_web", "protection_of_minors.youth_safety")] == 22_677
     assert reports[("user_reports", "protection_of_minors.youth_safety")] == 461_018
-    starred = [r for r in result.records if r.raw_metric_label.endswith("Information Produced")
-               and r.raw_metric_label.startswith("United States")]
+    starred = [
+        r
+        for r in result.records
+        if r.raw_metric_label.endswith("Information Produced")
+        and r.raw_metric_label.startswith("United States")
+    ]
     assert starred and all("printed as 'Information Produced*'" in r.note for r in starred)
     scopes = {r["raw_scope_label"]: r["scope"] for r in rows}
-    assert scopes["Czech Rebublic"] == "CZ" and scopes["Italy"] == "IT" and scopes["Hong Kong"] == "HK"
-    emergency = [r for r in rows if r["policy_area"] == "legal_requests.emergency" and r["scope"] == "global"]
+    assert (
+        scopes["Czech Rebublic"] == "CZ" and scopes["Italy"] == "IT" and scopes["Hong Kong"] == "HK"
+    )
+    emergency = [
+        r for r in rows if r["policy_area"] == "legal_requests.emergency" and r["scope"] == "global"
+    ]
     assert sorted(r["value"] for r in emergency) == [83, 115]  # title with a line break still found
 
 
@@ -282,31 +417,60 @@ def test_fixture_2024_layout_and_renames_map_to_the_same_keys():
     r23 = assert_clean(parse(FIX / "discord-2023-q3-sample.csv"), "y")
 
     def keys(rows):
-        return {(r["policy_area"], r["metric"]) for r in rows if r["policy_area"] == "protection_of_minors.youth_safety"}
+        return {
+            (r["policy_area"], r["metric"])
+            for r in rows
+            if r["policy_area"] == "protection_of_minors.youth_safety"
+        }
 
     shared = keys(r24) & keys(r23)
-    assert {("protection_of_minors.youth_safety", m) for m in (
-        "accounts_warned", "servers_warned", "server_member_warnings", "accounts_actioned", "appeal_base_accounts",
-        "appeals_received", "appeal_rate", "appeals_granted", "appeals_granted_rate", "user_reports")} <= shared
-    v = {(r["metric"], r["period_label"]): r["value"] for r in r24 if r["policy_area"] == "protection_of_minors.youth_safety"}
-    assert v[("accounts_warned", "2024-H1")] == 202_028 and v[("appeal_base_accounts", "2024-H1")] == 346_482
+    assert {
+        ("protection_of_minors.youth_safety", m)
+        for m in (
+            "accounts_warned",
+            "servers_warned",
+            "server_member_warnings",
+            "accounts_actioned",
+            "appeal_base_accounts",
+            "appeals_received",
+            "appeal_rate",
+            "appeals_granted",
+            "appeals_granted_rate",
+            "user_reports",
+        )
+    } <= shared
+    v = {
+        (r["metric"], r["period_label"]): r["value"]
+        for r in r24
+        if r["policy_area"] == "protection_of_minors.youth_safety"
+    }
+    assert (
+        v[("accounts_warned", "2024-H1")] == 202_028
+        and v[("appeal_base_accounts", "2024-H1")] == 346_482
+    )
     assert v[("share_of_user_reports", "2024-H1")] == pytest.approx(0.0351)
     us = {(r["policy_area"], r["metric"]): r["value"] for r in r24 if r["scope"] == "US"}
-    assert us[("legal_requests.search_warrants", "requests_complied")] == 1495  # unquoted 4-digit number
+    assert (
+        us[("legal_requests.search_warrants", "requests_complied")] == 1495
+    )  # unquoted 4-digit number
     assert us[("legal_requests.information", "requests_received")] == 3651
 
 
 def test_shift_that_cannot_be_paired_is_read_as_printed(tmp_path):
     f = tmp_path / "discord-2023-q3.csv"
-    f.write_text("Accounts Disabled,\nAccounts Disabled Category,Accounts Disabled\nChild Safety,Accounts Disabled\n"
-                 "Deceptive Practices,\"128,153\"\n\"Total:\",\"128,153\"\n,\"9\"\n,\"10\"\n")
+    f.write_text(
+        "Accounts Disabled,\nAccounts Disabled Category,Accounts Disabled\nChild Safety,Accounts Disabled\n"
+        'Deceptive Practices,"128,153"\n"Total:","128,153"\n,"9"\n,"10"\n'
+    )
     result = parse(f)
     assert any("do not pair up" in w.message and w.row == "line 3" for w in result.warnings)
 
 
 def test_total_not_the_sum_of_rows_is_published_with_warning(tmp_path):
     f = tmp_path / "discord-2023-q1.csv"
-    f.write_text("Servers Removed,,\n,,\nServers Removed Category,Total Servers Removed\nChild Safety,10\nSpam,5\n,,\nTotal:,16\n")
+    f.write_text(
+        "Servers Removed,,\n,,\nServers Removed Category,Total Servers Removed\nChild Safety,10\nSpam,5\n,,\nTotal:,16\n"
+    )
     result = parse(f)
     assert [r.value for r in result.records] == [10, 5, 16]
     assert [(w.row, "add up to 15" in w.message) for w in result.warnings] == [("line 7", True)]
@@ -314,7 +478,9 @@ def test_total_not_the_sum_of_rows_is_published_with_warning(tmp_path):
 
 def test_unlabelled_row_in_a_category_table_is_dropped_with_warning(tmp_path):
     f = tmp_path / "discord-2023-q1.csv"
-    f.write_text("Accounts Disabled,\nAccounts Disabled Category,Accounts Disabled\nChild Safety,10\n,7\nTotal:,10\n")
+    f.write_text(
+        "Accounts Disabled,\nAccounts Disabled Category,Accounts Disabled\nChild Safety,10\n,7\nTotal:,10\n"
+    )
     result = parse(f)
     assert [r.value for r in result.records] == [10, 10]
     assert [(w.row, "no label" in w.message) for w in result.warnings] == [("line 4", True)]
@@ -326,12 +492,17 @@ def test_unlabelled_row_in_a_category_table_is_dropped_with_warning(tmp_path):
 def test_zip_parses_like_the_csv_inside():
     from_zip = parse(FIX / "Discord-Transparency-Report-H1-2024-sample.zip")
     from_csv = parse(FIX / "discord-2024-h1-sample.csv")
-    strip = [(r.raw_policy_label, r.raw_metric_label, r.scope, r.period_label, r.value_text, r.row_ref)
-             for r in from_csv.records]
-    assert [(r.raw_policy_label, r.raw_metric_label, r.scope, r.period_label, r.value_text, r.row_ref)
-            for r in from_zip.records] == strip
-    assert from_zip.warnings[0].file == ("Discord-Transparency-Report-H1-2024-sample.zip/"
-                                         "Discord-Transparency-Report-H1-2024.csv")
+    strip = [
+        (r.raw_policy_label, r.raw_metric_label, r.scope, r.period_label, r.value_text, r.row_ref)
+        for r in from_csv.records
+    ]
+    assert [
+        (r.raw_policy_label, r.raw_metric_label, r.scope, r.period_label, r.value_text, r.row_ref)
+        for r in from_zip.records
+    ] == strip
+    assert from_zip.warnings[0].file == (
+        "Discord-Transparency-Report-H1-2024-sample.zip/Discord-Transparency-Report-H1-2024.csv"
+    )
 
 
 def test_committed_zip_is_what_the_script_builds():
@@ -339,10 +510,16 @@ def test_committed_zip_is_what_the_script_builds():
     assert (FIX / "Discord-Transparency-Report-H1-2024-sample.zip").read_bytes() == built
 
 
-@pytest.mark.parametrize(("kind", "reason"), [
-    ("traversal", "escapes the archive"), ("absolute", "escapes the archive"), ("symlink", "symbolic link"),
-    ("bomb", "ZIP bomb"), ("no_csv", "holds no CSV"),
-])
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("traversal", "escapes the archive"),
+        ("absolute", "escapes the archive"),
+        ("symlink", "symbolic link"),
+        ("bomb", "ZIP bomb"),
+        ("no_csv", "holds no CSV"),
+    ],
+)
 def test_hostile_zips_are_refused(tmp_path, kind, reason):
     f = tmp_path / "Discord-Transparency-Report-H1-2024.zip"
     f.write_bytes(make_zip.hostile_zip(kind))
@@ -354,14 +531,17 @@ def test_hostile_zips_are_refused(tmp_path, kind, reason):
 # ------------------------------------------------------------------ malformed input
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), [
-    ("discord-2024-h1.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
-    ("discord-2024-h1.csv", b"<html><body>Access denied</body></html>", "no table header row"),
-    ("discord-2024-h1.csv", b"1,2,3\n4,5,6\n", "data before any header row"),
-    ("report.csv", b"Month,Media Reports\nJuly,5\n", "cannot tell the report's period"),
-    ("discord-2024-h1.csv", b"Country,Requests\nNorway,1\n", "no section title"),
-    ("discord-2024-h1.zip", b"PK\x03\x04 truncated zip", "not a readable ZIP"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("discord-2024-h1.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
+        ("discord-2024-h1.csv", b"<html><body>Access denied</body></html>", "no table header row"),
+        ("discord-2024-h1.csv", b"1,2,3\n4,5,6\n", "data before any header row"),
+        ("report.csv", b"Month,Media Reports\nJuly,5\n", "cannot tell the report's period"),
+        ("discord-2024-h1.csv", b"Country,Requests\nNorway,1\n", "no section title"),
+        ("discord-2024-h1.zip", b"PK\x03\x04 truncated zip", "not a readable ZIP"),
+    ],
+)
 def test_malformed_input_is_a_parse_error(tmp_path, name, content, reason):
     f = tmp_path / name
     f.write_bytes(content)
@@ -373,19 +553,38 @@ def test_cli_exit_2_with_one_line(tmp_path):
     bad = tmp_path / "discord-2024-h1.csv"
     bad.write_bytes(b"1,2,3\n")
     env = {"PYTHONPATH": f"{REPO / 'src'}:{REPO}", "PATH": "/usr/bin:/bin"}
-    p = subprocess.run([sys.executable, "-m", "transparency", "parse", "discord_transparency", str(bad)],
-                       capture_output=True, text=True, env=env)
+    p = subprocess.run(
+        [sys.executable, "-m", "transparency", "parse", "discord_transparency", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert p.returncode == 2 and p.stdout == ""
     assert len(p.stderr.strip().splitlines()) == 1 and "discord-2024-h1.csv" in p.stderr
-    ok = subprocess.run([sys.executable, "-m", "transparency", "parse", "discord_transparency",
-                         str(FIX / "Discord-Transparency-Report-H1-2024-sample.zip")],
-                        capture_output=True, text=True, env=env)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "transparency",
+            "parse",
+            "discord_transparency",
+            str(FIX / "Discord-Transparency-Report-H1-2024-sample.zip"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert ok.returncode == 0, ok.stderr
     rows = list(csv.DictReader(ok.stdout.splitlines()))
     assert len(rows) == 56
-    cs = [r for r in rows if r["raw_policy_label"] == "Child Safety" and r["metric"] == "accounts_actioned"]
+    cs = [
+        r
+        for r in rows
+        if r["raw_policy_label"] == "Child Safety" and r["metric"] == "accounts_actioned"
+    ]
     assert [(r["platform"], r["service"], r["value"], r["period_start"]) for r in cs] == [
-        ("discord", "discord", "178165", "2024-01-01")]
+        ("discord", "discord", "178165", "2024-01-01")
+    ]
 
 
 # ------------------------------------------------------------------ fetch (offline)
@@ -396,8 +595,12 @@ CDN = "https://cdn.discordapp.com/assets/transparency-reports/"
 
 
 def client_for(handler) -> PoliteClient:
-    return PoliteClient(allowed_hosts=SOURCE.decl.hosts, transport=httpx.MockTransport(handler),
-                        sleep=lambda s: None, policy=FetchPolicy(max_retries=0))
+    return PoliteClient(
+        allowed_hosts=SOURCE.decl.hosts,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        policy=FetchPolicy(max_retries=0),
+    )
 
 
 def test_fetch_discovers_release_zips_from_the_landing_page(tmp_path):
@@ -411,11 +614,19 @@ def test_fetch_discovers_release_zips_from_the_landing_page(tmp_path):
         if url.endswith("/robots.txt"):
             return httpx.Response(404)
         if url == LANDING:
-            return httpx.Response(200, text=(FIX / "landing-page.html").read_text(), headers={"Content-Type": "text/html"})
+            return httpx.Response(
+                200,
+                text=(FIX / "landing-page.html").read_text(),
+                headers={"Content-Type": "text/html"},
+            )
         if url == LANDING + "/2023-q4":
-            return httpx.Response(200, text=period_page, headers={"Content-Type": "text/html; charset=utf-8"})
+            return httpx.Response(
+                200, text=period_page, headers={"Content-Type": "text/html; charset=utf-8"}
+            )
         if url.endswith("Discord-Transparency-Report-H1-2024.zip"):
-            return httpx.Response(200, content=zip_bytes, headers={"Content-Type": "application/zip", "ETag": '"h1"'})
+            return httpx.Response(
+                200, content=zip_bytes, headers={"Content-Type": "application/zip", "ETag": '"h1"'}
+            )
         return httpx.Response(404)
 
     store = SnapshotStore(tmp_path / "store")
@@ -429,7 +640,10 @@ def test_fetch_discovers_release_zips_from_the_landing_page(tmp_path):
     }
     assert not any("DSA" in u for u in seen)  # the DSA report ZIP belongs to another source
     snap = next(o.snapshot for o in outcomes if o.status == "new")
-    assert snap.filename == "Discord-Transparency-Report-H1-2024.zip" and snap.media_type == "application/zip"
+    assert (
+        snap.filename == "Discord-Transparency-Report-H1-2024.zip"
+        and snap.media_type == "application/zip"
+    )
     result = parse_file(SOURCE, store.path_for(snap.sha256))
     assert len(result.records) == 56
     with client_for(handler) as client:  # second run: same bytes, nothing new
@@ -441,17 +655,33 @@ def test_fetch_falls_back_to_known_releases_when_the_hub_lists_none(tmp_path):
     def handler(request: httpx.Request) -> httpx.Response:
         url = str(request.url)
         if url == LANDING:
-            return httpx.Response(200, text="<html><div id='app'></div><script src='/app.js'></script></html>",
-                                  headers={"Content-Type": "text/html"})
+            return httpx.Response(
+                200,
+                text="<html><div id='app'></div><script src='/app.js'></script></html>",
+                headers={"Content-Type": "text/html"},
+            )
         if url.endswith(".zip"):
-            return httpx.Response(200, text="<html>bot check</html>", headers={"Content-Type": "text/html"})
+            return httpx.Response(
+                200, text="<html>bot check</html>", headers={"Content-Type": "text/html"}
+            )
         return httpx.Response(404)
 
     with client_for(handler) as client:
         outcomes = SOURCE.fetch(client, SnapshotStore(tmp_path / "store"))
-    assert [o.url.rsplit("-", 2)[-2:] for o in outcomes] == [p.split("-") for p in (
-        "Q1-2022.zip", "Q2-2022.zip", "Q3-2022.zip", "Q4-2022.zip", "Q1-2023.zip", "Q2-2023.zip", "Q3-2023.zip",
-        "Q4-2023.zip", "H1-2024.zip")]
+    assert [o.url.rsplit("-", 2)[-2:] for o in outcomes] == [
+        p.split("-")
+        for p in (
+            "Q1-2022.zip",
+            "Q2-2022.zip",
+            "Q3-2022.zip",
+            "Q4-2022.zip",
+            "Q1-2023.zip",
+            "Q2-2023.zip",
+            "Q3-2023.zip",
+            "Q4-2023.zip",
+            "H1-2024.zip",
+        )
+    ]
     assert all(o.status == "failed" and "expected application/zip" in o.message for o in outcomes)
 
 
@@ -467,11 +697,20 @@ def test_build_with_the_fixtures_has_no_errors_and_no_unmapped_labels():
 
     store = SnapshotStore()
     for f in sorted(FIX.glob("*-sample.*")):
-        store.put_file(f, source_id="discord_transparency", url=f"{CDN}{f.name}", published_at="2024-10-01",
-                       retrieved_at="2024-10-02T00:00:00Z", method="manual")
+        store.put_file(
+            f,
+            source_id="discord_transparency",
+            url=f"{CDN}{f.name}",
+            published_at="2024-10-01",
+            retrieved_at="2024-10-02T00:00:00Z",
+            method="manual",
+        )
     report = build()
-    mine = [f for f in report.findings
-            if f.source_id == "discord_transparency" and f.file.endswith(("-sample.csv", "-sample.zip"))]
+    mine = [
+        f
+        for f in report.findings
+        if f.source_id == "discord_transparency" and f.file.endswith(("-sample.csv", "-sample.zip"))
+    ]
     assert {f.check for f in mine} == {"parse_warning"}, [str(f) for f in mine]
     import duckdb
 
@@ -485,10 +724,17 @@ def test_build_with_the_fixtures_has_no_errors_and_no_unmapped_labels():
 
 def test_label_without_values_and_text_only_row_do_not_open_tables(tmp_path):
     f = tmp_path / "discord-2023-q1.csv"
-    f.write_text("Accounts Disabled,,\n,,\nAccounts Disabled Category,Accounts Disabled,\nChild Safety,10,\n"
-                 "Identity and Authenticity,,\nMisinformation,pending,\n,,\nTotal:,10,\n")
+    f.write_text(
+        "Accounts Disabled,,\n,,\nAccounts Disabled Category,Accounts Disabled,\nChild Safety,10,\n"
+        "Identity and Authenticity,,\nMisinformation,pending,\n,,\nTotal:,10,\n"
+    )
     result = parse(f)
     assert [(r.raw_policy_label, r.value_text) for r in result.records] == [
-        ("Child Safety", "10"), ("Misinformation", "pending"), ("Total:", "10")]
+        ("Child Safety", "10"),
+        ("Misinformation", "pending"),
+        ("Total:", "10"),
+    ]
     assert [(w.row, w.message.split(":")[0]) for w in result.warnings] == [
-        ("line 5", "section 'Accounts Disabled'"), ("line 6", "'Accounts Disabled | Accounts Disabled' for 'Misinformation' 2023-Q1")]
+        ("line 5", "section 'Accounts Disabled'"),
+        ("line 6", "'Accounts Disabled | Accounts Disabled' for 'Misinformation' 2023-Q1"),
+    ]

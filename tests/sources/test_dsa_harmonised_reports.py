@@ -29,18 +29,42 @@ H2_2025 = (date(2025, 7, 1), date(2025, 12, 31))
 
 # Snap's AMAR per Member State, H2 2025 (10_AMAR.csv lines 3-29), and TOTAL (line 2).
 SNAP_AMAR = {
-    "AT": 2188589, "BE": 3592131, "BG": 1617339, "CY": 148609, "CZ": 1298965, "DE": 19845717,
-    "DK": 2705111, "EE": 280034, "EL": 988014, "ES": 3642769, "FI": 1686843, "FR": 28565554,
-    "HR": 673602, "HU": 1124161, "IE": 1991797, "IT": 3643080, "LT": 521984, "LU": 199107,
-    "LV": 356377, "MT": 86597, "NL": 6844016, "PL": 5664399, "PT": 1056152, "RO": 2880213,
-    "SE": 4483080, "SI": 468053, "SK": 601186,
+    "AT": 2188589,
+    "BE": 3592131,
+    "BG": 1617339,
+    "CY": 148609,
+    "CZ": 1298965,
+    "DE": 19845717,
+    "DK": 2705111,
+    "EE": 280034,
+    "EL": 988014,
+    "ES": 3642769,
+    "FI": 1686843,
+    "FR": 28565554,
+    "HR": 673602,
+    "HU": 1124161,
+    "IE": 1991797,
+    "IT": 3643080,
+    "LT": 521984,
+    "LU": 199107,
+    "LV": 356377,
+    "MT": 86597,
+    "NL": 6844016,
+    "PL": 5664399,
+    "PT": 1056152,
+    "RO": 2880213,
+    "SE": 4483080,
+    "SI": 468053,
+    "SK": 601186,
 }
 SNAP_AMAR_TOTAL = 97153476
 IDENT = "Report identification | "
 NOTICES = "Notices (Article 16) | "
 OWN_TC = "Own-initiative moderation (terms and conditions) | "
 MEASURES = OWN_TC + "Number of measures taken at the provider's own initiative"
-AUTOMATED_DETECTION = OWN_TC + "Number of measures taken after detection with solely automated means"
+AUTOMATED_DETECTION = (
+    OWN_TC + "Number of measures taken after detection with solely automated means"
+)
 COMPLAINTS = "Internal complaints mechanism | Number of complaints submitted to the internal-complaints mechanism"
 ODS = "Out-of-court dispute settlement bodies | Number of disputes submitted to out-of-court dispute settlement bodies"
 HR = "Human resources dedicated to content moderation | "
@@ -52,13 +76,19 @@ def parse(path: Path):
 
 
 def by_key(result, service: str | None = None) -> dict[tuple[str, str, str], float | None]:
-    return {(r.scope, r.raw_policy_label, r.raw_metric_label): r.value for r in result.records
-            if service is None or r.service_label == service}
+    return {
+        (r.scope, r.raw_policy_label, r.raw_metric_label): r.value
+        for r in result.records
+        if service is None or r.service_label == service
+    }
 
 
 def observations(result) -> list[dict]:
-    rows, _ = normalise(result.records, registries.load(),
-                        Context(SOURCE.id, "platform", "0" * 64, date(2026, 4, 1), "test"))
+    rows, _ = normalise(
+        result.records,
+        registries.load(),
+        Context(SOURCE.id, "platform", "0" * 64, date(2026, 4, 1), "test"),
+    )
     return rows
 
 
@@ -79,11 +109,14 @@ def test_snap_amar_csv_every_country_exact():
     assert (first.row_ref, first.value_text, first.service_label) == ("line 2", "97153476", "Snap")
     assert {(r.period_start, r.period_end) for r in result.records} == {H2_2025}
     assert {r.raw_metric_label for r in result.records} == {AMAR}
-    assert dq(result) == ["10_AMAR.csv, line 2: DQ: 27 Member State rows sum to 97,153,479, TOTAL says "
-                          f"97,153,476 (difference 3; {AMAR}; TOTAL; Snap)"]
+    assert dq(result) == [
+        "10_AMAR.csv, line 2: DQ: 27 Member State rows sum to 97,153,479, TOTAL says "
+        f"97,153,476 (difference 3; {AMAR}; TOTAL; Snap)"
+    ]
     obs = observations(result)
-    assert {(o["platform"], o["service"], o["metric"], o["unit"], o["policy_area"]) for o in obs} == {
-        ("snap", "snapchat", "amar", "recipients", "all")}
+    assert {
+        (o["platform"], o["service"], o["metric"], o["unit"], o["policy_area"]) for o in obs
+    } == {("snap", "snapchat", "amar", "recipients", "all")}
     scopes = {o["scope"]: o["value"] for o in obs}
     assert scopes["EU"] == SNAP_AMAR_TOTAL and scopes["GR"] == 988014 and len(scopes) == 28
 
@@ -94,15 +127,23 @@ def test_snap_report_identification_real():
     got = {r.raw_metric_label: (r.value, r.value_text) for r in result.records}
     assert got == {
         IDENT + "Date of the publication of the report": (20260401, "2026-04-01 00:00:00"),
-        IDENT + "Date of the publication of the latest previous report": (20260227, "2026-02-27 00:00:00"),
+        IDENT + "Date of the publication of the latest previous report": (
+            20260227,
+            "2026-02-27 00:00:00",
+        ),
         IDENT + "Starting date of reporting period": (20250701, "2025-07-01 00:00:00"),
         IDENT + "Ending date of reporting period": (20251231, "2025-12-31 00:00:00"),
     }
-    assert {(r.platform_label, r.service_label, r.scope, r.period_start, r.period_end) for r in result.records} == {
-        ("Snap Inc.", "Snap", "EU", *H2_2025)}
+    assert {
+        (r.platform_label, r.service_label, r.scope, r.period_start, r.period_end)
+        for r in result.records
+    } == {("Snap Inc.", "Snap", "EU", *H2_2025)}
     assert {o["metric"] for o in observations(result)} == {
-        "dsa_report_published_on", "dsa_previous_report_published_on", "dsa_reporting_period_start",
-        "dsa_reporting_period_end"}
+        "dsa_report_published_on",
+        "dsa_previous_report_published_on",
+        "dsa_reporting_period_start",
+        "dsa_reporting_period_end",
+    }
 
 
 def test_snap_real_folder_carries_the_provider_to_every_part():
@@ -114,21 +155,42 @@ def test_snap_real_folder_carries_the_provider_to_every_part():
 
 
 def test_no_reference_figure_for_these_files_is_missed():
-    rows = reference_figures(lambda r: any(k in r["source_note"] for k in (
-        "snap_raw_csv_transcribed", "vlop-dsa.json", "harmonised_reports_h2_2025")))
+    rows = reference_figures(
+        lambda r: any(
+            k in r["source_note"]
+            for k in ("snap_raw_csv_transcribed", "vlop-dsa.json", "harmonised_reports_h2_2025")
+        )
+    )
     snap = parse(shared_file(f"{REAL}/snap_raw_csv_transcribed")) if rows else None
     for r in rows:  # none today; asserted if the ground truth gains rows for these files
         hits = [x for x in snap.records if x.value == float(r["value"])]
         assert hits, r
 
 
-VLOP_AMAR = {"Instagram": 288737559, "Facebook": 262480454, "TikTok": 178300000, "X": 64767887,
-             "Snapchat": 97153476, "Pinterest": 84626800, "Zalando": 35852803}
-VLOP_MINORS_TC = {"TikTok": 85825447, "YouTube": 11164592, "Pinterest": 3006180, "Facebook": 1182154,
-                  "Instagram": 576939, "X": 151607, "Snapchat": 94414}
+VLOP_AMAR = {
+    "Instagram": 288737559,
+    "Facebook": 262480454,
+    "TikTok": 178300000,
+    "X": 64767887,
+    "Snapchat": 97153476,
+    "Pinterest": 84626800,
+    "Zalando": 35852803,
+}
+VLOP_MINORS_TC = {
+    "TikTok": 85825447,
+    "YouTube": 11164592,
+    "Pinterest": 3006180,
+    "Facebook": 1182154,
+    "Instagram": 576939,
+    "X": 151607,
+    "Snapchat": 94414,
+}
 VLOP_NOTICES_MINORS = {"X": (67611, 70), "TikTok": (77123, 32), "Snapchat": (593, 152)}
-VLOP_TC_TOTALS = {"Snapchat": (11279462, 8822094), "Google Shopping": (2172893605, 1914796057),
-                  "TikTok": (258691522, 220097575)}
+VLOP_TC_TOTALS = {
+    "Snapchat": (11279462, 8822094),
+    "Google Shopping": (2172893605, 1914796057),
+    "TikTok": (258691522, 220097575),
+}
 
 
 @pytest.fixture(scope="module")
@@ -139,25 +201,61 @@ def vlop():
 def test_vlop_json_known_values(vlop):
     assert len(vlop.records) == 24953
     assert {(r.period_start, r.period_end) for r in vlop.records} == {H2_2025}
-    main = {r.service_label for r in vlop.records if "(" not in r.service_label or "Multi" in r.service_label}
-    assert len(main) == 25 and {"Amazon Store", "Multi-Services (Google)", "Snapchat", "XNXX"} <= main
+    main = {
+        r.service_label
+        for r in vlop.records
+        if "(" not in r.service_label or "Multi" in r.service_label
+    }
+    assert (
+        len(main) == 25 and {"Amazon Store", "Multi-Services (Google)", "Snapchat", "XNXX"} <= main
+    )
     for service, value in VLOP_AMAR.items():
         assert by_key(vlop, service)[("EU", "TOTAL", AMAR)] == value, service
     for service, value in VLOP_MINORS_TC.items():
-        assert by_key(vlop, service)[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", MEASURES)] == value, service
+        assert (
+            by_key(vlop, service)[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", MEASURES)]
+            == value
+        ), service
     for service, value in {"TikTok": 2604655, "Snapchat": 75052}.items():
-        assert by_key(vlop, service)[("EU", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL", MEASURES)] == value
+        assert (
+            by_key(vlop, service)[("EU", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL", MEASURES)] == value
+        )
     for service, (notices, tf) in VLOP_NOTICES_MINORS.items():
         k = by_key(vlop, service)
-        assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Number of notices received")] == notices
-        assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
-                  NOTICES + "Number of notices received from Trusted flaggers")] == tf
+        assert (
+            k[
+                (
+                    "EU",
+                    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+                    NOTICES + "Number of notices received",
+                )
+            ]
+            == notices
+        )
+        assert (
+            k[
+                (
+                    "EU",
+                    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+                    NOTICES + "Number of notices received from Trusted flaggers",
+                )
+            ]
+            == tf
+        )
     for service, (measures, automated) in VLOP_TC_TOTALS.items():
         k = by_key(vlop, service)
-        assert (k[("EU", "TOTAL", MEASURES)], k[("EU", "TOTAL", AUTOMATED_DETECTION)]) == (measures, automated)
+        assert (k[("EU", "TOTAL", MEASURES)], k[("EU", "TOTAL", AUTOMATED_DETECTION)]) == (
+            measures,
+            automated,
+        )
     snap = by_key(vlop, "Snapchat")
-    assert snap[("EU", "TOTAL", HR + "Number of internal moderators employed by the provider")] == 56
-    assert snap[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")] == 1374
+    assert (
+        snap[("EU", "TOTAL", HR + "Number of internal moderators employed by the provider")] == 56
+    )
+    assert (
+        snap[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")]
+        == 1374
+    )
     assert snap[("EU", "TOTAL", COMPLAINTS)] == 130767
     assert snap[("EU", "TOTAL", COMPLAINTS + " | Decisions reversed")] == 15404
     assert snap[("EU", "TOTAL", ODS)] == 559
@@ -201,22 +299,60 @@ def check_snap_figures(result) -> None:
     assert k[("EU", minors, MEASURES)] == 94414
     assert k[("EU", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL", MEASURES)] == 75052
     assert k[("EU", "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS", MEASURES)] == 18807
-    assert (k[("EU", "TOTAL", MEASURES)], k[("EU", "TOTAL", AUTOMATED_DETECTION)]) == (11279462, 8822094)
-    assert k[("EU", "TOTAL", COMPLAINTS)] == 130767 and k[("EU", "TOTAL", COMPLAINTS + " | Decisions reversed")] == 15404
+    assert (k[("EU", "TOTAL", MEASURES)], k[("EU", "TOTAL", AUTOMATED_DETECTION)]) == (
+        11279462,
+        8822094,
+    )
+    assert (
+        k[("EU", "TOTAL", COMPLAINTS)] == 130767
+        and k[("EU", "TOTAL", COMPLAINTS + " | Decisions reversed")] == 15404
+    )
     assert k[("EU", "TOTAL", ODS)] == 559
     assert k[("EU", "TOTAL", HR + "Number of internal moderators employed by the provider")] == 56
-    assert k[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")] == 1374
-    assert k[("EU", "TOTAL", HR + "Number of total moderators with sufficient linguistic expertise")] == 1430
-    assert k[("lang:en", "TOTAL", HR + "Number of total moderators with sufficient linguistic expertise")] == 1123
-    assert k[("EU", "TOTAL", AUTO + "Number of measures solely taken by automated means")] == 65966014
-    assert k[("FR", "TOTAL", AUTO + "Number of measures solely taken by automated means")] == 34481444
-    assert k[("EU", "TOTAL", "Orders from Member States' authorities | Number of orders to provide information")] == 18400
+    assert (
+        k[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")] == 1374
+    )
+    assert (
+        k[("EU", "TOTAL", HR + "Number of total moderators with sufficient linguistic expertise")]
+        == 1430
+    )
+    assert (
+        k[
+            (
+                "lang:en",
+                "TOTAL",
+                HR + "Number of total moderators with sufficient linguistic expertise",
+            )
+        ]
+        == 1123
+    )
+    assert (
+        k[("EU", "TOTAL", AUTO + "Number of measures solely taken by automated means")] == 65966014
+    )
+    assert (
+        k[("FR", "TOTAL", AUTO + "Number of measures solely taken by automated means")] == 34481444
+    )
+    assert (
+        k[
+            (
+                "EU",
+                "TOTAL",
+                "Orders from Member States' authorities | Number of orders to provide information",
+            )
+        ]
+        == 18400
+    )
     # nine 'Other' rows under other violations of the T&C, summed (7,050,681 + 140,881 + ...)
     assert k[("EU", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC / KEYWORD_OTHER", MEASURES)] == 9413944
     assert result.release_date == date(2026, 4, 1)
-    assert any("DQ: 27 Member State rows sum to 97,153,479, TOTAL says 97,153,476" in w for w in dq(result))
-    assert any("8_automated_means.csv line 3: DQ: 27 Member State rows sum to 3,243,827, TOTAL says 3,251,029" in w
-               for w in dq(result))
+    assert any(
+        "DQ: 27 Member State rows sum to 97,153,479, TOTAL says 97,153,476" in w for w in dq(result)
+    )
+    assert any(
+        "8_automated_means.csv line 3: DQ: 27 Member State rows sum to 3,243,827, TOTAL says 3,251,029"
+        in w
+        for w in dq(result)
+    )
 
 
 def test_fixture_folder():
@@ -227,13 +363,26 @@ def test_fixture_folder():
     obs = observations(result)
     assert {(o["platform"], o["service"]) for o in obs} == {("snap", "snapchat")}
     assert all(o["metric"] for o in obs)
-    unmapped = {o["raw_policy_label"] for o in obs if not o["policy_area"]}  # medians of several 'Other' rows
-    assert unmapped == {f"STATEMENT_CATEGORY_{c} / KEYWORD_OTHER #{n}" for c in ("CYBER_VIOLENCE", "RISK_FOR_PUBLIC_SECURITY", "SCAMS_AND_FRAUD")
-                        for n in (1, 2)}
-    minors = [o for o in obs if o["policy_area"] == "protection_of_minors.csam"
-              and o["metric"] == "dsa_own_initiative_tc_measures"]
+    unmapped = {
+        o["raw_policy_label"] for o in obs if not o["policy_area"]
+    }  # medians of several 'Other' rows
+    assert unmapped == {
+        f"STATEMENT_CATEGORY_{c} / KEYWORD_OTHER #{n}"
+        for c in ("CYBER_VIOLENCE", "RISK_FOR_PUBLIC_SECURITY", "SCAMS_AND_FRAUD")
+        for n in (1, 2)
+    }
+    minors = [
+        o
+        for o in obs
+        if o["policy_area"] == "protection_of_minors.csam"
+        and o["metric"] == "dsa_own_initiative_tc_measures"
+    ]
     assert [o["value"] for o in minors] == [75052]
-    median = [o for o in obs if o["metric"] == "median_time_to_action" and o["policy_area"] == "protection_of_minors"]
+    median = [
+        o
+        for o in obs
+        if o["metric"] == "median_time_to_action" and o["policy_area"] == "protection_of_minors"
+    ]
     assert [(o["value"], o["unit"]) for o in median] == [(205, "hours")]
 
 
@@ -275,8 +424,13 @@ def test_single_part_through_the_cli_contract(tmp_path):
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert lines[0] == CONTRACT and len(lines) == 29
-    assert lines[1] == f"snap,snapchat,EU,2025-07-01,2025-12-31,all,amar,97153476,recipients,TOTAL,{AMAR}"
-    assert f"snap,snapchat,GR,2025-07-01,2025-12-31,all,amar,988014,recipients,TOTAL,{AMAR}" in lines
+    assert (
+        lines[1]
+        == f"snap,snapchat,EU,2025-07-01,2025-12-31,all,amar,97153476,recipients,TOTAL,{AMAR}"
+    )
+    assert (
+        f"snap,snapchat,GR,2025-07-01,2025-12-31,all,amar,988014,recipients,TOTAL,{AMAR}" in lines
+    )
     assert "DQ: 27 Member State rows sum to 97,153,479" in p.stderr
     folder = run("parse", "dsa_harmonised_reports", str(SNAP))
     assert folder.returncode == 0 and len(folder.stdout.splitlines()) == 1332
@@ -295,25 +449,62 @@ def test_quirks_are_read_and_reported():
     assert result.release_date == date(2026, 2, 27)
     assert k[("EU", "TOTAL", IDENT + "Date of the publication of the report")] == 20260227
     assert k[("EU", "TOTAL", AMAR)] == SNAP_AMAR_TOTAL  # printed 97.153.476
-    assert (k[("AT", "TOTAL", AMAR)], k[("ES", "TOTAL", AMAR)], k[("EL", "TOTAL", AMAR)]) == (2188589, 3642769, 988014)
-    assert k[("DE, FR", "TOTAL", AMAR + " | scope: DE, FR")] == 48411271  # kept, under no template metric
+    assert (k[("AT", "TOTAL", AMAR)], k[("ES", "TOTAL", AMAR)], k[("EL", "TOTAL", AMAR)]) == (
+        2188589,
+        3642769,
+        988014,
+    )
+    assert (
+        k[("DE, FR", "TOTAL", AMAR + " | scope: DE, FR")] == 48411271
+    )  # kept, under no template metric
     cv = "STATEMENT_CATEGORY_CYBER_VIOLENCE"
     assert k[("EU", cv, NOTICES + "Number of notices received")] == 1656
-    assert k[("EU", cv + " / KEYWORD_OTHER", NOTICES + "Number of notices received")] == 653  # 557 + 96
+    assert (
+        k[("EU", cv + " / KEYWORD_OTHER", NOTICES + "Number of notices received")] == 653
+    )  # 557 + 96
     assert k[("EU", cv + " / KEYWORD_OTHER #1", NOTICES + "Median time to take action")] == 578
     assert k[("EU", cv + " / KEYWORD_OTHER #2", NOTICES + "Median time to take action")] == 38
-    assert k[("EU", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE", NOTICES + "Number of notices received")] == 2
-    assert k[("EU", "KEYWORD_UNSAFE_CHALLENGES", NOTICES + "Median time to take action")] == 120  # '5 days'
+    assert (
+        k[
+            (
+                "EU",
+                "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE",
+                NOTICES + "Number of notices received",
+            )
+        ]
+        == 2
+    )
+    assert (
+        k[("EU", "KEYWORD_UNSAFE_CHALLENGES", NOTICES + "Median time to take action")] == 120
+    )  # '5 days'
     assert k[("EU", "TOTAL", COMPLAINTS)] == 130767  # from the German part 7
     assert k[("EU", "TOTAL", COMPLAINTS + " | Decisions upheld")] == 115352
     assert k[("EU", "TOTAL", ODS + " | Median time")] == 29
-    assert k[("EU", "TOTAL", AUTO + "Number of measures solely taken by automated means | Own-initiative")] == 65966014
+    assert (
+        k[
+            (
+                "EU",
+                "TOTAL",
+                AUTO + "Number of measures solely taken by automated means | Own-initiative",
+            )
+        ]
+        == 65966014
+    )
     assert k[("EU", "TOTAL", AUTO + "Accuracy of the automated means - Accuracy")] == 1.0  # 100%
-    assert k[("EU", "TOTAL", AUTO + "Accuracy of the automated means - Precision | Own-initiative")] == 0.99
+    assert (
+        k[("EU", "TOTAL", AUTO + "Accuracy of the automated means - Precision | Own-initiative")]
+        == 0.99
+    )
     expertise = HR + "Number of total moderators with sufficient linguistic expertise"
-    assert (k[("EU", "TOTAL", expertise)], k[("lang:de", "TOTAL", expertise)], k[("lang:en", "TOTAL", expertise)],
-            k[("lang:fr", "TOTAL", expertise)]) == (1430, 89, 1123, 253)
-    assert k[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")] == 1374
+    assert (
+        k[("EU", "TOTAL", expertise)],
+        k[("lang:de", "TOTAL", expertise)],
+        k[("lang:en", "TOTAL", expertise)],
+        k[("lang:fr", "TOTAL", expertise)],
+    ) == (1430, 89, 1123, 253)
+    assert (
+        k[("EU", "TOTAL", HR + "Number of external moderators contracted by the provider")] == 1374
+    )
     assert len(result.records) == 165
     assert all("report V1" in r.note for r in result.records)
     messages = [str(w) for w in result.warnings]
@@ -342,7 +533,9 @@ def test_newest_version_wins_in_one_archive(tmp_path):
     amar = (v1 / "10_AMAR.csv").read_text(encoding="utf-8").replace("97153476.0", "97153000")
     (v1 / "10_AMAR.csv").write_text(amar, encoding="utf-8")
     ident = (v1 / "1_report_identification.csv").read_text(encoding="utf-8")
-    (v1 / "1_report_identification.csv").write_text(ident.replace("2026-04-01", "2026-02-27"), encoding="utf-8")
+    (v1 / "1_report_identification.csv").write_text(
+        ident.replace("2026-04-01", "2026-02-27"), encoding="utf-8"
+    )
     target = tmp_path / "both.zip"
     with zipfile.ZipFile(target, "w") as zf:
         for folder, inner in ((v1, "Snap_DSA_TR_H2_2025_V1"), (SNAP, "Snap_DSA_TR_H2_2025_V2")):
@@ -351,8 +544,10 @@ def test_newest_version_wins_in_one_archive(tmp_path):
     result = parse(target)
     assert by_key(result)[("EU", "TOTAL", AMAR)] == SNAP_AMAR_TOTAL
     assert result.release_date == date(2026, 4, 1)
-    assert any("also in report 'Snap_DSA_TR_H2_2025_V2'" in w.message and "'97153000' dropped" in w.message
-               for w in result.warnings)
+    assert any(
+        "also in report 'Snap_DSA_TR_H2_2025_V2'" in w.message and "'97153000' dropped" in w.message
+        for w in result.warnings
+    )
     assert len(result.records) == 1331
 
 
@@ -378,7 +573,9 @@ def test_hostile_and_odd_archives(tmp_path):
     outer = tmp_path / "outer.zip"
     with zipfile.ZipFile(outer, "w") as zf:
         zf.writestr("middle.zip", middle.getvalue())
-        zf.writestr("1_report_identification.csv", (SNAP / "1_report_identification.csv").read_bytes())
+        zf.writestr(
+            "1_report_identification.csv", (SNAP / "1_report_identification.csv").read_bytes()
+        )
     result = parse(outer)  # the AMAR part two levels down is not read; the rest is
     assert len(result.records) == 4
     assert any("nested deeper" in w.message for w in result.warnings)
@@ -392,9 +589,12 @@ def test_not_a_report_and_blank_template(tmp_path):
     with pytest.raises(ParseError, match="XLS"):
         parse(xls)
     blank = tmp_path / "blank_10_AMAR.csv"
-    blank.write_text("Applicability,Service,Reporting period,Section,Indicator,Scope,Value\n"
-                     "Only for VLOPs and VLOSEs,Snap,YYYY-MM-DD/YYYY-MM-DD,AMAR,Number of average monthly active "
-                     "recipients during the reporting period ,TOTAL,\n", encoding="utf-8")
+    blank.write_text(
+        "Applicability,Service,Reporting period,Section,Indicator,Scope,Value\n"
+        "Only for VLOPs and VLOSEs,Snap,YYYY-MM-DD/YYYY-MM-DD,AMAR,Number of average monthly active "
+        "recipients during the reporting period ,TOTAL,\n",
+        encoding="utf-8",
+    )
     result = parse(blank)
     assert result.records == [] and "no figures" in result.warnings[-1].message
     nonperiod = tmp_path / "10.csv"
@@ -428,18 +628,29 @@ def test_build_records_dq_findings_and_observations(tmp_path):
     from transparency.store import SnapshotStore
 
     archive = zip_of(SNAP, tmp_path / "Snap_DSA_TR_H2_2025_V2.zip")
-    SnapshotStore().put_file(archive, source_id=SOURCE.id, url="https://values.snap.com/privacy/transparency",
-                             retrieved_at="2026-07-01T00:00:00Z", method="manual")
+    SnapshotStore().put_file(
+        archive,
+        source_id=SOURCE.id,
+        url="https://values.snap.com/privacy/transparency",
+        retrieved_at="2026-07-01T00:00:00Z",
+        method="manual",
+    )
     report = build()
     findings = [f for f in report.findings if f.source_id == SOURCE.id]
     assert not [f for f in findings if f.severity == "error"]
-    assert any(f.check == "parse_warning" and f.file == "Snap_DSA_TR_H2_2025_V2.zip"
-               and f.row == "Snap_DSA_TR_H2_2025_V2/10_AMAR.csv line 2"
-               and f.message.startswith("DQ: 27 Member State rows sum to 97,153,479") for f in findings)
+    assert any(
+        f.check == "parse_warning"
+        and f.file == "Snap_DSA_TR_H2_2025_V2.zip"
+        and f.row == "Snap_DSA_TR_H2_2025_V2/10_AMAR.csv line 2"
+        and f.message.startswith("DQ: 27 Member State rows sum to 97,153,479")
+        for f in findings
+    )
     with duckdb.connect(str(report.db), read_only=True) as con:
-        rows = dict(con.execute("""
+        rows = dict(
+            con.execute("""
             SELECT scope, value FROM observations WHERE source_id = 'dsa_harmonised_reports'
-              AND service = 'snapchat' AND metric = 'amar' AND is_current""").fetchall())
+              AND service = 'snapchat' AND metric = 'amar' AND is_current""").fetchall()
+        )
         minors = con.execute("""
             SELECT value, vintage FROM observations WHERE source_id = 'dsa_harmonised_reports'
               AND policy_area = 'protection_of_minors' AND metric = 'notices_received' AND scope = 'EU'
@@ -450,14 +661,41 @@ def test_build_records_dq_findings_and_observations(tmp_path):
 
 def test_localised_wide_part_read_by_template_position(tmp_path):
     """A part 4 whose header is not English (here: made-up German words) is read by column position."""
-    header = ["Anwendbarkeit", "Dienst", "Berichtszeitraum", "Kategorie", "Beschreibung"] + [f"Spalte {i}" for i in range(20)]
-    rows = [header, ["Alle", "Snap", "2025-07-01/2025-12-31", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "",
-                     "593", "152", "594", "153", "205", "7", "0", "0", "237", "123", *[""] * 10]]
+    header = ["Anwendbarkeit", "Dienst", "Berichtszeitraum", "Kategorie", "Beschreibung"] + [
+        f"Spalte {i}" for i in range(20)
+    ]
+    rows = [
+        header,
+        [
+            "Alle",
+            "Snap",
+            "2025-07-01/2025-12-31",
+            "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+            "",
+            "593",
+            "152",
+            "594",
+            "153",
+            "205",
+            "7",
+            "0",
+            "0",
+            "237",
+            "123",
+            *[""] * 10,
+        ],
+    ]
     target = tmp_path / "4_meldungen.csv"
     with target.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     result = parse(target)
     k = by_key(result)
-    assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Number of notices received")] == 593
-    assert k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Median time to take action")] == 205
+    assert (
+        k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Number of notices received")]
+        == 593
+    )
+    assert (
+        k[("EU", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", NOTICES + "Median time to take action")]
+        == 205
+    )
     assert len(result.records) == 10 and "header not in English" in result.warnings[0].message

@@ -22,12 +22,20 @@ API = "https://api.github.com/repos/krMaynard/dsa-transparency-data/contents"
 
 def mini_json() -> bytes:
     """vlop-dsa.json's layout with one service and Snap's AMAR total."""
-    return json.dumps({
-        "meta": {"period": "2025-07-01/2025-12-31", "generated": "2026-05-13"},
-        "services": ["Snapchat"], "service_platforms": ["Snap"], "categories": ["TOTAL"],
-        "category_labels": {}, "sections": [], "indicators": [], "scopes": ["TOTAL", "AT"], "surfaces": ["All"],
-        "t10": [[0, 0, 97153476], [0, 1, 2188589]],
-    }).encode()
+    return json.dumps(
+        {
+            "meta": {"period": "2025-07-01/2025-12-31", "generated": "2026-05-13"},
+            "services": ["Snapchat"],
+            "service_platforms": ["Snap"],
+            "categories": ["TOTAL"],
+            "category_labels": {},
+            "sections": [],
+            "indicators": [],
+            "scopes": ["TOTAL", "AT"],
+            "surfaces": ["All"],
+            "t10": [[0, 0, 97153476], [0, 1, 2188589]],
+        }
+    ).encode()
 
 
 def report_zip() -> bytes:
@@ -39,21 +47,45 @@ def report_zip() -> bytes:
 
 
 FILES = {
-    "https://www.microsoft.com/files/dsa/10_AMAR.csv": ((SNAP / "10_AMAR.csv").read_bytes(), "text/csv"),
-    "https://www.microsoft.com/files/dsa/challenge.csv": (b"<html><body>Please verify you are human</body></html>", "text/csv"),
-    f"{RAW}/1_report_identification.csv": ((SNAP / "1_report_identification.csv").read_bytes(), "text/plain"),
+    "https://www.microsoft.com/files/dsa/10_AMAR.csv": (
+        (SNAP / "10_AMAR.csv").read_bytes(),
+        "text/csv",
+    ),
+    "https://www.microsoft.com/files/dsa/challenge.csv": (
+        b"<html><body>Please verify you are human</body></html>",
+        "text/csv",
+    ),
+    f"{RAW}/1_report_identification.csv": (
+        (SNAP / "1_report_identification.csv").read_bytes(),
+        "text/plain",
+    ),
     f"{RAW}/v2/Snap_DSA_TR_H2_2025_V2.zip": (report_zip(), "application/zip"),
     dsa.VLOP_JSON: (mini_json(), "text/plain"),
 }
 LISTINGS = {
     f"{API}/snapchat": [
-        {"type": "file", "name": "1_report_identification.csv", "path": "snapchat/1_report_identification.csv",
-         "download_url": f"{RAW}/1_report_identification.csv"},
-        {"type": "file", "name": "README.md", "path": "snapchat/README.md", "download_url": f"{RAW}/README.md"},
-        {"type": "dir", "name": "v2", "path": "snapchat/v2", "download_url": None}],
+        {
+            "type": "file",
+            "name": "1_report_identification.csv",
+            "path": "snapchat/1_report_identification.csv",
+            "download_url": f"{RAW}/1_report_identification.csv",
+        },
+        {
+            "type": "file",
+            "name": "README.md",
+            "path": "snapchat/README.md",
+            "download_url": f"{RAW}/README.md",
+        },
+        {"type": "dir", "name": "v2", "path": "snapchat/v2", "download_url": None},
+    ],
     f"{API}/snapchat/v2": [
-        {"type": "file", "name": "Snap_DSA_TR_H2_2025_V2.zip", "path": "snapchat/v2/Snap_DSA_TR_H2_2025_V2.zip",
-         "download_url": f"{RAW}/v2/Snap_DSA_TR_H2_2025_V2.zip"}],
+        {
+            "type": "file",
+            "name": "Snap_DSA_TR_H2_2025_V2.zip",
+            "path": "snapchat/v2/Snap_DSA_TR_H2_2025_V2.zip",
+            "download_url": f"{RAW}/v2/Snap_DSA_TR_H2_2025_V2.zip",
+        }
+    ],
 }
 HTML = """<html><body><h1>DSA transparency report links</h1>
 <a href="/files/dsa/10_AMAR.csv">Bing AMAR (CSV)</a> <a href="/files/dsa/report.pdf">PDF</a>
@@ -67,7 +99,9 @@ def handler(seen: list[str]):
         if url.endswith("/robots.txt"):
             return httpx.Response(404)
         if url == PAGE:
-            return httpx.Response(200, text=HTML, headers={"Content-Type": "text/html; charset=utf-8"})
+            return httpx.Response(
+                200, text=HTML, headers={"Content-Type": "text/html; charset=utf-8"}
+            )
         if url in LISTINGS:
             return httpx.Response(200, json=LISTINGS[url])
         if url in FILES:
@@ -77,12 +111,16 @@ def handler(seen: list[str]):
                 return httpx.Response(304)
             return httpx.Response(200, content=body, headers={"Content-Type": media, "ETag": etag})
         return httpx.Response(404)
+
     return handle
 
 
 def client(seen: list[str]) -> PoliteClient:
-    return PoliteClient(allowed_hosts=dsa.SOURCE.hosts, transport=httpx.MockTransport(handler(seen)),
-                        sleep=lambda s: None)
+    return PoliteClient(
+        allowed_hosts=dsa.SOURCE.hosts,
+        transport=httpx.MockTransport(handler(seen)),
+        sleep=lambda s: None,
+    )
 
 
 def test_fetch_stores_only_reports_and_is_conditional(tmp_path):
@@ -100,7 +138,12 @@ def test_fetch_stores_only_reports_and_is_conditional(tmp_path):
     assert status[f"{API}/tiktok"] == "failed"  # an archive folder that is not there
     assert not any(u.endswith((".pdf", "README.md")) for u in seen)
     snaps = {s.filename: s for s in store}
-    assert set(snaps) == {"10_AMAR.csv", "1_report_identification.csv", "Snap_DSA_TR_H2_2025_V2.zip", "vlop-dsa.json"}
+    assert set(snaps) == {
+        "10_AMAR.csv",
+        "1_report_identification.csv",
+        "Snap_DSA_TR_H2_2025_V2.zip",
+        "vlop-dsa.json",
+    }
     assert all(s.source_id == "dsa_harmonised_reports" and s.etag for s in snaps.values())
     assert snaps["Snap_DSA_TR_H2_2025_V2.zip"].url == f"{RAW}/v2/Snap_DSA_TR_H2_2025_V2.zip"
     parsed = dsa.parse(store.path_for(snaps["vlop-dsa.json"].sha256))
@@ -109,5 +152,6 @@ def test_fetch_stores_only_reports_and_is_conditional(tmp_path):
     with client([]) as c:
         again = dsa.fetch(c, store)
     assert {o.url: o.status for o in again if o.url in FILES and "challenge" not in o.url} == {
-        u: "unchanged" for u in FILES if "challenge" not in u}
+        u: "unchanged" for u in FILES if "challenge" not in u
+    }
     assert len(list(store)) == 4

@@ -26,32 +26,61 @@ def test_search_page_gives_one_candidate_per_action_release():
         ("2026-07-10", "preliminary_findings", "IP/26/1579"),
         ("2026-04-29", "preliminary_findings", "IP/26/920"),
         ("2026-03-26", "preliminary_findings", "IP/26/9998"),
-        ("2026-02-06", "preliminary_findings", "IP/26/312"),  # the annual report (IP/26/9997) is skipped
+        (
+            "2026-02-06",
+            "preliminary_findings",
+            "IP/26/312",
+        ),  # the annual report (IP/26/9997) is skipped
         ("2025-12-05", "non_compliance_decision", "IP/25/9999"),
     ]
     fine = found[-1]
     assert (fine.amount, fine.currency, fine.amount_text) == (120_000_000, "EUR", "€120 million")
     assert fine.title == "Commission fines X €120 million under the Digital Services Act"
     assert fine.source_url == "https://ec.europa.eu/commission/presscorner/detail/en/ip_25_9999"
-    assert all(c.regulator == "European Commission" and c.legal_basis == "Digital Services Act" for c in found)
+    assert all(
+        c.regulator == "European Commission" and c.legal_basis == "Digital Services Act"
+        for c in found
+    )
     assert found[4].row_ref == "docuLanguageListResources[5]"
 
 
 def test_document_gives_its_candidate():
     [c] = ec.parse_actions(DOC)
-    assert (c.date, c.action_type, c.ref, c.row_ref) == (date(2026, 2, 6), "preliminary_findings", "IP/26/312",
-                                                         "docuLanguageResource")
-    assert c.title == "Commission preliminarily finds TikTok's addictive design in breach of the Digital Services Act"
+    assert (c.date, c.action_type, c.ref, c.row_ref) == (
+        date(2026, 2, 6),
+        "preliminary_findings",
+        "IP/26/312",
+        "docuLanguageResource",
+    )
+    assert (
+        c.title
+        == "Commission preliminarily finds TikTok's addictive design in breach of the Digital Services Act"
+    )
     assert "infinite scroll" in c.summary
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Commission opens formal proceedings against TikTok under the Digital Services Act", "formal_proceedings_opened"),
-    ("Commission accepts commitments offered by AliExpress under the Digital Services Act", "commitments_accepted"),
-    ("Commission investigates Snapchat's compliance with child protection rules", "formal_proceedings_opened"),
-    ("Commission sends requests for information to Snapchat, YouTube, Apple and Google", "information_request"),
-    ("Commission publishes guidelines on the protection of minors", None),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Commission opens formal proceedings against TikTok under the Digital Services Act",
+            "formal_proceedings_opened",
+        ),
+        (
+            "Commission accepts commitments offered by AliExpress under the Digital Services Act",
+            "commitments_accepted",
+        ),
+        (
+            "Commission investigates Snapchat's compliance with child protection rules",
+            "formal_proceedings_opened",
+        ),
+        (
+            "Commission sends requests for information to Snapchat, YouTube, Apple and Google",
+            "information_request",
+        ),
+        ("Commission publishes guidelines on the protection of minors", None),
+    ],
+)
 def test_title_wording(title, expected):
     hit = ec.classify(title)
     assert (hit[0] if hit else None) == expected
@@ -65,14 +94,20 @@ def test_not_press_corner_json_is_a_parse_error(tmp_path):
     bad.write_text("<html>")
     with pytest.raises(ParseError, match="not Press Corner JSON"):
         ec.parse_actions(bad)
-    bad.write_text('{"docuLanguageListResources": [{"refCode": "IP/1", "eventDate": "5 May", "title": "Commission fines X"}]}')
+    bad.write_text(
+        '{"docuLanguageListResources": [{"refCode": "IP/1", "eventDate": "5 May", "title": "Commission fines X"}]}'
+    )
     with pytest.raises(ParseError, match=r"docuLanguageListResources\[0\]"):
         ec.parse_actions(bad)
 
 
 def _client(handler) -> PoliteClient:
-    return PoliteClient(allowed_hosts=ec.SOURCE.hosts, transport=httpx.MockTransport(handler), sleep=lambda s: None,
-                        policy=FetchPolicy(min_interval=0, backoff=0))
+    return PoliteClient(
+        allowed_hosts=ec.SOURCE.hosts,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        policy=FetchPolicy(min_interval=0, backoff=0),
+    )
 
 
 def test_fetch_searches_by_window_and_stores_only_good_documents(tmp_path):
@@ -88,19 +123,33 @@ def test_fetch_searches_by_window_and_stores_only_good_documents(tmp_path):
             seen.append(q)
             if q["pagenumber"] == "1":
                 return httpx.Response(200, json={**page, "totalNumber": 8})
-            return httpx.Response(200, json={"totalNumber": 8, "pageSize": 100, "pageNumber": 2,
-                                             "docuLanguageListResources": [page["docuLanguageListResources"][0]]})
+            return httpx.Response(
+                200,
+                json={
+                    "totalNumber": 8,
+                    "pageSize": 100,
+                    "pageNumber": 2,
+                    "docuLanguageListResources": [page["docuLanguageListResources"][0]],
+                },
+            )
         if url.path.endswith("/api/documents"):
             if q["reference"] == "IP/26/312":
-                return httpx.Response(200, content=DOC.read_bytes(), headers={"Content-Type": "application/json"})
+                return httpx.Response(
+                    200, content=DOC.read_bytes(), headers={"Content-Type": "application/json"}
+                )
             return httpx.Response(200, content=b"", headers={"Content-Type": "application/json"})
         return httpx.Response(404)
 
     store = SnapshotStore(tmp_path / "store")
     with _client(handler) as client:
         outcomes = ec.fetch(client, store, since=date(2025, 12, 1), until=date(2026, 7, 31))
-    assert [(q["datefrom"], q["dateto"], q["pagenumber"], q["text"], q["documentTypeCodes"]) for q in seen] == [
-        ("01122025", "31072026", "1", "Digital Services Act", "IP"), ("01122025", "31072026", "2", "Digital Services Act", "IP")]
+    assert [
+        (q["datefrom"], q["dateto"], q["pagenumber"], q["text"], q["documentTypeCodes"])
+        for q in seen
+    ] == [
+        ("01122025", "31072026", "1", "Digital Services Act", "IP"),
+        ("01122025", "31072026", "2", "Digital Services Act", "IP"),
+    ]
     statuses = [o.status for o in outcomes]
     assert statuses[:2] == ["new", "new"]
     docs = outcomes[2:]
@@ -116,6 +165,8 @@ def test_failed_search_page_is_not_taken_for_the_end(tmp_path):
         return httpx.Response(404) if request.url.path == "/robots.txt" else httpx.Response(503)
 
     with _client(handler) as client:
-        outcomes = ec.fetch(client, SnapshotStore(tmp_path / "s"), since=date(2026, 1, 1), until=date(2026, 1, 31))
+        outcomes = ec.fetch(
+            client, SnapshotStore(tmp_path / "s"), since=date(2026, 1, 1), until=date(2026, 1, 31)
+        )
     assert [o.status for o in outcomes] == ["failed"]
     assert "503" in outcomes[0].message

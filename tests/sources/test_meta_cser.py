@@ -14,16 +14,58 @@ SOURCE = get_source("meta_cser")
 
 # line, app, policy area, metric, period, value as printed (sources/meta.md section 7)
 KNOWN = [
-    (61, "Facebook", "Child Endangerment: Sexual Exploitation", "Content Actioned", "2021Q2", 25_700_000),
-    (46, "Facebook", "Child Endangerment: Nudity and Physical Abuse", "Content Actioned", "2021Q2", 2_300_000),
+    (
+        61,
+        "Facebook",
+        "Child Endangerment: Sexual Exploitation",
+        "Content Actioned",
+        "2021Q2",
+        25_700_000,
+    ),
+    (
+        46,
+        "Facebook",
+        "Child Endangerment: Nudity and Physical Abuse",
+        "Content Actioned",
+        "2021Q2",
+        2_300_000,
+    ),
     (852, "Facebook", "Child Endangerment: Sexual Exploitation", "Proactive rate", "2021Q2", 0.995),
     (65, "Facebook", "Child Nudity & Sexual Exploitation", "Content Actioned", "2018Q3", 9_000_000),
-    (70, "Facebook", "Child Nudity & Sexual Exploitation", "Content Actioned", "2019Q4", 13_300_000),
+    (
+        70,
+        "Facebook",
+        "Child Nudity & Sexual Exploitation",
+        "Content Actioned",
+        "2019Q4",
+        13_300_000,
+    ),
     (861, "Facebook", "Child Nudity & Sexual Exploitation", "Proactive rate", "2019Q4", 0.997),
     (277, "Facebook", "Child Nudity & Sexual Exploitation", "Content Appealed", "2019Q2", 145_000),
-    (1061, "Instagram", "Child Endangerment: Sexual Exploitation", "Content Actioned", "2021Q2", 1_400_000),
-    (1046, "Instagram", "Child Endangerment: Nudity and Physical Abuse", "Content Actioned", "2021Q2", 458_100),
-    (1068, "Instagram", "Child Nudity & Sexual Exploitation", "Content Actioned", "2019Q2", 526_200),
+    (
+        1061,
+        "Instagram",
+        "Child Endangerment: Sexual Exploitation",
+        "Content Actioned",
+        "2021Q2",
+        1_400_000,
+    ),
+    (
+        1046,
+        "Instagram",
+        "Child Endangerment: Nudity and Physical Abuse",
+        "Content Actioned",
+        "2021Q2",
+        458_100,
+    ),
+    (
+        1068,
+        "Instagram",
+        "Child Nudity & Sexual Exploitation",
+        "Content Actioned",
+        "2019Q2",
+        526_200,
+    ),
     (1746, "Instagram", "Child Nudity & Sexual Exploitation", "Proactive rate", "2021Q1", 0.981),
     (1824, "Instagram", "Child Endangerment: Sexual Exploitation", "UBP", "2021Q2", 0.0005),
     (1829, "Facebook", "Fake Accounts", "Prevalence", "2021Q2", 0.0473),
@@ -42,16 +84,29 @@ def test_real_2021q2_release():
     by_line = {r.row_ref: r for r in recs}
     for line, app, policy, metric, period, value in KNOWN:
         r = by_line[f"line {line}"]
-        assert (r.platform_label, r.raw_policy_label, r.raw_metric_label, r.period_label) == (app, policy, metric, period)
+        assert (r.platform_label, r.raw_policy_label, r.raw_metric_label, r.period_label) == (
+            app,
+            policy,
+            metric,
+            period,
+        )
         assert r.value == pytest.approx(value)
     assert result.warnings == []
 
 
 def test_own_fixture_covers_formats():
     result = parse_file(SOURCE, FIXTURES / "meta_cser" / "meta-cser-sample-2021q2.csv")
-    by = {(r.platform_label, r.raw_policy_label, r.raw_metric_label, r.period_label): r for r in result.records}
+    by = {
+        (r.platform_label, r.raw_policy_label, r.raw_metric_label, r.period_label): r
+        for r in result.records
+    }
     assert len(result.records) == 16
-    assert by[("Facebook", "Child Endangerment: Sexual Exploitation", "Content Actioned", "2021Q2")].value == 25_700_000
+    assert (
+        by[
+            ("Facebook", "Child Endangerment: Sexual Exploitation", "Content Actioned", "2021Q2")
+        ].value
+        == 25_700_000
+    )
     rng = by[("Facebook", "Fake Accounts", "Prevalence", "2021Q1")]
     assert (rng.value, rng.qualifier, rng.value_text) == (pytest.approx(0.04), "range", "4%-5%")
     na = by[("Instagram", "Spam", "Content Actioned", "2021Q2")]
@@ -67,6 +122,8 @@ def test_wrong_header_is_a_clean_error(tmp_path):
 
 def test_bad_period_names_row(tmp_path):
     bad = tmp_path / "y.csv"
-    bad.write_text('app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q7,"1,000"\n')
+    bad.write_text(
+        'app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q7,"1,000"\n'
+    )
     with pytest.raises(ParseError, match=r"y.csv, line 2"):
         parse_file(SOURCE, Path(bad))

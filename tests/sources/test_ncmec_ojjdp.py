@@ -15,7 +15,9 @@ SOURCE = get_source("ncmec_ojjdp")
 
 
 def test_real_file_gives_every_reference_total():
-    result = parse_file(SOURCE, shared_file("real/platforms/curated-diaphanous/ocse-reports-per-year.csv"))
+    result = parse_file(
+        SOURCE, shared_file("real/platforms/curated-diaphanous/ocse-reports-per-year.csv")
+    )
     by_year = {r.period_start.year: r.value for r in result.records}
     assert len(result.records) == 26 and min(by_year) == 1998 and max(by_year) == 2023
     refs = reference_figures(lambda r: "ocse-reports-per-year" in r["source_note"])
@@ -28,14 +30,49 @@ def test_real_file_gives_every_reference_total():
 
 def test_fixture_normalises_to_ncmec_totals():
     result = parse_file(SOURCE, FIXTURES / "ncmec_ojjdp" / "sample.csv")
-    rows, findings = normalise(result.records, registries.load(), Context("ncmec_ojjdp", "NCMEC", "x", date(2024, 10, 22), "sample.csv"))
+    rows, findings = normalise(
+        result.records,
+        registries.load(),
+        Context("ncmec_ojjdp", "NCMEC", "x", date(2024, 10, 22), "sample.csv"),
+    )
     assert findings == []
-    got = {(r["platform"], r["service"], r["period_label"], r["metric"], r["policy_area"], r["value"]) for r in rows}
+    got = {
+        (r["platform"], r["service"], r["period_label"], r["metric"], r["policy_area"], r["value"])
+        for r in rows
+    }
     assert got == {
-        ("cybertipline_all", "all", "2023", "cybertipline_reports_received", "protection_of_minors.child_sexual_exploitation", 36_210_368),
-        ("cybertipline_all", "all", "2022", "cybertipline_reports_received", "protection_of_minors.child_sexual_exploitation", 32_059_029),
-        ("cybertipline_all", "all", "2019", "cybertipline_reports_received", "protection_of_minors.child_sexual_exploitation", 16_987_361),
-        ("cybertipline_all", "all", "1998", "cybertipline_reports_received", "protection_of_minors.child_sexual_exploitation", 4_560),
+        (
+            "cybertipline_all",
+            "all",
+            "2023",
+            "cybertipline_reports_received",
+            "protection_of_minors.child_sexual_exploitation",
+            36_210_368,
+        ),
+        (
+            "cybertipline_all",
+            "all",
+            "2022",
+            "cybertipline_reports_received",
+            "protection_of_minors.child_sexual_exploitation",
+            32_059_029,
+        ),
+        (
+            "cybertipline_all",
+            "all",
+            "2019",
+            "cybertipline_reports_received",
+            "protection_of_minors.child_sexual_exploitation",
+            16_987_361,
+        ),
+        (
+            "cybertipline_all",
+            "all",
+            "1998",
+            "cybertipline_reports_received",
+            "protection_of_minors.child_sexual_exploitation",
+            4_560,
+        ),
     }
 
 

@@ -31,13 +31,18 @@ MINOR, CSE = "protection_of_minors.youth_safety", "protection_of_minors.child_se
 
 def observations(path):
     result = parse_file(SOURCE, path)
-    rows, findings = normalise(result.records, load(), Context("tiktok_cger", "platform", "x", date(2023, 1, 1), path.name))
+    rows, findings = normalise(
+        result.records, load(), Context("tiktok_cger", "platform", "x", date(2023, 1, 1), path.name)
+    )
     return result, rows, findings
 
 
 def by_key(rows, scope="global"):
-    return {(r["policy_area"], r["metric"], r["period_start"], r["period_end"]): r
-            for r in rows if r["scope"] == scope}
+    return {
+        (r["policy_area"], r["metric"], r["period_start"], r["period_end"]): r
+        for r in rows
+        if r["scope"] == scope
+    }
 
 
 # ---------------------------------------------------------------- real files
@@ -47,25 +52,69 @@ CSV_KNOWN = [
     (596, "Jul-Sep 2020", "Minor safety", "Category share", 0.41),
     (607, "Oct-Dec 2022", "Minor safety", "Category share", 0.333),
     (608, "Oct-Dec 2022", "Minor safety", "Proactive removal rate", 0.985),
-    (739, "Jul-Sep 2020", "Accounts suspected to be under the age of 13 removed", "Total accounts removed", 920_793),
-    (748, "Oct-Dec 2022", "Accounts suspected to be under the age of 13 removed", "Total accounts removed", 17_877_316),
+    (
+        739,
+        "Jul-Sep 2020",
+        "Accounts suspected to be under the age of 13 removed",
+        "Total accounts removed",
+        920_793,
+    ),
+    (
+        748,
+        "Oct-Dec 2022",
+        "Accounts suspected to be under the age of 13 removed",
+        "Total accounts removed",
+        17_877_316,
+    ),
     (809, "Jul-Sep 2020", "all", "Total videos removed", 43_086_543),
     (901, "Oct-Dec 2022", "all", "Total accounts removed", 76_178_122),
     (909, "Oct-Dec 2022", "all", "Total videos removed", 85_680_819),
-    (1008, "Jul-Sep 2022", "Sexual exploitation of minors",
-     "Total videos removed (Community guidelines policy) | human moderation", 792_473),
-    (1009, "Oct-Dec 2022", "Sexual exploitation of minors",
-     "Total videos removed (Community guidelines policy) | human moderation", 415_278),
+    (
+        1008,
+        "Jul-Sep 2022",
+        "Sexual exploitation of minors",
+        "Total videos removed (Community guidelines policy) | human moderation",
+        792_473,
+    ),
+    (
+        1009,
+        "Oct-Dec 2022",
+        "Sexual exploitation of minors",
+        "Total videos removed (Community guidelines policy) | human moderation",
+        415_278,
+    ),
 ]
 
 # sources/tiktok.md section 6: sheet!cell, policy label, metric label, period label, value
 XLSX_KNOWN = [
-    ("sheet 'Account removals'!B7", "Accounts suspected to be under the age of 13 removed",
-     "Accounts suspected to be under the age of 13 removed", "2021-12-31", 15_383_165),
-    ("sheet 'Removal rates by policy'!B7", "Minor safety", "Proactive removal rate", "Oct-Dec 2021", 0.982),
-    ("sheet 'Video removals by policy'!G6", "Minor safety", "Video removals by policy", "2021-09-30", 0.51),
-    ("sheet 'Total removals and removal rate'!B2", "Total video removal", "Total video removal", "2020-09-30",
-     43_086_543),  # dropped as a repeat of 'Historical video removals'!B2 (same value), see below
+    (
+        "sheet 'Account removals'!B7",
+        "Accounts suspected to be under the age of 13 removed",
+        "Accounts suspected to be under the age of 13 removed",
+        "2021-12-31",
+        15_383_165,
+    ),
+    (
+        "sheet 'Removal rates by policy'!B7",
+        "Minor safety",
+        "Proactive removal rate",
+        "Oct-Dec 2021",
+        0.982,
+    ),
+    (
+        "sheet 'Video removals by policy'!G6",
+        "Minor safety",
+        "Video removals by policy",
+        "2021-09-30",
+        0.51,
+    ),
+    (
+        "sheet 'Total removals and removal rate'!B2",
+        "Total video removal",
+        "Total video removal",
+        "2020-09-30",
+        43_086_543,
+    ),  # dropped as a repeat of 'Historical video removals'!B2 (same value), see below
 ]
 
 # reference/platform_figures.csv: TikTok metric names -> (policy_area, metric) in our registries
@@ -76,7 +125,11 @@ REF_KEYS = {
 
 
 def tiktok_reference_rows():
-    return reference_figures(lambda r: r["platform"] == "TikTok" and "community-guidelines-enforcement" in r["source_url"])
+    return reference_figures(
+        lambda r: (
+            r["platform"] == "TikTok" and "community-guidelines-enforcement" in r["source_url"]
+        )
+    )
 
 
 def check_reference(rows):
@@ -92,8 +145,14 @@ def check_reference(rows):
             continue
         key = REF_KEYS.get(ref["metric"])
         hit = keyed.get((*key, start, end)) if key else None
-        if hit is None or hit["value"] != pytest.approx(float(ref["value"]), abs=1e-12) or hit["platform"] != "tiktok":
-            unmatched.append((ref["metric"], ref["period_start"], ref["value"], hit and hit["value"]))
+        if (
+            hit is None
+            or hit["value"] != pytest.approx(float(ref["value"]), abs=1e-12)
+            or hit["platform"] != "tiktok"
+        ):
+            unmatched.append(
+                (ref["metric"], ref["period_start"], ref["value"], hit and hit["value"])
+            )
     assert not unmatched, f"reference figures not found in the file: {unmatched}"
     check_reference.matched = len(tiktok_reference_rows()) - len(outside)  # type: ignore[attr-defined]
     return sorted(outside)
@@ -105,13 +164,23 @@ def test_real_2022q4_csv():
     recs = result.records
     assert len(recs) == 1030 and result.warnings == [] and findings == []
     assert len({r.period_label for r in recs}) == 11
-    assert min(r.period_start for r in recs) == date(2020, 7, 1) and max(r.period_end for r in recs) == date(2022, 12, 31)
+    assert min(r.period_start for r in recs) == date(2020, 7, 1) and max(
+        r.period_end for r in recs
+    ) == date(2022, 12, 31)
     assert len({r.scope for r in recs}) == 79  # 'all' and 78 markets
-    assert len({r.raw_policy_label for r in recs}) == 40 and len({r.raw_metric_label for r in recs}) == 23
+    assert (
+        len({r.raw_policy_label for r in recs}) == 40
+        and len({r.raw_metric_label for r in recs}) == 23
+    )
     by_line = {r.row_ref: r for r in recs}
     for line, period, policy, metric, value in CSV_KNOWN:
         r = by_line[f"line {line}"]
-        assert (r.period_label, r.raw_policy_label, r.raw_metric_label, r.platform_label) == (period, policy, metric, "TikTok")
+        assert (r.period_label, r.raw_policy_label, r.raw_metric_label, r.platform_label) == (
+            period,
+            policy,
+            metric,
+            "TikTok",
+        )
         assert r.value == pytest.approx(value, abs=1e-12)
     assert by_line["line 909"].value_text == "85,680,819"
     # every reference figure in the file's periods (6 rows: 2022 Q1-Q4); the 2023 rows are later releases'
@@ -129,7 +198,9 @@ def test_real_2021q4_xlsx():
     result, rows, findings = observations(path)
     recs = result.records
     assert len(recs) == 141 and findings == []  # 147 cells, 6 printed twice
-    assert min(r.period_start for r in recs) == date(2020, 7, 1) and max(r.period_end for r in recs) == date(2021, 12, 31)
+    assert min(r.period_start for r in recs) == date(2020, 7, 1) and max(
+        r.period_end for r in recs
+    ) == date(2021, 12, 31)
     by_ref = {r.row_ref: r for r in recs}
     for ref, policy, metric, period, value in XLSX_KNOWN[:3]:
         r = by_ref[ref]
@@ -141,10 +212,18 @@ def test_real_2021q4_xlsx():
     blanks = [w for w in result.warnings if "blank" in w.message]
     repeats = [w for w in result.warnings if "repeats" in w.message]
     assert [w.row for w in blanks] == ["sheet 'Account removals'!C2", "sheet 'Account removals'!C3"]
-    assert len(repeats) == 6 and len(result.warnings) == 8 and all("same value" in w.message for w in repeats)
-    assert check_reference(rows) == sorted((r["metric"], r["period_start"]) for r in tiktok_reference_rows())
+    assert (
+        len(repeats) == 6
+        and len(result.warnings) == 8
+        and all("same value" in w.message for w in repeats)
+    )
+    assert check_reference(rows) == sorted(
+        (r["metric"], r["period_start"]) for r in tiktok_reference_rows()
+    )
     keyed = by_key(rows)
-    assert keyed[(MINOR, "share_of_removals", date(2021, 10, 1), date(2021, 12, 31))]["value"] == 0.451
+    assert (
+        keyed[(MINOR, "share_of_removals", date(2021, 10, 1), date(2021, 12, 31))]["value"] == 0.451
+    )
 
 
 def test_xlsx_and_csv_agree_on_every_shared_figure():
@@ -165,14 +244,38 @@ def test_fixture_xlsx_layouts_and_quirks():
     assert len(result.records) == 30 and findings == []
     keyed = by_key(rows)
     q4 = (date(2021, 10, 1), date(2021, 12, 31))
-    assert keyed[("protection_of_minors.underage_accounts", "accounts_actioned", *q4)]["value"] == 15_383_165
-    assert keyed[("all", "content_removed", date(2020, 7, 1), date(2020, 9, 30))]["value"] == 43_086_543
-    assert keyed[("all", "content_removed_automated", *q4)]["value"] == 28_389_936  # columns read by header
+    assert (
+        keyed[("protection_of_minors.underage_accounts", "accounts_actioned", *q4)]["value"]
+        == 15_383_165
+    )
+    assert (
+        keyed[("all", "content_removed", date(2020, 7, 1), date(2020, 9, 30))]["value"]
+        == 43_086_543
+    )
+    assert (
+        keyed[("all", "content_removed_automated", *q4)]["value"] == 28_389_936
+    )  # columns read by header
     assert keyed[(MINOR, "proactive_removal_rate", *q4)]["value"] == 0.982
-    assert keyed[("illegal_or_harmful_speech.hateful_conduct", "share_of_removals", *q4)]["raw_policy_label"] == "Hateful behaviour"
-    blank = keyed[("scams_and_fraud.fake_accounts", "accounts_actioned", date(2020, 10, 1), date(2020, 12, 31))]
+    assert (
+        keyed[("illegal_or_harmful_speech.hateful_conduct", "share_of_removals", *q4)][
+            "raw_policy_label"
+        ]
+        == "Hateful behaviour"
+    )
+    blank = keyed[
+        (
+            "scams_and_fraud.fake_accounts",
+            "accounts_actioned",
+            date(2020, 10, 1),
+            date(2020, 12, 31),
+        )
+    ]
     assert blank["value"] is None and blank["value_text"] == ""
-    assert sorted(w.message.split(" ")[0] for w in result.warnings) == ["'Total", "'Total", "'Total"]
+    assert sorted(w.message.split(" ")[0] for w in result.warnings) == [
+        "'Total",
+        "'Total",
+        "'Total",
+    ]
     assert sum("repeats" in w.message for w in result.warnings) == 2
 
 
@@ -183,8 +286,14 @@ def test_fixture_csv_2022q4():
     q4 = (date(2022, 10, 1), date(2022, 12, 31))
     assert keyed[("all", "content_removed", *q4)]["value"] == 85_680_819
     assert keyed[("all", "content_removed_automated", *q4)]["value"] == 46_836_047
-    assert keyed[(CSE, "content_removed_human", date(2022, 7, 1), date(2022, 9, 30))]["value"] == 792_473
-    assert keyed[(CSE, "share_of_parent_removals_human", date(2022, 7, 1), date(2022, 9, 30))]["value"] == 0.033
+    assert (
+        keyed[(CSE, "content_removed_human", date(2022, 7, 1), date(2022, 9, 30))]["value"]
+        == 792_473
+    )
+    assert (
+        keyed[(CSE, "share_of_parent_removals_human", date(2022, 7, 1), date(2022, 9, 30))]["value"]
+        == 0.033
+    )
     # one label at two policy levels: the level keeps the two figures apart
     vgc = "violence.violent_graphic_content"
     assert keyed[(vgc, "proactive_removal_rate", *q4)]["value"] == 0.969
@@ -197,14 +306,31 @@ def test_fixture_csv_mid_2023_header():
     keyed = by_key(rows, scope="FI")
     q1 = (date(2024, 1, 1), date(2024, 3, 31))
     assert keyed[(MINOR, "removal_within_24h_rate", *q1)]["value"] == 0.795
-    assert keyed[("protection_of_minors.youth_exploitation_abuse", "removal_within_24h_rate", *q1)]["value"] == 0.794
-    assert keyed[("protection_of_minors.youth_exploitation_abuse_ysw", "removal_within_24h_rate", *q1)]["value"] == 0.773
+    assert (
+        keyed[("protection_of_minors.youth_exploitation_abuse", "removal_within_24h_rate", *q1)][
+            "value"
+        ]
+        == 0.794
+    )
+    assert (
+        keyed[
+            ("protection_of_minors.youth_exploitation_abuse_ysw", "removal_within_24h_rate", *q1)
+        ]["value"]
+        == 0.773
+    )
     g = by_key(rows)
     q3 = (date(2020, 7, 1), date(2020, 9, 30))
-    assert g[("protection_of_minors.underage_accounts", "accounts_actioned", *q3)]["value"] == 920_793
+    assert (
+        g[("protection_of_minors.underage_accounts", "accounts_actioned", *q3)]["value"] == 920_793
+    )
     assert g[("all", "removal_rate_of_published", *q3)]["value"] == 0.006
     assert g[(MINOR, "share_of_removals", *q3)]["value"] == 0.41
-    assert by_key(rows, "ZA")[("protection_of_minors.youth_exploitation_abuse_ysw", "share_of_parent_removals", *q1)]["value"] == 0.219
+    assert (
+        by_key(rows, "ZA")[
+            ("protection_of_minors.youth_exploitation_abuse_ysw", "share_of_parent_removals", *q1)
+        ]["value"]
+        == 0.219
+    )
     # the view-bucket breakdown has its own metric
     assert findings == []
     fi = by_key(rows, "FI")
@@ -222,9 +348,13 @@ def test_wrong_header_is_a_parse_error(tmp_path):
 
 
 def test_bad_period_and_short_row_name_the_line(tmp_path):
-    head = "Metric,Period Type,Period,Policy Type,Issue Policy,Task Type,Task,Location,Market,Result\n"
+    head = (
+        "Metric,Period Type,Period,Policy Type,Issue Policy,Task Type,Task,Location,Market,Result\n"
+    )
     bad = tmp_path / "p.csv"
-    bad.write_text(head + "Category share,quarterly,Oct-Dex 2022,issue,Minor safety,all,all,all,all,0.3\n")
+    bad.write_text(
+        head + "Category share,quarterly,Oct-Dex 2022,issue,Minor safety,all,all,all,all,0.3\n"
+    )
     with pytest.raises(ParseError, match=r"p.csv, line 2: unknown period format"):
         parse_file(SOURCE, bad)
     short = tmp_path / "s.csv"
@@ -235,8 +365,10 @@ def test_bad_period_and_short_row_name_the_line(tmp_path):
 
 def test_period_type_mismatch_and_text_value_are_warnings(tmp_path):
     f = tmp_path / "w.csv"
-    f.write_text("Metric,Period Type,Period,Policy Type,Issue Policy,Task Type,Task,Location,Market,Result\n"
-                 "Category share,quarterly,Jul-Dec 2022,issue,Minor safety,all,all,all,all,n.a.x\n")
+    f.write_text(
+        "Metric,Period Type,Period,Policy Type,Issue Policy,Task Type,Task,Location,Market,Result\n"
+        "Category share,quarterly,Jul-Dec 2022,issue,Minor safety,all,all,all,all,n.a.x\n"
+    )
     result = parse_file(SOURCE, f)
     assert len(result.records) == 1 and result.records[0].value is None
     assert [w.row for w in result.warnings] == ["line 2", "line 2"]
@@ -260,7 +392,9 @@ def test_broken_workbook_and_unknown_sheets_are_parse_errors(tmp_path):
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "transparency", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_cli_parse_contract_and_exit_2(tmp_path):
@@ -269,11 +403,20 @@ def test_cli_parse_contract_and_exit_2(tmp_path):
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert len(rows) == 12
     hit = [r for r in rows if r["metric"] == "content_removed_human"]
-    assert hit[0]["value"] == "792473" and hit[0]["platform"] == "tiktok" and hit[0]["policy_area"] == CSE
+    assert (
+        hit[0]["value"] == "792473"
+        and hit[0]["platform"] == "tiktok"
+        and hit[0]["policy_area"] == CSE
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("nope\n")
     p = cli("parse", "tiktok_cger", str(bad))
-    assert p.returncode == 2 and p.stdout == "" and len(p.stderr.strip().splitlines()) == 1 and "bad.csv" in p.stderr
+    assert (
+        p.returncode == 2
+        and p.stdout == ""
+        and len(p.stderr.strip().splitlines()) == 1
+        and "bad.csv" in p.stderr
+    )
 
 
 # ---------------------------------------------------------------- fetch (offline)
@@ -300,17 +443,25 @@ def mock_client(page: str, data: bytes, data_type: str = "text/csv", seen: list 
         if url.endswith("/robots.txt"):
             return httpx.Response(404)
         if url == SOURCE.decl.homepage:
-            return httpx.Response(200, text=INDEX, headers={"Content-Type": "text/html; charset=utf-8"})
+            return httpx.Response(
+                200, text=INDEX, headers={"Content-Type": "text/html; charset=utf-8"}
+            )
         if url.endswith("community-guidelines-enforcement-2022-4/"):
             return httpx.Response(200, text=page, headers={"Content-Type": "text/html"})
         if "tiktokcdn.com" in url:
             if request.headers.get("If-None-Match") == '"v1"':
                 return httpx.Response(304)
-            return httpx.Response(200, content=data, headers={"Content-Type": data_type, "ETag": '"v1"'})
+            return httpx.Response(
+                200, content=data, headers={"Content-Type": data_type, "ETag": '"v1"'}
+            )
         return httpx.Response(404)
 
-    return PoliteClient(allowed_hosts=SOURCE.decl.hosts, transport=httpx.MockTransport(handler),
-                        sleep=lambda s: None, policy=FetchPolicy(min_interval=0))
+    return PoliteClient(
+        allowed_hosts=SOURCE.decl.hosts,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        policy=FetchPolicy(min_interval=0),
+    )
 
 
 @pytest.mark.parametrize("page", [PAGE_ANCHOR, PAGE_SCRIPT], ids=["anchor", "embedded-json"])
@@ -330,7 +481,9 @@ def test_fetch_discovers_the_newest_release_and_stores_it(page, tmp_path):
 
 
 def test_fetch_refuses_a_bot_wall_page(tmp_path):
-    with mock_client(PAGE_ANCHOR, b"<html>verify you are human</html>", data_type="text/html") as client:
+    with mock_client(
+        PAGE_ANCHOR, b"<html>verify you are human</html>", data_type="text/html"
+    ) as client:
         [out] = SOURCE.fetch(client, SnapshotStore(tmp_path / "store"))
     assert out.status == "failed" and "expected" in out.message
 
@@ -343,7 +496,10 @@ def test_fetch_reports_a_page_without_download_link(tmp_path):
 
 def test_format_is_found_from_content_not_file_name(tmp_path):
     """A CDN file name may have no suffix: the workbook and the CSV are told apart by content."""
-    for fixture, n in (("tiktok-cger-sample-2021q4.xlsx", 30), ("tiktok-cger-sample-2022q4.csv", 12)):
+    for fixture, n in (
+        ("tiktok-cger-sample-2021q4.xlsx", 30),
+        ("tiktok-cger-sample-2022q4.csv", 12),
+    ):
         target = tmp_path / fixture.split(".")[0]
         target.write_bytes((FIX / fixture).read_bytes())
         assert len(parse_file(SOURCE, target).records) == n

@@ -29,15 +29,21 @@ def test_forum_page_opening_provisional_decision_and_penalty():
     assert c.legal_basis == "Sections 9, 10, 20, 21, 23 and 102(8) of the Online Safety Act 2023"
     assert c.status == "Open (last updated 13 May 2026)"
     assert "to be paid by 12 June 2026" in c.summary and "28 May 2026" in c.summary
-    assert c.source_url.endswith("/investigation-into-an-online-suicide-discussion-forum-and-its-compliance-"
-                                 "with-duties-to-protect-its-users-from-illegal-content")
+    assert c.source_url.endswith(
+        "/investigation-into-an-online-suicide-discussion-forum-and-its-compliance-"
+        "with-duties-to-protect-its-users-from-illegal-content"
+    )
 
 
 def test_labels_on_the_next_line_and_updates_that_are_not_decisions():
     found = ofcom.parse_actions(FOURCHAN)
     assert [(c.date, c.action_type, c.amount) for c in found] == [
         (date(2025, 6, 10), "investigation_opened", None),
-        (date(2025, 10, 13), "fine", 20_000),  # the lawsuit update of 27 Aug 2025 is not an Ofcom action
+        (
+            date(2025, 10, 13),
+            "fine",
+            20_000,
+        ),  # the lawsuit update of 27 Aug 2025 is not an Ofcom action
         (date(2026, 3, 19), "fine", 520_000),
     ]
     assert {c.raw_platform_label for c in found} == {"4chan Community Support LLC"}
@@ -47,7 +53,9 @@ def test_labels_on_the_next_line_and_updates_that_are_not_decisions():
 def test_page_without_the_labels_is_a_parse_error(tmp_path):
     bad = tmp_path / "page.html"
     bad.write_text("<html><body><h1>Just a moment...</h1></body></html>")
-    with pytest.raises(ParseError, match="label 'Last updated:' not found|label 'Published:' not found"):
+    with pytest.raises(
+        ParseError, match="label 'Last updated:' not found|label 'Published:' not found"
+    ):
         ofcom.parse_actions(bad)
 
 
@@ -56,13 +64,24 @@ def test_fetch_refuses_bot_protection_pages(tmp_path):
         if request.url.path == "/robots.txt":
             return httpx.Response(404)
         if "suicide" in request.url.path:
-            return httpx.Response(200, content=FORUM.read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"})
-        return httpx.Response(200, content=b"<html><title>Just a moment...</title></html>",
-                              headers={"Content-Type": "text/html"})
+            return httpx.Response(
+                200,
+                content=FORUM.read_bytes(),
+                headers={"Content-Type": "text/html; charset=utf-8"},
+            )
+        return httpx.Response(
+            200,
+            content=b"<html><title>Just a moment...</title></html>",
+            headers={"Content-Type": "text/html"},
+        )
 
     store = SnapshotStore(tmp_path / "store")
-    with PoliteClient(allowed_hosts=ofcom.SOURCE.hosts, transport=httpx.MockTransport(handler), sleep=lambda s: None,
-                      policy=FetchPolicy(min_interval=0)) as client:
+    with PoliteClient(
+        allowed_hosts=ofcom.SOURCE.hosts,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        policy=FetchPolicy(min_interval=0),
+    ) as client:
         outcomes = ofcom.fetch(client, store)
     assert [o.status for o in outcomes] == ["new", "failed", "failed", "failed"]
     assert all("bot-protection" in o.message for o in outcomes[1:])

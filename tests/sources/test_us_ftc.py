@@ -21,15 +21,26 @@ def test_child_safety_items_become_candidates():
     assert [(c.date, c.action_type, c.amount, c.currency, c.row_ref) for c in found] == [
         (date(2025, 9, 11), "information_request", None, "", "item 1"),
         (date(2025, 9, 2), "settlement", 10_000_000, "USD", "item 2"),
-        (date(2025, 1, 17), "settlement", 20_000_000, "USD", "item 4"),  # item 3 is not about children
+        (
+            date(2025, 1, 17),
+            "settlement",
+            20_000_000,
+            "USD",
+            "item 4",
+        ),  # item 3 is not about children
         (date(2024, 8, 2), "court_proceedings", None, "", "item 5"),
         (date(2022, 12, 19), "settlement", 275_000_000, "USD", "item 6"),  # from the description
     ]
     inquiry = found[0]
     assert "X.AI Corp" in inquiry.summary and "<p>" not in inquiry.summary
-    assert inquiry.source_url == ("https://www.ftc.gov/news-events/news/press-releases/2025/09/"
-                                  "ftc-launches-inquiry-ai-chatbots-acting-companions")
-    assert found[1].legal_basis == "COPPA Rule" and found[1].regulator == "Federal Trade Commission (FTC)"
+    assert inquiry.source_url == (
+        "https://www.ftc.gov/news-events/news/press-releases/2025/09/"
+        "ftc-launches-inquiry-ai-chatbots-acting-companions"
+    )
+    assert (
+        found[1].legal_basis == "COPPA Rule"
+        and found[1].regulator == "Federal Trade Commission (FTC)"
+    )
 
 
 def test_not_rss_is_a_parse_error(tmp_path):
@@ -47,12 +58,22 @@ def test_fetch_stores_the_feed_and_refuses_a_bot_wall(tmp_path):
         if request.url.path == "/robots.txt":
             return httpx.Response(404)
         if request.url.path.endswith("press-release.xml"):
-            return httpx.Response(200, content=FEED.read_bytes(), headers={"Content-Type": "application/rss+xml"})
-        return httpx.Response(200, content=b"<html>checking your browser</html>", headers={"Content-Type": "text/html"})
+            return httpx.Response(
+                200, content=FEED.read_bytes(), headers={"Content-Type": "application/rss+xml"}
+            )
+        return httpx.Response(
+            200,
+            content=b"<html>checking your browser</html>",
+            headers={"Content-Type": "text/html"},
+        )
 
     store = SnapshotStore(tmp_path / "store")
-    with PoliteClient(allowed_hosts=ftc.SOURCE.hosts, transport=httpx.MockTransport(handler), sleep=lambda s: None,
-                      policy=FetchPolicy(min_interval=0)) as client:
+    with PoliteClient(
+        allowed_hosts=ftc.SOURCE.hosts,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        policy=FetchPolicy(min_interval=0),
+    ) as client:
         outcomes = ftc.fetch(client, store)
     assert [o.status for o in outcomes] == ["new", "failed"]
     assert "expected application/rss+xml" in outcomes[1].message

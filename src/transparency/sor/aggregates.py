@@ -20,13 +20,36 @@ from pathlib import Path
 from .harmonise import array_cell, flag
 from .parts import Reject
 
-HEADER = ("automated_decision", "automated_detection", "category", "content_type_single",
-          "decision_account", "decision_ground", "decision_monetary", "decision_provision",
-          "decision_visibility_single", "received_date", "source_type", "platform_name", "total")
+HEADER = (
+    "automated_decision",
+    "automated_detection",
+    "category",
+    "content_type_single",
+    "decision_account",
+    "decision_ground",
+    "decision_monetary",
+    "decision_provision",
+    "decision_visibility_single",
+    "received_date",
+    "source_type",
+    "platform_name",
+    "total",
+)
 NAME = re.compile(r"^aggregates-(\d{4}-\d{2}-\d{2})\.csv$")
-KEY = ("platform_name", "category", "keyword", "decision_visibility", "decision_account",
-       "decision_monetary", "decision_provision", "decision_ground", "automated_detection",
-       "automated_decision", "content_type", "source_type")
+KEY = (
+    "platform_name",
+    "category",
+    "keyword",
+    "decision_visibility",
+    "decision_account",
+    "decision_monetary",
+    "decision_provision",
+    "decision_ground",
+    "automated_detection",
+    "automated_decision",
+    "content_type",
+    "source_type",
+)
 
 
 class AggregatesError(ValueError):
@@ -51,7 +74,9 @@ def read(path: Path) -> tuple[date, list[dict], list[Reject], list[str]]:
     """(day, sor_daily rows without platform, rejects, format problems)."""
     m = NAME.match(path.name)
     if not m:
-        raise AggregatesError(f"{path.name}: not an aggregates file name (expected aggregates-YYYY-MM-DD.csv)")
+        raise AggregatesError(
+            f"{path.name}: not an aggregates file name (expected aggregates-YYYY-MM-DD.csv)"
+        )
     try:
         day = date.fromisoformat(m[1])
     except ValueError:
@@ -72,8 +97,10 @@ def read(path: Path) -> tuple[date, list[dict], list[Reject], list[str]]:
         except (csv.Error, UnicodeDecodeError) as exc:
             raise AggregatesError(f"{path.name}: unreadable header ({exc})") from None
         if header is None or sorted(h.strip() for h in header) != sorted(HEADER):
-            raise AggregatesError(f"{path.name}: header is not the 13 aggregate columns "
-                                  f"({len(header or [])} columns found)")
+            raise AggregatesError(
+                f"{path.name}: header is not the 13 aggregate columns "
+                f"({len(header or [])} columns found)"
+            )
         pos = {h.strip(): i for i, h in enumerate(header)}
         line = 1
         while True:
@@ -90,12 +117,21 @@ def read(path: Path) -> tuple[date, list[dict], list[Reject], list[str]]:
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(HEADER):
-                rejects.append(Reject(path.name, line, f"expected {len(HEADER)} fields, found {len(row)}", raw))
+                rejects.append(
+                    Reject(path.name, line, f"expected {len(HEADER)} fields, found {len(row)}", raw)
+                )
                 continue
             cell = {h: row[i] for h, i in pos.items()}
             got = _day_of(cell["received_date"])
             if got != day:
-                rejects.append(Reject(path.name, line, f"received_date {cell['received_date']!r} is not {day}", raw))
+                rejects.append(
+                    Reject(
+                        path.name,
+                        line,
+                        f"received_date {cell['received_date']!r} is not {day}",
+                        raw,
+                    )
+                )
                 continue
             total = cell["total"].strip()
             if not total.isdigit():
@@ -103,7 +139,9 @@ def read(path: Path) -> tuple[date, list[dict], list[Reject], list[str]]:
                 continue
             detection, ok = flag(cell["automated_detection"])
             if not ok:
-                problems.append(f"line {line}: automated_detection {cell['automated_detection']!r} is not a boolean")
+                problems.append(
+                    f"line {line}: automated_detection {cell['automated_detection']!r} is not a boolean"
+                )
             values = {
                 "platform_name": cell["platform_name"].strip(),
                 "category": cell["category"].strip(),
@@ -118,7 +156,9 @@ def read(path: Path) -> tuple[date, list[dict], list[Reject], list[str]]:
                 "content_type": array_cell(cell["content_type_single"], "__")[0],
                 "source_type": cell["source_type"].strip(),
             }
-            values = {k: ("" if v is not None and v.lower() == "null" else v) for k, v in values.items()}
+            values = {
+                k: ("" if v is not None and v.lower() == "null" else v) for k, v in values.items()
+            }
             counts[tuple(values[k] for k in KEY)] += int(total)
     rows = [{**dict(zip(KEY, key, strict=True)), "count": n} for key, n in counts.items()]
     return day, rows, rejects, problems

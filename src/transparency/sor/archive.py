@@ -28,7 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-OUTER_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$")
+OUTER_NAME = re.compile(
+    r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$"
+)
 INNER_NAME = re.compile(r"^sor-[a-z0-9-]+?-\d{4}-\d{2}-\d{2}-(?:full|light)-\d{5}\.csv\.zip$")
 PART_NAME = re.compile(r"^sor-[a-z0-9-]+?-\d{4}-\d{2}-\d{2}-(?:full|light)-\d{5}-\d{5}\.csv$")
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -80,7 +82,9 @@ class Dump:
 def parse_dump_name(path: Path) -> tuple[date, str, str]:
     m = OUTER_NAME.match(path.name)
     if not m:
-        raise ArchiveError(f"{path.name}: not a daily dump name (expected sor-<platform>-YYYY-MM-DD-full|light.zip)")
+        raise ArchiveError(
+            f"{path.name}: not a daily dump name (expected sor-<platform>-YYYY-MM-DD-full|light.zip)"
+        )
     try:
         day = date.fromisoformat(m["date"])
     except ValueError:
@@ -90,22 +94,39 @@ def parse_dump_name(path: Path) -> tuple[date, str, str]:
 
 def _check_name(archive: str, name: str) -> None:
     parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or "\\" in name or ".." in parts or re.match(r"^[A-Za-z]:", name):
-        raise ArchiveError(f"{archive}: member {name!r} is a path-traversal name; refusing the archive")
+    if (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in parts
+        or re.match(r"^[A-Za-z]:", name)
+    ):
+        raise ArchiveError(
+            f"{archive}: member {name!r} is a path-traversal name; refusing the archive"
+        )
 
 
 def _check_info(archive: str, info: zipfile.ZipInfo, limits: Limits) -> None:
     if info.flag_bits & 0x1:
-        raise ArchiveError(f"{archive}: member {info.filename} is encrypted; dumps are never encrypted")
+        raise ArchiveError(
+            f"{archive}: member {info.filename} is encrypted; dumps are never encrypted"
+        )
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise ArchiveError(f"{archive}: member {info.filename} uses unsupported compression method {info.compress_type}")
+        raise ArchiveError(
+            f"{archive}: member {info.filename} uses unsupported compression method {info.compress_type}"
+        )
     if info.file_size > limits.max_member_bytes:
-        raise ArchiveError(f"{archive}: member {info.filename} declares {info.file_size:,} bytes "
-                           f"(limit {limits.max_member_bytes:,}); refusing a possible zip bomb")
-    if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        raise ArchiveError(
+            f"{archive}: member {info.filename} declares {info.file_size:,} bytes "
+            f"(limit {limits.max_member_bytes:,}); refusing a possible zip bomb"
+        )
+    if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
+        info.compress_size, 1
+    ):
         ratio = info.file_size / max(info.compress_size, 1)
-        raise ArchiveError(f"{archive}: member {info.filename} expands {ratio:,.0f}:1 "
-                           f"(limit {limits.max_ratio:,.0f}:1); refusing a zip bomb")
+        raise ArchiveError(
+            f"{archive}: member {info.filename} expands {ratio:,.0f}:1 "
+            f"(limit {limits.max_ratio:,.0f}:1); refusing a zip bomb"
+        )
 
 
 class _Slice(io.RawIOBase):
@@ -134,7 +155,7 @@ class _Slice(io.RawIOBase):
             return 0
         self._fh.seek(self._start + self._pos)
         data = self._fh.read(n)
-        b[:len(data)] = data
+        b[: len(data)] = data
         self._pos += len(data)
         return len(data)
 
@@ -148,10 +169,12 @@ def _check_ends(fh, start: int, size: int, where: str) -> None:
     pos = data.rfind(b"PK\x05\x06")
     if pos < 0 or len(data) - pos < 22:
         raise ArchiveError(f"{where}: not a readable ZIP archive (no end-of-archive record)")
-    (comment_len,) = struct.unpack("<H", data[pos + 20:pos + 22])
+    (comment_len,) = struct.unpack("<H", data[pos + 20 : pos + 22])
     if pos + 22 + comment_len != len(data):
-        raise ArchiveError(f"{where}: not a readable ZIP archive (truncated: its end-of-archive record "
-                           "is not at its end)")
+        raise ArchiveError(
+            f"{where}: not a readable ZIP archive (truncated: its end-of-archive record "
+            "is not at its end)"
+        )
 
 
 def _data_offset(fh, info: zipfile.ZipInfo, where: str) -> int:
@@ -213,11 +236,17 @@ class DumpReader:
             _check_name(name, info.filename)
             _check_info(name, info, lim)
             if info.is_dir():
-                raise ArchiveError(f"{name}: unexpected directory {info.filename!r} in a daily dump")
+                raise ArchiveError(
+                    f"{name}: unexpected directory {info.filename!r} in a daily dump"
+                )
             if not INNER_NAME.match(info.filename):
                 if info.filename.lower().endswith(".csv"):
-                    raise ArchiveError(f"{name}: member {info.filename} is a bare CSV; expected .csv.zip parts")
-                raise ArchiveError(f"{name}: unexpected member {info.filename!r} (expected sor-…-NNNNN.csv.zip)")
+                    raise ArchiveError(
+                        f"{name}: member {info.filename} is a bare CSV; expected .csv.zip parts"
+                    )
+                raise ArchiveError(
+                    f"{name}: unexpected member {info.filename!r} (expected sor-…-NNNNN.csv.zip)"
+                )
             inner = self._open_inner(info)
             inner_infos = inner.infolist()
             count += len(inner_infos)
@@ -229,15 +258,25 @@ class DumpReader:
                 _check_name(where, pinfo.filename)
                 _check_info(where, pinfo, lim)
                 if pinfo.filename.lower().endswith(".zip"):
-                    raise ArchiveError(f"{where}: member {pinfo.filename} is another ZIP: nesting deeper "
-                                       "than the dump format (2 levels); refusing the archive")
-                if not PART_NAME.match(pinfo.filename) or not pinfo.filename.startswith(prefix + "-"):
-                    raise ArchiveError(f"{where}: unexpected member {pinfo.filename!r} (expected {prefix}-NNNNN.csv)")
+                    raise ArchiveError(
+                        f"{where}: member {pinfo.filename} is another ZIP: nesting deeper "
+                        "than the dump format (2 levels); refusing the archive"
+                    )
+                if not PART_NAME.match(pinfo.filename) or not pinfo.filename.startswith(
+                    prefix + "-"
+                ):
+                    raise ArchiveError(
+                        f"{where}: unexpected member {pinfo.filename!r} (expected {prefix}-NNNNN.csv)"
+                    )
                 total += pinfo.file_size
                 if total > lim.max_total_bytes:
-                    raise ArchiveError(f"{name}: declares more than {lim.max_total_bytes:,} bytes of CSV "
-                                       "in all; refusing a possible zip bomb")
-                self.dump.parts.append(Part(info.filename, pinfo.filename, pinfo.file_size, pinfo.compress_size))
+                    raise ArchiveError(
+                        f"{name}: declares more than {lim.max_total_bytes:,} bytes of CSV "
+                        "in all; refusing a possible zip bomb"
+                    )
+                self.dump.parts.append(
+                    Part(info.filename, pinfo.filename, pinfo.file_size, pinfo.compress_size)
+                )
         self.dump.declared_bytes = total
 
     def _open_inner(self, info: zipfile.ZipInfo) -> zipfile.ZipFile:
@@ -254,7 +293,14 @@ class DumpReader:
             z = zipfile.ZipFile(src)
         except ArchiveError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
             raise ArchiveError(f"{where}: corrupt inner archive ({exc})") from None
         self._inners[info.filename] = z
         return z
@@ -270,20 +316,33 @@ class DumpReader:
                 while chunk := fh.read(CHUNK):
                     if first:
                         if chunk.startswith(ZIP_MAGIC):
-                            raise ArchiveError(f"{where}: is itself a ZIP archive: nesting deeper than the "
-                                               "dump format (2 levels); refusing the archive")
+                            raise ArchiveError(
+                                f"{where}: is itself a ZIP archive: nesting deeper than the "
+                                "dump format (2 levels); refusing the archive"
+                            )
                         first = False
                     produced += len(chunk)
                     if produced > limit:
-                        raise ArchiveError(f"{where}: produces more bytes than the {part.file_size:,} it "
-                                           "declares; refusing a zip bomb")
+                        raise ArchiveError(
+                            f"{where}: produces more bytes than the {part.file_size:,} it "
+                            "declares; refusing a zip bomb"
+                        )
                     yield chunk
         except ArchiveError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+        ) as exc:
             raise ArchiveError(f"{where}: corrupt member ({exc})") from None
         if produced != part.file_size:
-            raise ArchiveError(f"{where}: corrupt member (declares {part.file_size:,} bytes, produced {produced:,})")
+            raise ArchiveError(
+                f"{where}: corrupt member (declares {part.file_size:,} bytes, produced {produced:,})"
+            )
 
 
 def read_sha1_file(path: Path) -> str | None:

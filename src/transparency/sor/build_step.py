@@ -22,8 +22,24 @@ from . import outputs
 from .harmonise import V1V2
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema_sor.sql"
-FILE_COLUMNS = ["file", "sha1_ok", "rows", "rejects", "schema_version", "engine", "date", "kind", "scope",
-                "variant", "sha1", "parts", "bytes", "rows_used", "ingested_at", "seconds"]
+FILE_COLUMNS = [
+    "file",
+    "sha1_ok",
+    "rows",
+    "rejects",
+    "schema_version",
+    "engine",
+    "date",
+    "kind",
+    "scope",
+    "variant",
+    "sha1",
+    "parts",
+    "bytes",
+    "rows_used",
+    "ingested_at",
+    "seconds",
+]
 
 
 def inputs() -> list[Path]:
@@ -43,29 +59,49 @@ def step(ctx: BuildContext) -> None:
         try:
             rec = outputs.read_marker(marker)
         except (ValueError, TypeError, KeyError) as exc:
-            ctx.findings.append(Finding("error", "sor_marker", "dsa_tdb_dumps", str(marker), "",
-                                        f"unreadable ingest marker: {exc}"))
+            ctx.findings.append(
+                Finding(
+                    "error",
+                    "sor_marker",
+                    "dsa_tdb_dumps",
+                    str(marker),
+                    "",
+                    f"unreadable ingest marker: {exc}",
+                )
+            )
             continue
         folder = marker.parent
         if not (folder / rec.daily).is_file() or not (folder / rec.rejects_file).is_file():
-            ctx.findings.append(Finding("error", "sor_marker", _source(rec.kind), rec.file, "",
-                                        f"marker {marker.name} names missing Parquet files; re-ingest the file"))
+            ctx.findings.append(
+                Finding(
+                    "error",
+                    "sor_marker",
+                    _source(rec.kind),
+                    rec.file,
+                    "",
+                    f"marker {marker.name} names missing Parquet files; re-ingest the file",
+                )
+            )
             continue
         records.append((rec, folder))
     ctx.stats["sor_files"] = len(records)
     if not records:
         return
-    files = pa.table({
-        "path": [str(folder / rec.daily) for rec, folder in records],
-        "file": [rec.file for rec, _ in records],
-        "rank": [rec.rank for rec, _ in records],
-        "version": [rec.schema_version for rec, _ in records],
-    })
+    files = pa.table(
+        {
+            "path": [str(folder / rec.daily) for rec, folder in records],
+            "file": [rec.file for rec, _ in records],
+            "rank": [rec.rank for rec, _ in records],
+            "version": [rec.schema_version for rec, _ in records],
+        }
+    )
     con.register("sor_file_index", files)
     daily_paths = [str(folder / rec.daily) for rec, folder in records]
-    con.execute("CREATE TEMP TABLE sor_stage AS SELECT d.*, f.file, f.rank, f.version "
-                "FROM read_parquet(?, filename = true) d JOIN sor_file_index f ON d.filename = f.path",
-                [daily_paths])
+    con.execute(
+        "CREATE TEMP TABLE sor_stage AS SELECT d.*, f.file, f.rank, f.version "
+        "FROM read_parquet(?, filename = true) d JOIN sor_file_index f ON d.filename = f.path",
+        [daily_paths],
+    )
     con.unregister("sor_file_index")
 
     # v1 -> v2 codes and platform ids, from the registries (small distinct sets, mapped in Python)
@@ -77,8 +113,9 @@ def step(ctx: BuildContext) -> None:
         cat_rows.append([version, code, mapped])
         if not known:
             unknown.setdefault("category", set()).add(code)
-    for version, joined in con.execute("SELECT DISTINCT version, keyword FROM sor_stage "
-                                       "WHERE keyword IS NOT NULL").fetchall():
+    for version, joined in con.execute(
+        "SELECT DISTINCT version, keyword FROM sor_stage WHERE keyword IS NOT NULL"
+    ).fetchall():
         mapped, bad = v1v2.map_keywords(joined, version)
         kw_rows.append([version, joined, mapped])
         if bad:
@@ -96,8 +133,11 @@ def step(ctx: BuildContext) -> None:
     insert_rows(con, "sor_kw", ["version", "raw", "v2"], kw_rows)
     insert_rows(con, "sor_plat", ["name", "platform"], plat_rows)
 
-    dims = [c for c in C.DAILY_COLUMNS if c not in ("date", "platform", "platform_name", "category",
-                                                     "keyword", "count")]
+    dims = [
+        c
+        for c in C.DAILY_COLUMNS
+        if c not in ("date", "platform", "platform_name", "category", "keyword", "count")
+    ]
     con.execute(f"""
         INSERT INTO sor_daily
         WITH ranked AS (
@@ -114,37 +154,95 @@ def step(ctx: BuildContext) -> None:
         GROUP BY ALL
         ORDER BY ALL
     """)
-    used = dict(con.execute("""
+    used = dict(
+        con.execute("""
         SELECT file, sum(count) FROM (
             SELECT file, count, rank, min(rank) OVER (PARTITION BY date, platform_name) AS best FROM sor_stage)
-        WHERE rank = best GROUP BY file""").fetchall())
+        WHERE rank = best GROUP BY file""").fetchall()
+    )
     rej_paths = [str(folder / rec.rejects_file) for rec, folder in records]
-    con.execute("INSERT INTO sor_rejects SELECT file, line, reason, raw FROM read_parquet(?) ORDER BY ALL",
-                [rej_paths])
-    insert_rows(con, "sor_files", FILE_COLUMNS, [[
-        rec.file, rec.sha1_ok, rec.rows, rec.rejects, rec.schema_version, rec.engine, rec.date, rec.kind,
-        rec.scope, rec.variant, rec.sha1 or None, rec.parts, rec.bytes, int(used.get(rec.file, 0)),
-        rec.ingested_at.replace("T", " ").replace("Z", "") or None, rec.seconds] for rec, _ in records])
+    con.execute(
+        "INSERT INTO sor_rejects SELECT file, line, reason, raw FROM read_parquet(?) ORDER BY ALL",
+        [rej_paths],
+    )
+    insert_rows(
+        con,
+        "sor_files",
+        FILE_COLUMNS,
+        [
+            [
+                rec.file,
+                rec.sha1_ok,
+                rec.rows,
+                rec.rejects,
+                rec.schema_version,
+                rec.engine,
+                rec.date,
+                rec.kind,
+                rec.scope,
+                rec.variant,
+                rec.sha1 or None,
+                rec.parts,
+                rec.bytes,
+                int(used.get(rec.file, 0)),
+                rec.ingested_at.replace("T", " ").replace("Z", "") or None,
+                rec.seconds,
+            ]
+            for rec, _ in records
+        ],
+    )
     con.execute("DROP TABLE sor_stage; DROP TABLE sor_cat; DROP TABLE sor_kw; DROP TABLE sor_plat")
 
     for rec, _ in records:
         src = _source(rec.kind)
         if rec.rejects:
-            ctx.findings.append(Finding("warning", "sor_rejects", src, rec.file, "",
-                                        f"{rec.rejects:,} line(s) could not be read; see table sor_rejects"))
+            ctx.findings.append(
+                Finding(
+                    "warning",
+                    "sor_rejects",
+                    src,
+                    rec.file,
+                    "",
+                    f"{rec.rejects:,} line(s) could not be read; see table sor_rejects",
+                )
+            )
         if rec.sha1_ok is False:
-            ctx.findings.append(Finding("warning", "sor_sha1", src, rec.file, "",
-                                        f"sha1 {rec.sha1} differs from the published {rec.sha1_expected}"))
+            ctx.findings.append(
+                Finding(
+                    "warning",
+                    "sor_sha1",
+                    src,
+                    rec.file,
+                    "",
+                    f"sha1 {rec.sha1} differs from the published {rec.sha1_expected}",
+                )
+            )
         for problem in rec.problems[:5]:
             ctx.findings.append(Finding("warning", "sor_format", src, rec.file, "", problem))
     for what, codes in sorted(unknown.items()):
-        ctx.findings.append(Finding("warning", "sor_unknown_code", "dsa_tdb_dumps", "", "",
-                                    f"{len(codes)} unknown {what} code(s) kept as they are: "
-                                    + ", ".join(sorted(codes)[:20])))
+        ctx.findings.append(
+            Finding(
+                "warning",
+                "sor_unknown_code",
+                "dsa_tdb_dumps",
+                "",
+                "",
+                f"{len(codes)} unknown {what} code(s) kept as they are: "
+                + ", ".join(sorted(codes)[:20]),
+            )
+        )
     if unmatched:
-        ctx.findings.append(Finding("warning", "sor_unknown_platform", "dsa_tdb_dumps", "", "",
-                                    f"{len(unmatched)} platform name(s) not in the registry (platform NULL): "
-                                    + ", ".join(sorted(n or "''" for n in unmatched)[:25])))
+        ctx.findings.append(
+            Finding(
+                "warning",
+                "sor_unknown_platform",
+                "dsa_tdb_dumps",
+                "",
+                "",
+                f"{len(unmatched)} platform name(s) not in the registry (platform NULL): "
+                + ", ".join(sorted(n or "''" for n in unmatched)[:25]),
+            )
+        )
     ctx.stats["sor_daily_rows"] = con.execute("SELECT count(*) FROM sor_daily").fetchone()[0]  # type: ignore[index]
 
 

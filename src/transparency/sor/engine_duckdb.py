@@ -49,14 +49,22 @@ from .parts import (
 def read_csv_sql(path: str, layout: Layout, parallel: bool = True) -> str:
     cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in layout.columns) + "}"
     p = path.replace("'", "''")
-    return (f"read_csv('{p}', columns={cols}, header=true, auto_detect=false, delim=',', quote='\"', "
-            f"escape='\"', new_line='\\n', strict_mode=true, store_rejects=true, "
-            f"max_line_size=1048576, buffer_size=4194304, parallel={'true' if parallel else 'false'})")
+    return (
+        f"read_csv('{p}', columns={cols}, header=true, auto_detect=false, delim=',', quote='\"', "
+        f"escape='\"', new_line='\\n', strict_mode=true, store_rejects=true, "
+        f"max_line_size=1048576, buffer_size=4194304, parallel={'true' if parallel else 'false'})"
+    )
 
 
 def connect(threads: int, memory_limit: str, tmp_dir: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": threads, "memory_limit": memory_limit,
-                                  "temp_directory": str(tmp_dir), "preserve_insertion_order": False})
+    return duckdb.connect(
+        config={
+            "threads": threads,
+            "memory_limit": memory_limit,
+            "temp_directory": str(tmp_dir),
+            "preserve_insertion_order": False,
+        }
+    )
 
 
 class _Feeder(threading.Thread):
@@ -82,9 +90,13 @@ class _Feeder(threading.Thread):
                     if head is not None:
                         head += data
                         if b"\n" in head or len(head) > 65536:
-                            got = layout_of(head.split(b"\n", 1)[0].decode("utf-8", "replace"), label)
+                            got = layout_of(
+                                head.split(b"\n", 1)[0].decode("utf-8", "replace"), label
+                            )
                             if got != self.layout:
-                                raise LayoutError(f"{label}: header differs from the dump's other parts")
+                                raise LayoutError(
+                                    f"{label}: header differs from the dump's other parts"
+                                )
                             head = None
                     if data:
                         newlines += int(np.count_nonzero(np.frombuffer(data, np.uint8) == 10))
@@ -126,8 +138,14 @@ def _drain(feeder: _Feeder) -> None:
     feeder.join()
 
 
-def _reread(reader: DumpReader, part: Part, label: str, layout: Layout, regions: list[tuple[int, str]],
-            out: PartResult) -> int:
+def _reread(
+    reader: DumpReader,
+    part: Part,
+    label: str,
+    layout: Layout,
+    regions: list[tuple[int, str]],
+    out: PartResult,
+) -> int:
     """Re-read the physical lines of DuckDB's rejected records in Python; returns their number.
 
     A region is (byte offset DuckDB reports for the record, the record's text). DuckDB's offset can
@@ -154,7 +172,9 @@ def _reread(reader: DumpReader, part: Part, label: str, layout: Layout, regions:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            out.rejects.append(Reject(label, lineno, "invalid UTF-8", unrepair(raw.decode("utf-8", "replace"))))
+            out.rejects.append(
+                Reject(label, lineno, "invalid UTF-8", unrepair(raw.decode("utf-8", "replace")))
+            )
             continue
         fields = parse_line(line, n) if line else "empty line"
         if isinstance(fields, str):
@@ -164,8 +184,9 @@ def _reread(reader: DumpReader, part: Part, label: str, layout: Layout, regions:
     return seen
 
 
-def _part(con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout: Layout,
-          fifo: Path) -> PartResult:
+def _part(
+    con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout: Layout, fifo: Path
+) -> PartResult:
     label = f"{reader.path.name}/{part.label}"
     feeder = _Feeder(reader, part, fifo, layout)
     keys = ", ".join(f'"{k}"' for k in RAW_KEYS)
@@ -173,10 +194,12 @@ def _part(con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout
     failed = False
     feeder.start()
     try:
-        rows = con.execute(f"SELECT {keys}, count(*) FROM {read_csv_sql(str(fifo), layout, False)} "
-                           "GROUP BY ALL").fetchall()
-        regions = con.execute("SELECT line_byte_position, max(csv_line) FROM reject_errors "
-                              "GROUP BY ALL ORDER BY 1").fetchall()
+        rows = con.execute(
+            f"SELECT {keys}, count(*) FROM {read_csv_sql(str(fifo), layout, False)} GROUP BY ALL"
+        ).fetchall()
+        regions = con.execute(
+            "SELECT line_byte_position, max(csv_line) FROM reject_errors GROUP BY ALL ORDER BY 1"
+        ).fetchall()
     except duckdb.Error as exc:
         failed = True
         out.note = " ".join(str(exc).split())[:300]
@@ -195,7 +218,9 @@ def _part(con: duckdb.DuckDBPyConnection, reader: DumpReader, part: Part, layout
     accepted = out.accepted
     region_lines = 0
     if regions:
-        region_lines = _reread(reader, part, label, layout, [(pos, text or "") for pos, text in regions], out)
+        region_lines = _reread(
+            reader, part, label, layout, [(pos, text or "") for pos, text in regions], out
+        )
     if accepted + region_lines != feeder.lines:
         return _python(reader, part, label, layout, "python:line-count")
     out.data_lines = feeder.lines
@@ -209,8 +234,15 @@ def _python(reader: DumpReader, part: Part, label: str, layout: Layout, mode: st
     return res
 
 
-def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "256MB",
-        tmp_root: Path | None = None, limits=None) -> EngineResult:
+def run(
+    path: Path,
+    *,
+    lanes: int = 2,
+    threads: int = 2,
+    memory_limit: str = "256MB",
+    tmp_root: Path | None = None,
+    limits=None,
+) -> EngineResult:
     """Aggregate every part of a dump; ``lanes`` parts are read at a time."""
     tmp_root = Path(tmp_root or tempfile.gettempdir())
     tmp_root.mkdir(parents=True, exist_ok=True)
@@ -244,7 +276,9 @@ def run(path: Path, *, lanes: int = 2, threads: int = 2, memory_limit: str = "25
         finally:
             cur.close()
 
-    workers = [threading.Thread(target=lane, args=(k,), name=f"sor-lane-{k}") for k in range(max(1, lanes))]
+    workers = [
+        threading.Thread(target=lane, args=(k,), name=f"sor-lane-{k}") for k in range(max(1, lanes))
+    ]
     try:
         for w in workers:
             w.start()

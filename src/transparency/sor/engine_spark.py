@@ -47,8 +47,9 @@ def _task(batches: Iterator, limits: Limits) -> Iterator:
                 for f in _FIELDS:
                     out[f].append(kw.get(f))
 
-            for path, inner, name, size, csize in zip(cols["path"], cols["inner"], cols["name"],
-                                                      cols["size"], cols["csize"], strict=True):
+            for path, inner, name, size, csize in zip(
+                cols["path"], cols["inner"], cols["name"], cols["size"], cols["csize"], strict=True
+            ):
                 if path not in readers:
                     r = DumpReader(Path(path), limits)
                     r.__enter__()
@@ -58,12 +59,23 @@ def _task(batches: Iterator, limits: Limits) -> Iterator:
                 label = f"{reader.path.name}/{part.label}"
                 res = parse_part(reader.stream(part), label)
                 assert res.layout is not None
-                emit(kind="part", file=label, reason=f"{res.layout.version}:{res.layout.variant}",
-                     n=res.data_lines)
+                emit(
+                    kind="part",
+                    file=label,
+                    reason=f"{res.layout.version}:{res.layout.variant}",
+                    n=res.data_lines,
+                )
                 for key, n in res.counts.items():
                     emit(kind="count", n=n, **dict(zip(RAW_KEYS, key, strict=True)))
                 for rej in res.rejects:
-                    emit(kind="reject", file=rej.file, line=rej.line, reason=rej.reason, raw=rej.raw, n=1)
+                    emit(
+                        kind="reject",
+                        file=rej.file,
+                        line=rej.line,
+                        reason=rej.reason,
+                        raw=rej.raw,
+                        n=1,
+                    )
             yield pa.RecordBatch.from_pydict(out, schema=_arrow_schema())
     finally:
         for r in readers.values():
@@ -85,22 +97,34 @@ def session(master: str | None = None):
     src = str(paths.REPO_ROOT / "src")
     pythonpath = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
     os.environ["PYTHONPATH"] = pythonpath  # local-mode Python workers inherit it
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers need this interpreter's packages
-    builder = (SparkSession.builder.master(master or "local[2]").appName("transparency-sor")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.executorEnv.PYTHONPATH", pythonpath)
-               .config("spark.driver.memory", os.environ.get("TRANSPARENCY_SPARK_DRIVER_MEMORY", "1g"))
-               .config("spark.python.worker.reuse", "true"))
+    os.environ.setdefault(
+        "PYSPARK_PYTHON", sys.executable
+    )  # the workers need this interpreter's packages
+    builder = (
+        SparkSession.builder.master(master or "local[2]")
+        .appName("transparency-sor")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.executorEnv.PYTHONPATH", pythonpath)
+        .config("spark.driver.memory", os.environ.get("TRANSPARENCY_SPARK_DRIVER_MEMORY", "1g"))
+        .config("spark.python.worker.reuse", "true")
+    )
     if not master or master.startswith("local"):  # a short-lived local JVM: start fast, stay small
-        builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+        )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
-def run(path: Path, *, master: str | None = None, limits: Limits | None = None,
-        partitions: int | None = None) -> EngineResult:
+def run(
+    path: Path,
+    *,
+    master: str | None = None,
+    limits: Limits | None = None,
+    partitions: int | None = None,
+) -> EngineResult:
     """Aggregate every part of a dump with Spark."""
     from pyspark.sql import functions as F
 
@@ -112,13 +136,23 @@ def run(path: Path, *, master: str | None = None, limits: Limits | None = None,
         parts = list(reader.dump.parts)
     spark = session(master)
     items = [(str(path), p.inner, p.name, p.file_size, p.compress_size) for p in parts]
-    n = partitions or max(1, min(len(items), spark.sparkContext.defaultParallelism * 2
-                                 if hasattr(spark, "sparkContext") else 4))
-    df = spark.createDataFrame(items, "path string, inner string, name string, size bigint, csize bigint")
-    rows = (df.repartition(n).mapInArrow(functools.partial(_task, limits=limits), SCHEMA)
-            .groupBy("kind", *RAW_KEYS, "file", "line", "reason", "raw")
-            .agg(F.sum("n").alias("n"))
-            .collect())
+    n = partitions or max(
+        1,
+        min(
+            len(items),
+            spark.sparkContext.defaultParallelism * 2 if hasattr(spark, "sparkContext") else 4,
+        ),
+    )
+    df = spark.createDataFrame(
+        items, "path string, inner string, name string, size bigint, csize bigint"
+    )
+    rows = (
+        df.repartition(n)
+        .mapInArrow(functools.partial(_task, limits=limits), SCHEMA)
+        .groupBy("kind", *RAW_KEYS, "file", "line", "reason", "raw")
+        .agg(F.sum("n").alias("n"))
+        .collect()
+    )
     result = EngineResult(layout)
     rejects: list[Reject] = []
     for row in rows:
@@ -132,7 +166,10 @@ def run(path: Path, *, master: str | None = None, limits: Limits | None = None,
             if row["reason"] != f"{layout.version}:{layout.variant}":
                 raise LayoutError(f"{row['file']}: header differs from the dump's other parts")
     result.rejects = sorted(rejects, key=lambda r: (r.file, r.line))
-    result.stats = {"seconds": time.perf_counter() - t0, "spark_partitions": n,
-                    "spark_master": master or "local[2]"}
+    result.stats = {
+        "seconds": time.perf_counter() - t0,
+        "spark_partitions": n,
+        "spark_master": master or "local[2]",
+    }
     result.counts = Counter(result.counts)
     return result

@@ -94,7 +94,9 @@ class V1V2:
             for i, row in enumerate(csv.DictReader(fh), start=2):
                 target = {"category": cat, "keyword": kw}.get(row.get("field", ""))
                 if target is None or not row.get("v1") or not row.get("v2"):
-                    raise ValueError(f"{path.name} line {i}: needs field category|keyword, v1 and v2")
+                    raise ValueError(
+                        f"{path.name} line {i}: needs field category|keyword, v1 and v2"
+                    )
                 target[row["v1"].strip()] = row["v2"].strip()
         return cls(cat, kw)
 
@@ -110,7 +112,9 @@ class V1V2:
         if not joined:
             return joined, []
         codes = joined.split(",")
-        known = set(C.KEYWORDS_V2_ALL) | (set(C.KEYWORDS_V1_ALL) | set(self.keyword) if version == 1 else set())
+        known = set(C.KEYWORDS_V2_ALL) | (
+            set(C.KEYWORDS_V1_ALL) | set(self.keyword) if version == 1 else set()
+        )
         unknown = [c for c in codes if c not in known]
         if version == 1:
             codes = [self.keyword.get(c, c) for c in codes]

@@ -63,7 +63,9 @@ def ingest_dump(path: Path, opts: Options) -> outputs.FileRecord:
     actual: dict[str, str] = {}
     hasher = None
     if expected:
-        hasher = threading.Thread(target=lambda: actual.setdefault("sha1", sha1_of(path)), daemon=True)
+        hasher = threading.Thread(
+            target=lambda: actual.setdefault("sha1", sha1_of(path)), daemon=True
+        )
         hasher.start()
     t0 = time.perf_counter()
     result: EngineResult
@@ -74,8 +76,14 @@ def ingest_dump(path: Path, opts: Options) -> outputs.FileRecord:
     elif opts.engine == "duckdb":
         from . import engine_duckdb
 
-        result = engine_duckdb.run(path, lanes=opts.lanes, threads=opts.threads, memory_limit=opts.memory_limit,
-                                   tmp_root=_tmp_root(), limits=opts.limits)
+        result = engine_duckdb.run(
+            path,
+            lanes=opts.lanes,
+            threads=opts.threads,
+            memory_limit=opts.memory_limit,
+            tmp_root=_tmp_root(),
+            limits=opts.limits,
+        )
     else:
         raise ValueError(f"unknown engine {opts.engine!r} (duckdb or spark)")
     sha1_ok = None
@@ -83,20 +91,36 @@ def ingest_dump(path: Path, opts: Options) -> outputs.FileRecord:
         hasher.join()
         sha1_ok = actual.get("sha1") == expected
         if not sha1_ok and not opts.allow_sha1_mismatch:
-            raise Sha1Mismatch(f"{path.name}: sha1 {actual.get('sha1')} does not match {path.name}.sha1 "
-                               f"({expected}); nothing ingested (--allow-sha1-mismatch to keep it anyway)")
+            raise Sha1Mismatch(
+                f"{path.name}: sha1 {actual.get('sha1')} does not match {path.name}.sha1 "
+                f"({expected}); nothing ingested (--allow-sha1-mismatch to keep it anyway)"
+            )
     assert result.layout is not None
     if result.layout.version != schema_version_for(day):
-        result.stats["schema_note"] = f"v{result.layout.version} header on a v{schema_version_for(day)} date"
+        result.stats["schema_note"] = (
+            f"v{result.layout.version} header on a v{schema_version_for(day)} date"
+        )
     rows, problems = _normalised_rows(result.counts)
     record = outputs.FileRecord(
-        file=path.name, kind="dump", date=day.isoformat(), scope=slug, variant=variant,
-        schema_version=result.layout.version, engine=opts.engine, rows=result.rows,
-        rejects=len(result.rejects), sha1=actual.get("sha1", ""), sha1_expected=expected or "",
-        sha1_ok=sha1_ok, parts=result.parts, bytes=path.stat().st_size,
+        file=path.name,
+        kind="dump",
+        date=day.isoformat(),
+        scope=slug,
+        variant=variant,
+        schema_version=result.layout.version,
+        engine=opts.engine,
+        rows=result.rows,
+        rejects=len(result.rejects),
+        sha1=actual.get("sha1", ""),
+        sha1_expected=expected or "",
+        sha1_ok=sha1_ok,
+        parts=result.parts,
+        bytes=path.stat().st_size,
         ingested_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        seconds=round(time.perf_counter() - t0, 3), problems=problems,
-        stats={k: v for k, v in result.stats.items() if k != "seconds"})
+        seconds=round(time.perf_counter() - t0, 3),
+        problems=problems,
+        stats={k: v for k, v in result.stats.items() if k != "seconds"},
+    )
     outputs.write(record, day, rows, result.rejects)
     return record
 
@@ -105,11 +129,20 @@ def ingest_aggregates(path: Path) -> outputs.FileRecord:
     t0 = time.perf_counter()
     day, rows, rejects, problems = aggregates.read(Path(path))
     record = outputs.FileRecord(
-        file=Path(path).name, kind="aggregates", date=day.isoformat(), scope="global", variant="",
-        schema_version=schema_version_for(day), engine="aggregates", rows=sum(r["count"] for r in rows),
-        rejects=len(rejects), bytes=Path(path).stat().st_size,
+        file=Path(path).name,
+        kind="aggregates",
+        date=day.isoformat(),
+        scope="global",
+        variant="",
+        schema_version=schema_version_for(day),
+        engine="aggregates",
+        rows=sum(r["count"] for r in rows),
+        rejects=len(rejects),
+        bytes=Path(path).stat().st_size,
         ingested_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        seconds=round(time.perf_counter() - t0, 3), problems=problems[:50])
+        seconds=round(time.perf_counter() - t0, 3),
+        problems=problems[:50],
+    )
     outputs.write(record, day, rows, rejects)
     return record
 

@@ -29,10 +29,16 @@ def _schemas():
     """(daily, rejects) Arrow schemas; pyarrow is imported only when writing, after the engine ran."""
     import pyarrow as pa
 
-    daily = pa.schema([("date", pa.date32()), *((c, pa.string()) for c in DAILY_FIELDS[1:-1]),
-                       ("count", pa.int64())])
-    rejects = pa.schema([("file", pa.string()), ("line", pa.int64()), ("reason", pa.string()),
-                         ("raw", pa.string())])
+    daily = pa.schema(
+        [
+            ("date", pa.date32()),
+            *((c, pa.string()) for c in DAILY_FIELDS[1:-1]),
+            ("count", pa.int64()),
+        ]
+    )
+    rejects = pa.schema(
+        [("file", pa.string()), ("line", pa.int64()), ("reason", pa.string()), ("raw", pa.string())]
+    )
     return daily, rejects
 
 

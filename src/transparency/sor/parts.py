@@ -38,8 +38,10 @@ def layout_of(header: str, where: str) -> Layout:
     cols = tuple(c.strip() for c in header.rstrip("\r").split(","))
     found = C.HEADERS.get(cols)
     if found is None:
-        raise LayoutError(f"{where}: header is not a published dump header ({len(cols)} columns: "
-                          f"{','.join(cols[:3])},…)")
+        raise LayoutError(
+            f"{where}: header is not a published dump header ({len(cols)} columns: "
+            f"{','.join(cols[:3])},…)"
+        )
     return Layout(cols, *found)
 
 
@@ -80,8 +82,9 @@ def _lines(chunks: Iterable[bytes], repaired: bool) -> Iterable[bytes]:
         yield carry
 
 
-def parse_part(chunks: Iterable[bytes], label: str, expect: Layout | None = None,
-               repaired: bool = False) -> PartResult:
+def parse_part(
+    chunks: Iterable[bytes], label: str, expect: Layout | None = None, repaired: bool = False
+) -> PartResult:
     """Read one part line by line (raw dump bytes, or bytes already passed through the repair)."""
     out = PartResult(label)
     lines = iter(_lines(chunks, repaired))
@@ -101,8 +104,9 @@ def parse_part(chunks: Iterable[bytes], label: str, expect: Layout | None = None
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            out.rejects.append(Reject(label, lineno, "invalid UTF-8",
-                                      unrepair(raw.decode("utf-8", "replace"))))
+            out.rejects.append(
+                Reject(label, lineno, "invalid UTF-8", unrepair(raw.decode("utf-8", "replace")))
+            )
             continue
         fields = parse_line(line, n)
         if isinstance(fields, str):
@@ -140,4 +144,6 @@ def first_layout(reader) -> Layout:
         head += chunk
         if b"\n" in head or len(head) > 65536:
             break
-    return layout_of(head.split(b"\n", 1)[0].decode("utf-8", "replace"), f"{reader.path.name}/{part.label}")
+    return layout_of(
+        head.split(b"\n", 1)[0].decode("utf-8", "replace"), f"{reader.path.name}/{part.label}"
+    )

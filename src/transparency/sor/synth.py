@@ -72,41 +72,98 @@ PLATFORMS: tuple[tuple[str, float, float, str], ...] = (
 
 # v1 category short names with weights, per kind.
 CATEGORY_MIX: dict[str, tuple[tuple[str, float], ...]] = {
-    "shopping": (("SCOPE_OF_PLATFORM_SERVICE", 0.80), ("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.08),
-                 ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.05), ("SCAMS_AND_FRAUD", 0.05),
-                 ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.02)),
-    "video": (("SCOPE_OF_PLATFORM_SERVICE", 0.40), ("ILLEGAL_OR_HARMFUL_SPEECH", 0.15),
-              ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.12), ("VIOLENCE", 0.10), ("PROTECTION_OF_MINORS", 0.02),
-              ("SELF_HARM", 0.04), ("NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS", 0.05),
-              ("SCAMS_AND_FRAUD", 0.07), ("NON_CONSENSUAL_BEHAVIOUR", 0.05)),
-    "social": (("SCOPE_OF_PLATFORM_SERVICE", 0.35), ("ILLEGAL_OR_HARMFUL_SPEECH", 0.20),
-               ("SCAMS_AND_FRAUD", 0.15), ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.10), ("VIOLENCE", 0.08),
-               ("PROTECTION_OF_MINORS", 0.015), ("NON_CONSENSUAL_BEHAVIOUR", 0.05),
-               ("RISK_FOR_PUBLIC_SECURITY", 0.035), ("SELF_HARM", 0.02)),
-    "image": (("SCOPE_OF_PLATFORM_SERVICE", 0.50), ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.25),
-              ("SELF_HARM", 0.05), ("SCAMS_AND_FRAUD", 0.10), ("PROTECTION_OF_MINORS", 0.01),
-              ("ILLEGAL_OR_HARMFUL_SPEECH", 0.09)),
-    "market": (("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.45), ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.25),
-               ("SCOPE_OF_PLATFORM_SERVICE", 0.20), ("SCAMS_AND_FRAUD", 0.09), ("ANIMAL_WELFARE", 0.01)),
-    "app": (("SCAMS_AND_FRAUD", 0.45), ("SCOPE_OF_PLATFORM_SERVICE", 0.40), ("ILLEGAL_OR_HARMFUL_SPEECH", 0.10),
-            ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.05)),
-    "review": (("SCOPE_OF_PLATFORM_SERVICE", 0.55), ("SCAMS_AND_FRAUD", 0.25), ("ILLEGAL_OR_HARMFUL_SPEECH", 0.15),
-               ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.05)),
-    "classified": (("SCAMS_AND_FRAUD", 0.50), ("SCOPE_OF_PLATFORM_SERVICE", 0.30),
-                   ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.10), ("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.10)),
-    "game": (("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.50), ("ILLEGAL_OR_HARMFUL_SPEECH", 0.30),
-             ("SCOPE_OF_PLATFORM_SERVICE", 0.15), ("NON_CONSENSUAL_BEHAVIOUR", 0.05)),
+    "shopping": (
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.80),
+        ("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.08),
+        ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.05),
+        ("SCAMS_AND_FRAUD", 0.05),
+        ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.02),
+    ),
+    "video": (
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.40),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.15),
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.12),
+        ("VIOLENCE", 0.10),
+        ("PROTECTION_OF_MINORS", 0.02),
+        ("SELF_HARM", 0.04),
+        ("NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS", 0.05),
+        ("SCAMS_AND_FRAUD", 0.07),
+        ("NON_CONSENSUAL_BEHAVIOUR", 0.05),
+    ),
+    "social": (
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.35),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.20),
+        ("SCAMS_AND_FRAUD", 0.15),
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.10),
+        ("VIOLENCE", 0.08),
+        ("PROTECTION_OF_MINORS", 0.015),
+        ("NON_CONSENSUAL_BEHAVIOUR", 0.05),
+        ("RISK_FOR_PUBLIC_SECURITY", 0.035),
+        ("SELF_HARM", 0.02),
+    ),
+    "image": (
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.50),
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.25),
+        ("SELF_HARM", 0.05),
+        ("SCAMS_AND_FRAUD", 0.10),
+        ("PROTECTION_OF_MINORS", 0.01),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.09),
+    ),
+    "market": (
+        ("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.45),
+        ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.25),
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.20),
+        ("SCAMS_AND_FRAUD", 0.09),
+        ("ANIMAL_WELFARE", 0.01),
+    ),
+    "app": (
+        ("SCAMS_AND_FRAUD", 0.45),
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.40),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.10),
+        ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.05),
+    ),
+    "review": (
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.55),
+        ("SCAMS_AND_FRAUD", 0.25),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.15),
+        ("DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.05),
+    ),
+    "classified": (
+        ("SCAMS_AND_FRAUD", 0.50),
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.30),
+        ("INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.10),
+        ("UNSAFE_AND_ILLEGAL_PRODUCTS", 0.10),
+    ),
+    "game": (
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", 0.50),
+        ("ILLEGAL_OR_HARMFUL_SPEECH", 0.30),
+        ("SCOPE_OF_PLATFORM_SERVICE", 0.15),
+        ("NON_CONSENSUAL_BEHAVIOUR", 0.05),
+    ),
 }
 # How the generator re-labels a v1 category on a v2 day (matches data/registry/sor_v1_v2.csv).
-V2_OF_V1 = {"SCOPE_OF_PLATFORM_SERVICE": "OTHER_VIOLATION_TC",
-            "UNSAFE_AND_ILLEGAL_PRODUCTS": "UNSAFE_AND_PROHIBITED_PRODUCTS",
-            "PORNOGRAPHY_OR_SEXUALIZED_CONTENT": "OTHER_VIOLATION_TC",
-            "NON_CONSENSUAL_BEHAVIOUR": "CYBER_VIOLENCE"}
+V2_OF_V1 = {
+    "SCOPE_OF_PLATFORM_SERVICE": "OTHER_VIOLATION_TC",
+    "UNSAFE_AND_ILLEGAL_PRODUCTS": "UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "PORNOGRAPHY_OR_SEXUALIZED_CONTENT": "OTHER_VIOLATION_TC",
+    "NON_CONSENSUAL_BEHAVIOUR": "CYBER_VIOLENCE",
+}
 
 CONTENT_MIX: dict[str, tuple[tuple[tuple[str, ...], float], ...]] = {
     "shopping": ((("PRODUCT",), 0.97), (("IMAGE", "PRODUCT"), 0.03)),
-    "video": ((("VIDEO",), 0.75), (("TEXT",), 0.15), (("AUDIO", "VIDEO"), 0.05), (("SYNTHETIC_MEDIA", "VIDEO"), 0.05)),
-    "social": ((("TEXT",), 0.45), (("IMAGE",), 0.25), (("VIDEO",), 0.15), (("IMAGE", "TEXT"), 0.10), (("OTHER",), 0.05)),
+    "video": (
+        (("VIDEO",), 0.75),
+        (("TEXT",), 0.15),
+        (("AUDIO", "VIDEO"), 0.05),
+        (("SYNTHETIC_MEDIA", "VIDEO"), 0.05),
+    ),
+    "social": (
+        (("TEXT",), 0.45),
+        (("IMAGE",), 0.25),
+        (("VIDEO",), 0.15),
+        (("IMAGE", "TEXT"), 0.10),
+        (("OTHER",), 0.05),
+    ),
     "image": ((("IMAGE",), 0.9), (("IMAGE", "TEXT"), 0.1)),
     "market": ((("PRODUCT",), 0.85), (("IMAGE", "PRODUCT", "TEXT"), 0.15)),
     "app": ((("APP",), 0.9), (("TEXT",), 0.1)),
@@ -117,27 +174,74 @@ CONTENT_MIX: dict[str, tuple[tuple[tuple[str, ...], float], ...]] = {
 VISIBILITY_MIX: dict[str, tuple[tuple[tuple[str, ...], float], ...]] = {
     "shopping": ((("CONTENT_DISABLED",), 0.85), (("CONTENT_REMOVED",), 0.10), ((), 0.05)),
     "market": ((("CONTENT_REMOVED",), 0.6), (("CONTENT_DISABLED",), 0.3), ((), 0.1)),
-    "video": ((("CONTENT_REMOVED",), 0.6), (("CONTENT_DEMOTED",), 0.25), (("CONTENT_AGE_RESTRICTED",), 0.05),
-              (("CONTENT_LABELLED", "CONTENT_DEMOTED"), 0.05), ((), 0.05)),
-    "*": ((("CONTENT_REMOVED",), 0.8), (("CONTENT_DISABLED",), 0.1), (("CONTENT_INTERACTION_RESTRICTED",), 0.03),
-          (("OTHER",), 0.02), ((), 0.05)),
+    "video": (
+        (("CONTENT_REMOVED",), 0.6),
+        (("CONTENT_DEMOTED",), 0.25),
+        (("CONTENT_AGE_RESTRICTED",), 0.05),
+        (("CONTENT_LABELLED", "CONTENT_DEMOTED"), 0.05),
+        ((), 0.05),
+    ),
+    "*": (
+        (("CONTENT_REMOVED",), 0.8),
+        (("CONTENT_DISABLED",), 0.1),
+        (("CONTENT_INTERACTION_RESTRICTED",), 0.03),
+        (("OTHER",), 0.02),
+        ((), 0.05),
+    ),
 }
 LANGUAGES = ("EN", "DE", "FR", "ES", "IT", "PL", "NL", "RO", "PT", "EL", "CS", "HU", "SV", "")
 TEXTS: dict[str, tuple[str, ...]] = {
-    "shopping": ("Generic image", "Missing or incorrect required attribute [gtin]", "Misrepresentation",
-                 "Unavailable landing page", "Policy violation: counterfeit goods",
-                 "Image too small", "Price mismatch between landing page and product data"),
-    "video": ("Adult nudity and sexual activities", "Harassment and bullying", "Violent and graphic content",
-              "Dangerous activities and challenges", "Spam and deceptive behaviour", "Hateful behaviour"),
-    "social": ("Bullying and harassment", "Spam", "Hate speech", "Adult nudity and sexual activity",
-               "Violence and incitement", "Fraud and deception", "Child sexual exploitation, abuse and nudity"),
+    "shopping": (
+        "Generic image",
+        "Missing or incorrect required attribute [gtin]",
+        "Misrepresentation",
+        "Unavailable landing page",
+        "Policy violation: counterfeit goods",
+        "Image too small",
+        "Price mismatch between landing page and product data",
+    ),
+    "video": (
+        "Adult nudity and sexual activities",
+        "Harassment and bullying",
+        "Violent and graphic content",
+        "Dangerous activities and challenges",
+        "Spam and deceptive behaviour",
+        "Hateful behaviour",
+    ),
+    "social": (
+        "Bullying and harassment",
+        "Spam",
+        "Hate speech",
+        "Adult nudity and sexual activity",
+        "Violence and incitement",
+        "Fraud and deception",
+        "Child sexual exploitation, abuse and nudity",
+    ),
     "image": ("Adult content", "Spam", "Self-injury and harmful behaviour", "Hateful activities"),
-    "market": ("Product safety: missing CE marking", "Intellectual property: trademark infringement",
-               "Prohibited product listing", "Restricted product without required documentation"),
-    "app": ("Deceptive behaviour", "Impersonation", "Minimum functionality", "Spam and placement in the store"),
+    "market": (
+        "Product safety: missing CE marking",
+        "Intellectual property: trademark infringement",
+        "Prohibited product listing",
+        "Restricted product without required documentation",
+    ),
+    "app": (
+        "Deceptive behaviour",
+        "Impersonation",
+        "Minimum functionality",
+        "Spam and placement in the store",
+    ),
     "review": ("Fake engagement", "Off-topic review", "Harassment", "Personal information"),
-    "classified": ("Prohibited item", "Fraudulent listing", "Duplicate listing", "Counterfeit item"),
-    "game": ("Pornography or sexualised content", "Illegal or harmful speech", "Scope of platform service"),
+    "classified": (
+        "Prohibited item",
+        "Fraudulent listing",
+        "Duplicate listing",
+        "Counterfeit item",
+    ),
+    "game": (
+        "Pornography or sexualised content",
+        "Illegal or harmful speech",
+        "Scope of platform service",
+    ),
 }
 FACTS = (
     "When reviewing content or accounts to determine whether they are illegal or violate our policies, we "
@@ -151,19 +255,26 @@ FACTS = (
     "{what}), associated account information and other information provided through various sources, "
     "e.g. flagging mechanisms or other voluntary own-initiative investigations.",
 )
-WHAT = {"shopping": "product data, website quality, merchant information",
-        "video": "the video, its audio, captions and comments", "social": "the post, its images and text",
-        "image": "the Pin, its image and description", "market": "the listing, product images and seller data",
-        "app": "extension metadata (e.g., extension title, description), in-extension experience",
-        "review": "the review text and the reviewer's activity", "classified": "the text and images of the ad",
-        "game": "the chat message"}
-EXPLANATION = ("The content or user has violated our {text} policy "
-               "(https://www.example-platform.eu/policies/{slug}); you may appeal within six months.")
+WHAT = {
+    "shopping": "product data, website quality, merchant information",
+    "video": "the video, its audio, captions and comments",
+    "social": "the post, its images and text",
+    "image": "the Pin, its image and description",
+    "market": "the listing, product images and seller data",
+    "app": "extension metadata (e.g., extension title, description), in-extension experience",
+    "review": "the review text and the reviewer's activity",
+    "classified": "the text and images of the ad",
+    "game": "the chat message",
+}
+EXPLANATION = (
+    "The content or user has violated our {text} policy "
+    "(https://www.example-platform.eu/policies/{slug}); you may appeal within six months."
+)
 LEGAL = "Article 3 of Directive 2011/93/EU; national criminal law of the Member State concerned"
 MALFORMED_TEXTS = (  # literal backslash-quotes, as platforms submitted them (issue #454)
-    'Mimicking ranking, performance, current status or promotional information  of the following '
+    "Mimicking ranking, performance, current status or promotional information  of the following "
     'assets         - "\\"#1\\""        - "\\"Media\\""',
-    'Impersonating or mimicking the following entity through item\u2019s  metadata/UI:         - '
+    "Impersonating or mimicking the following entity through item\u2019s  metadata/UI:         - "
     '"\\"IDM Integration Module\\""        - "\\"Icon\\""',
     'the word \\"Caution\\" is missing before warning 7.2 on age exclusion (0 - 36 months)',
 )
@@ -219,7 +330,9 @@ def _profile(rng: random.Random, name: str, kind: str, version: int, day: date) 
     if rng.random() < (0.6 if cat == "PROTECTION_OF_MINORS" else 0.12):
         pool = kw_table.get(cat, ())
         if pool and rng.random() < 0.9:
-            keywords = tuple(sorted({"KEYWORD_" + rng.choice(pool) for _ in range(1 + (rng.random() < 0.2))}))
+            keywords = tuple(
+                sorted({"KEYWORD_" + rng.choice(pool) for _ in range(1 + (rng.random() < 0.2))})
+            )
         else:
             keywords = ("KEYWORD_OTHER",)
     addition: tuple[str, ...] = ()
@@ -227,27 +340,57 @@ def _profile(rng: random.Random, name: str, kind: str, version: int, day: date) 
     if rng.random() < 0.02:
         addition = (rng.choice(cats),)
     ctypes = tuple("CONTENT_TYPE_" + c for c in _pick(rng, CONTENT_MIX[kind]))
-    vis = tuple("DECISION_VISIBILITY_" + v for v in _pick(rng, VISIBILITY_MIX.get(kind, VISIBILITY_MIX["*"])))
+    vis = tuple(
+        "DECISION_VISIBILITY_" + v
+        for v in _pick(rng, VISIBILITY_MIX.get(kind, VISIBILITY_MIX["*"]))
+    )
     account = rng.choice(C.DECISION_ACCOUNT) if (not vis or rng.random() < 0.04) else ""
-    monetary = rng.choice(C.DECISION_MONETARY) if rng.random() < (0.03 if kind in ("video", "social") else 0.005) else ""
-    provision = rng.choice(C.DECISION_PROVISION) if rng.random() < (0.05 if kind in ("market", "classified") else 0.005) else ""
+    monetary = (
+        rng.choice(C.DECISION_MONETARY)
+        if rng.random() < (0.03 if kind in ("video", "social") else 0.005)
+        else ""
+    )
+    provision = (
+        rng.choice(C.DECISION_PROVISION)
+        if rng.random() < (0.05 if kind in ("market", "classified") else 0.005)
+        else ""
+    )
     if not (vis or account or monetary or provision):
         vis = ("DECISION_VISIBILITY_CONTENT_REMOVED",)
-    illegal = rng.random() < (0.01 if kind == "shopping" else 0.06 if cat != "PROTECTION_OF_MINORS" else 0.3)
+    illegal = rng.random() < (
+        0.01 if kind == "shopping" else 0.06 if cat != "PROTECTION_OF_MINORS" else 0.3
+    )
     ground = C.DECISION_GROUND[0] if illegal else C.DECISION_GROUND[1]
-    source = _pick(rng, (("SOURCE_VOLUNTARY", 0.95), ("SOURCE_ARTICLE_16", 0.04),
-                         ("SOURCE_TYPE_OTHER_NOTIFICATION", 0.008), ("SOURCE_TRUSTED_FLAGGER", 0.002)))
+    source = _pick(
+        rng,
+        (
+            ("SOURCE_VOLUNTARY", 0.95),
+            ("SOURCE_ARTICLE_16", 0.04),
+            ("SOURCE_TYPE_OTHER_NOTIFICATION", 0.008),
+            ("SOURCE_TRUSTED_FLAGGER", 0.002),
+        ),
+    )
     detection = "Yes" if rng.random() < (0.95 if kind == "shopping" else 0.7) else "No"
-    decision = _pick(rng, (("AUTOMATED_DECISION_FULLY", 0.55 if detection == "Yes" else 0.05),
-                           ("AUTOMATED_DECISION_PARTIALLY", 0.15), ("AUTOMATED_DECISION_NOT_AUTOMATED", 0.30)))
+    decision = _pick(
+        rng,
+        (
+            ("AUTOMATED_DECISION_FULLY", 0.55 if detection == "Yes" else 0.05),
+            ("AUTOMATED_DECISION_PARTIALLY", 0.15),
+            ("AUTOMATED_DECISION_NOT_AUTOMATED", 0.30),
+        ),
+    )
     text = rng.choice(TEXTS[kind])
     slug = text.lower().replace(" ", "-")[:40]
     expl = EXPLANATION.format(text=text.lower(), slug=slug)
     vals: dict[str, str] = {c: "" for c in C.FULL_V2}
     vals.update(
         decision_visibility=_json(vis),
-        decision_visibility_other="Content hidden pending review" if "DECISION_VISIBILITY_OTHER" in vis else "",
-        decision_monetary=monetary, decision_provision=provision, decision_account=account,
+        decision_visibility_other="Content hidden pending review"
+        if "DECISION_VISIBILITY_OTHER" in vis
+        else "",
+        decision_monetary=monetary,
+        decision_provision=provision,
+        decision_account=account,
         account_type=rng.choice(("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", "")),
         decision_ground=ground,
         illegal_content_legal_ground=LEGAL if illegal else "",
@@ -255,33 +398,47 @@ def _profile(rng: random.Random, name: str, kind: str, version: int, day: date) 
         incompatible_content_ground="" if illegal else text,
         incompatible_content_explanation="" if illegal else expl,
         incompatible_content_illegal="" if illegal else rng.choice(("", "No", "No", "Yes")),
-        category=C._C + cat, category_addition=_json(addition) if addition else "",
+        category=C._C + cat,
+        category_addition=_json(addition) if addition else "",
         category_specification=_json(keywords) if keywords else "",
-        category_specification_other="Other: see explanation" if "KEYWORD_OTHER" in keywords else "",
+        category_specification_other="Other: see explanation"
+        if "KEYWORD_OTHER" in keywords
+        else "",
         content_type=_json(ctypes),
         content_type_other={"classified": "Adview", "social": "User Account"}.get(kind, "Item")
-        if "CONTENT_TYPE_OTHER" in ctypes else "",
+        if "CONTENT_TYPE_OTHER" in ctypes
+        else "",
         content_language=rng.choice(LANGUAGES),
-        territorial_scope=_json(C.EEA if rng.random() < 0.7 else
-                                tuple(c for c in C.EEA if c != "IS") if rng.random() < 0.8 else
-                                (rng.choice(C.EEA),)),
+        territorial_scope=_json(
+            C.EEA
+            if rng.random() < 0.7
+            else tuple(c for c in C.EEA if c != "IS")
+            if rng.random() < 0.8
+            else (rng.choice(C.EEA),)
+        ),
         decision_facts=rng.choice(FACTS).format(what=WHAT[kind]),
         source_type=source,
-        source_identity="Notifier (name withheld)" if source in ("SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER") else "",
-        automated_detection=detection, automated_decision=decision, platform_name=name,
+        source_identity="Notifier (name withheld)"
+        if source in ("SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER")
+        else "",
+        automated_detection=detection,
+        automated_decision=decision,
+        platform_name=name,
     )
     cols = C.header_for(version)
-    i_lang, i_scope, i_facts, i_name = (cols.index(c) for c in ("content_language", "territorial_scope",
-                                                                 "decision_facts", "platform_name"))
+    i_lang, i_scope, i_facts, i_name = (
+        cols.index(c)
+        for c in ("content_language", "territorial_scope", "decision_facts", "platform_name")
+    )
 
     def head_of(v: dict[str, str]) -> str:
-        return "," + ",".join(php_field(v[c]) for c in cols[1:i_lang + 1])
+        return "," + ",".join(php_field(v[c]) for c in cols[1 : i_lang + 1])
 
     head = head_of(vals)
     malformed_head = head_of({**vals, "incompatible_content_ground": rng.choice(MALFORMED_TEXTS)})
     broken_head = head_of({**vals, "incompatible_content_ground": BROKEN_TEXT})
     mid = php_field(vals["territorial_scope"])
-    tail = ",".join(php_field(vals[c]) for c in cols[i_facts:i_name + 1])
+    tail = ",".join(php_field(vals[c]) for c in cols[i_facts : i_name + 1])
     key = tuple(vals[k] for k in C.RAW_KEYS)
     puid = {"shopping": "digits", "app": "digits", "classified": "ad"}.get(kind, "uuid")
     return Profile(key, head, mid, tail, puid, malformed_head, broken_head)
@@ -309,7 +466,7 @@ def _uuids(gen: np.random.Generator, n: int) -> list[str]:
     hx = gen.bytes(16 * n).hex()
     out = []
     for i in range(0, 32 * n, 32):
-        h = hx[i:i + 32]
+        h = hx[i : i + 32]
         out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}")
     return out
 
@@ -335,8 +492,15 @@ class _Job:
     tmp_dir: str
 
 
-def _part_lines(job: _Job, profiles: list[Profile], probs: np.ndarray, lo: int, hi: int,
-                truth: Counter, stats: Counter) -> list[str]:
+def _part_lines(
+    job: _Job,
+    profiles: list[Profile],
+    probs: np.ndarray,
+    lo: int,
+    hi: int,
+    truth: Counter,
+    stats: Counter,
+) -> list[str]:
     """CSV lines for statement ids lo..hi (inclusive)."""
     n = hi - lo + 1
     gen = np.random.default_rng([job.seed, job.day.toordinal(), lo])
@@ -373,7 +537,9 @@ def _part_lines(job: _Job, profiles: list[Profile], probs: np.ndarray, lo: int, 
             puid = "ad-" + uuids[(i + 1) % n]
         else:
             puid = uuids[(i + 7) % n]
-        lines.append(f"{uuids[i]}{head},{dates[content_back[i]]}{ean},{p.mid},{app_date},{p.tail},{puid},{ts}")
+        lines.append(
+            f"{uuids[i]}{head},{dates[content_back[i]]}{ean},{p.mid},{app_date},{p.tail},{puid},{ts}"
+        )
         lo += 1
     return lines
 
@@ -389,7 +555,9 @@ def _write_inner_zip(job: _Job) -> tuple[str, Counter, Counter, int, int]:
     truth: Counter = Counter()
     stats: Counter = Counter()
     parts = csv_bytes = 0
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=job.level) as zf:
+    with zipfile.ZipFile(
+        path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=job.level
+    ) as zf:
         sub, cs = 0, job.id_start
         while sub == 0 or cs <= job.id_end:  # subpart 0 is always written, even header-only
             ce = min(cs + job.part_ids, job.id_end)
@@ -407,9 +575,20 @@ def _write_inner_zip(job: _Job) -> tuple[str, Counter, Counter, int, int]:
     return str(path), truth, stats, parts, csv_bytes
 
 
-def generate(out_dir: Path, day: date, rows: int, *, seed: int = 0, malformed_share: float = 0.0,
-             broken_share: float = 0.0, slug: str = "global", zip_ids: int = ZIP_IDS,
-             part_ids: int = PART_IDS, level: int = 6, workers: int = 1) -> SynthResult:
+def generate(
+    out_dir: Path,
+    day: date,
+    rows: int,
+    *,
+    seed: int = 0,
+    malformed_share: float = 0.0,
+    broken_share: float = 0.0,
+    slug: str = "global",
+    zip_ids: int = ZIP_IDS,
+    part_ids: int = PART_IDS,
+    level: int = 6,
+    workers: int = 1,
+) -> SynthResult:
     """Write ``sor-{slug}-{day}-full.zip`` and its ``.sha1`` under ``out_dir``."""
     if rows < 0 or not (0 <= malformed_share <= 1) or not (0 <= broken_share <= 1):
         raise ValueError("rows must be >= 0 and shares between 0 and 1")
@@ -421,8 +600,24 @@ def generate(out_dir: Path, day: date, rows: int, *, seed: int = 0, malformed_sh
     jobs, cur, k = [], first_id, 0
     while cur <= last_id or (rows == 0 and k == 0):
         end = min(cur + zip_ids, last_id) if rows else cur - 1
-        jobs.append(_Job(day, max(rows, 1), first_id, k, cur, end, seed, malformed_share, broken_share,
-                         slug, "full", part_ids, level, str(tmp)))
+        jobs.append(
+            _Job(
+                day,
+                max(rows, 1),
+                first_id,
+                k,
+                cur,
+                end,
+                seed,
+                malformed_share,
+                broken_share,
+                slug,
+                "full",
+                part_ids,
+                level,
+                str(tmp),
+            )
+        )
         k += 1
         cur += zip_ids + 1
     result = SynthResult(out_dir / name, out_dir / f"{name}.sha1", rows, 0, 0, 0)
@@ -433,13 +628,18 @@ def generate(out_dir: Path, day: date, rows: int, *, seed: int = 0, malformed_sh
         else:
             done = [_write_inner_zip(j) for j in jobs]
         partial = out_dir / f".{name}.partial"
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as outer:
+        with zipfile.ZipFile(
+            partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True
+        ) as outer:
             for path, truth, stats, parts, nbytes in done:
                 info = zipfile.ZipInfo(Path(path).name, date_time=ZIP_EPOCH)
                 info.compress_type = zipfile.ZIP_STORED
                 info.external_attr = 0o644 << 16
                 info.file_size = os.path.getsize(path)
-                with open(path, "rb") as src, outer.open(info, "w", force_zip64=info.file_size > 2**31) as dst:
+                with (
+                    open(path, "rb") as src,
+                    outer.open(info, "w", force_zip64=info.file_size > 2**31) as dst,
+                ):
                     shutil.copyfileobj(src, dst, 1 << 20)
                 result.truth.update(truth)
                 result.malformed += stats["malformed"]
@@ -457,8 +657,16 @@ def generate(out_dir: Path, day: date, rows: int, *, seed: int = 0, malformed_sh
     return result
 
 
-def write_dump(out_dir: Path, day: date, parts: list[list[bytes]], *, slug: str = "global",
-               variant: str = "full", sha1: bool = True, level: int = 6) -> Path:
+def write_dump(
+    out_dir: Path,
+    day: date,
+    parts: list[list[bytes]],
+    *,
+    slug: str = "global",
+    variant: str = "full",
+    sha1: bool = True,
+    level: int = 6,
+) -> Path:
     """Package given CSV parts (``parts[inner][sub]``, each with its header) the official way."""
     out_dir.mkdir(parents=True, exist_ok=True)
     name = f"sor-{slug}-{day.isoformat()}-{variant}.zip"
@@ -467,7 +675,9 @@ def write_dump(out_dir: Path, day: date, parts: list[list[bytes]], *, slug: str 
         for k, subs in enumerate(parts):
             base = f"sor-{slug}-{day.isoformat()}-{variant}-{k:05d}"
             buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=level) as inner:
+            with zipfile.ZipFile(
+                buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=level
+            ) as inner:
                 for j, data in enumerate(subs):
                     info = zipfile.ZipInfo(f"{base}-{j:05d}.csv", date_time=ZIP_EPOCH)
                     info.compress_type = zipfile.ZIP_DEFLATED

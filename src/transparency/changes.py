@@ -24,12 +24,11 @@ CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "annual": 12}
 
 
 def _has(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )  # type: ignore[index]
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _entry(kind: str, title: str, summary: str, link: str, key: str, when: str) -> dict:

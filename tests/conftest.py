@@ -75,6 +75,8 @@ def pytest_sessionfinish(session, exitstatus):
         / "reliability.json"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(sorted(_RELIABILITY, key=lambda r: (r["area"], r["test"])), indent=2) + "\n"
-    )
+    # merge by test id: a partial run updates its own rows and keeps the others
+    merged = {r["test"]: r for r in (json.loads(out.read_text()) if out.exists() else [])}
+    merged.update({r["test"]: r for r in _RELIABILITY})
+    rows = sorted(merged.values(), key=lambda r: (r["area"], r["test"]))
+    out.write_text(json.dumps(rows, indent=2) + "\n")

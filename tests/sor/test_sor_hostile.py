@@ -164,6 +164,12 @@ def _tree(root: Path) -> set[Path]:
     return {p for p in root.rglob("*")}
 
 
+@pytest.mark.reliability(
+    "archives",
+    "hostile archive given to `transparency sor ingest` (zip bomb, lying sizes, path traversal, absolute paths, "
+    "deep nesting, encrypted, corrupt, not a zip, truncated, stray member)",
+    "exit 2 with a one-line error naming the file; nothing written anywhere",
+)
 @pytest.mark.parametrize(("make", "needle"), CASES, ids=[c[0].__name__ for c in CASES])
 def test_hostile_archive_exits_2_with_one_line_and_writes_nothing(tmp_path, make, needle):
     path = make(tmp_path / "in")
@@ -179,6 +185,11 @@ def test_hostile_archive_exits_2_with_one_line_and_writes_nothing(tmp_path, make
     assert not (tmp_path.parent / "evil.csv").exists() and not Path("/tmp/evil.csv").exists()
 
 
+@pytest.mark.reliability(
+    "archives",
+    "archive whose total expanded size is over the limit",
+    "exit 2, 'possible zip bomb'; nothing written",
+)
 def test_total_size_limit(tmp_path):
     day = synth.generate(tmp_path / "in", date(2024, 1, 1), 300, zip_ids=199, part_ids=99)
     p = run_cli(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -244,15 +245,19 @@ def run(
     limits=None,
 ) -> EngineResult:
     """Aggregate every part of a dump; ``lanes`` parts are read at a time."""
-    tmp_root = Path(tmp_root or tempfile.gettempdir())
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="sor-duckdb-", dir=tmp_root))
     t0 = time.perf_counter()
-    with DumpReader(path, limits) as reader:
+    with DumpReader(path, limits) as reader:  # every hostile-archive check, before any write
         layout = first_layout(reader)
         parts = list(reader.dump.parts)
     result = EngineResult(layout)
-    con = connect(threads, memory_limit, work)
+    tmp_root = Path(tmp_root or tempfile.gettempdir())
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="sor-duckdb-", dir=tmp_root))
+    try:
+        con = connect(threads, memory_limit, work)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     lock = threading.Lock()
     results: dict[int, PartResult] = {}
     errors: list[BaseException] = []
@@ -286,9 +291,7 @@ def run(
             w.join()
     finally:
         con.close()
-        for f in work.iterdir():
-            f.unlink(missing_ok=True)
-        work.rmdir()
+        shutil.rmtree(work, ignore_errors=True)
     if errors:
         raise errors[0]
     modes: Counter = Counter()

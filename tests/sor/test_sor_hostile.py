@@ -180,7 +180,9 @@ def test_hostile_archive_exits_2_with_one_line_and_writes_nothing(tmp_path, make
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0], p.stderr
     assert path.name in lines[0] or "evil" in lines[0]
-    created = {q for q in _tree(tmp_path) - before if q.is_file() or q.name.startswith("sor-duckdb-")}
+    created = {
+        q for q in _tree(tmp_path) - before if q.is_file() or q.name.startswith("sor-duckdb-")
+    }
     assert created == set(), created  # no output, no staging leftovers, no warehouse
     assert not (tmp_path.parent / "evil.csv").exists() and not Path("/tmp/evil.csv").exists()
 

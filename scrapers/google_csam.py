@@ -77,10 +77,7 @@ def parse(path: Path) -> ParseResult:
     """Every half-year and service of one CSAM-report API response, as the API gives it."""
     path = Path(path)
     name = path.name
-    try:
-        data = xssi.loads(path.read_bytes())
-    except xssi.XssiError as exc:
-        raise ParseError(path, str(exc)) from exc
+    data = xssi.load_file(path)
     if not (
         isinstance(data, list)
         and data

@@ -77,10 +77,7 @@ def parse(path: Path) -> ParseResult:
         period = parse_period(period_label)
     except PeriodError as exc:
         raise ParseError(path, str(exc)) from exc
-    try:
-        data = xssi.loads(path.read_bytes())
-    except xssi.XssiError as exc:
-        raise ParseError(path, str(exc)) from exc
+    data = xssi.load_file(path)
     if not (
         isinstance(data, list)
         and data

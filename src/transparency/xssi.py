@@ -7,6 +7,9 @@ guard is not one of these API responses (a consent page or an error page, say) a
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+from .records import ParseError
 
 PREFIX = ")]}'"
 
@@ -31,3 +34,11 @@ def loads(data: bytes | str) -> object:
         return json.loads(text[len(PREFIX) :])
     except json.JSONDecodeError as exc:
         raise XssiError(f"not JSON after the {PREFIX} guard: {exc}") from exc
+
+
+def load_file(path: Path) -> object:
+    """The guarded JSON of a stored response; a ParseError naming the file when it is not one."""
+    try:
+        return loads(Path(path).read_bytes())
+    except XssiError as exc:
+        raise ParseError(path, str(exc)) from exc

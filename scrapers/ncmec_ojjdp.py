@@ -13,16 +13,13 @@ type or by reporter kind, which the curated file does not carry.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import PeriodError, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
-from transparency.textfiles import read_text
+from transparency.textfiles import csv_rows, year_of
 
 SOURCE = SourceDeclaration(
     id="ncmec_ojjdp",
@@ -50,24 +47,8 @@ PLATFORM_LABEL = "CyberTipline (all reporters)"
 def parse(path: Path) -> ParseResult:
     """One row per year: ``year,reports`` exactly as transcribed."""
     result = ParseResult()
-    try:
-        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
-    except csv.Error as exc:
-        raise ParseError(path, f"malformed CSV ({exc})") from exc
-    if not rows or [h.strip().lower() for h in rows[0]] != HEADER:
-        raise ParseError(path, f"expected header {','.join(HEADER)}", "line 1")
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != 2:
-            raise ParseError(path, f"expected 2 fields, found {len(row)}", f"line {line}")
-        year, reports = (c.strip() for c in row)
-        try:
-            period = parse_period(year)
-        except PeriodError as exc:
-            raise ParseError(path, str(exc), f"line {line}") from exc
-        if period.granularity != "year":
-            raise ParseError(path, f"{year!r} is not a year", f"line {line}")
+    for line, (year, reports) in csv_rows(path, HEADER):
+        period = year_of(path, year, line)
         result.add(
             platform=PLATFORM_LABEL,
             period=period,

@@ -127,6 +127,7 @@ def normalise(
             r.row_ref,
         )
         unit = reg.unit(metric) if metric else None
+        reporter = r.reporter or ctx.reporter
         rows.append(
             {
                 "series_id": series_id(
@@ -136,7 +137,7 @@ def normalise(
                     scope or r.scope,
                     policy or r.raw_policy_label,
                     metric or r.raw_metric_label,
-                    ctx.reporter,
+                    reporter,
                 ),
                 "source_id": ctx.source_id,
                 "platform": platform,
@@ -155,7 +156,7 @@ def normalise(
                 "raw_policy_label": r.raw_policy_label,
                 "raw_metric_label": r.raw_metric_label,
                 "raw_scope_label": r.scope,
-                "reporter": ctx.reporter,
+                "reporter": reporter,
                 "snapshot_sha256": ctx.snapshot_sha256,
                 "row_ref": r.row_ref,
                 "vintage": ctx.vintage,

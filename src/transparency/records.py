@@ -40,6 +40,9 @@ class RawRecord:
     qualifier: str = ""  # "", "range", "censored", "approx", "footnote", "lower_bound"
     period_label: str = ""  # the period as printed
     note: str = ""
+    reporter: str = (
+        ""  # who states the number, where it differs by row ("" = the source's reporter)
+    )
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -84,6 +87,7 @@ class ParseResult:
         service: str = "",
         period_label: str = "",
         note: str = "",
+        reporter: str = "",
     ) -> RawRecord | None:
         """Parse ``text`` as a number and append a record; a non-number becomes a warning."""
         printed = "" if text is None else str(text).strip()
@@ -111,6 +115,7 @@ class ParseResult:
             qualifier=num.qualifier,
             row_ref=row,
             note=note,
+            reporter=reporter,
         )
         self.records.append(rec)
         return rec

@@ -18,7 +18,7 @@ import io
 import os
 import tempfile
 from collections import defaultdict
-from dataclasses import asdict, fields
+from dataclasses import MISSING, asdict, fields
 from datetime import date
 from pathlib import Path
 
@@ -109,6 +109,8 @@ def write(
 def _record(row: dict[str, str]) -> RawRecord:
     kwargs: dict[str, object] = {}
     for f in fields(RawRecord):
+        if f.name not in row and f.default is not MISSING:  # a column added after the release
+            continue
         v = row[f.name]
         if f.name in ("period_start", "period_end"):
             kwargs[f.name] = date.fromisoformat(v)

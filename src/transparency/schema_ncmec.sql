@@ -29,9 +29,13 @@ self_years AS (
     HAVING count(*) = parts
 ),
 self_side AS (
-    -- one figure per platform, service and year: the coarsest periods, then the first source
+    -- one figure per platform, service and year: the publisher's own file before a curated
+    -- transcription, then the coarsest periods, then the first source
     SELECT platform, service, year, value, urls FROM self_years
-    QUALIFY row_number() OVER (PARTITION BY platform, service, year ORDER BY parts, source_id) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY platform, service, year
+        ORDER BY source_id IN (SELECT source_id FROM sources WHERE kind = 'curated transcription'),
+                 parts, source_id) = 1
 ),
 ncmec_rows AS (
     -- NCMEC's calendar-year counts per ESP row; the all-ESP total is not a platform
@@ -42,8 +46,12 @@ ncmec_rows AS (
       AND o.platform <> 'all_esps'
       AND o.period_start = make_date(year(o.period_start), 1, 1)
       AND o.period_end = make_date(year(o.period_start), 12, 31)
-    -- one NCMEC source per platform and year (the first by source id), so no count is doubled
-    QUALIFY dense_rank() OVER (PARTITION BY o.platform, year(o.period_start) ORDER BY o.source_id) = 1
+    -- one NCMEC source per platform and year (NCMEC's own files before a curated transcription,
+    -- then the first by source id), so no count is doubled
+    QUALIFY dense_rank() OVER (
+        PARTITION BY o.platform, year(o.period_start)
+        ORDER BY o.source_id IN (SELECT source_id FROM sources WHERE kind = 'curated transcription'),
+                 o.source_id) = 1
 ),
 ncmec_side AS (
     -- a service: its own rows; 'all': every row of the platform (family totals such as

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 
-KINDS = ("platform report", "third party", "regulator", "DSA")
+# "curated transcription": a third party's transcription of other publishers' figures; where the
+# publisher's own file is also loaded, views that pick one source prefer the publisher's.
+KINDS = ("platform report", "third party", "curated transcription", "regulator", "DSA")
 REQUIRED_FIELDS = ("id", "publisher", "kind", "title", "homepage", "formats", "cadence", "licence")
 
 
@@ -32,6 +34,7 @@ class SourceDeclaration:
     download_urls: tuple[str, ...] = ()  # exact URLs or URL patterns with {year}, {quarter}...
     hosts: tuple[str, ...] = ()  # the only hosts fetch may follow
     reporter: str = "platform"  # who states the numbers: the platform itself, or e.g. "NCMEC"
+    # (a parser may set RawRecord.reporter per row where one file holds both)
     platform: str = ""  # registry id of the platform the source is about, if one
     coverage: str = ""  # what the parser does and does not extract
     expected_lag_days: int = 90  # how long after a period ends a release is due

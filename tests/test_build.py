@@ -82,12 +82,13 @@ def test_vintages_keep_old_values_and_revisions_list_them():
     with duckdb.connect(str(db), read_only=True) as con:
         history = con.execute("""
             SELECT vintage::VARCHAR, value, is_current FROM observations
-            WHERE service = 'facebook' AND metric = 'content_actioned'
+            WHERE source_id = 'meta_cser' AND service = 'facebook' AND metric = 'content_actioned'
               AND policy_area = 'protection_of_minors.child_sexual_exploitation'
               AND period_start = DATE '2021-04-01' ORDER BY vintage""").fetchall()
         rev = con.execute("""
             SELECT old_value, new_value, old_vintage::VARCHAR, new_vintage::VARCHAR, change
-            FROM revisions WHERE service = 'facebook' AND period_start = DATE '2021-04-01'
+            FROM revisions WHERE source_id = 'meta_cser' AND service = 'facebook'
+              AND period_start = DATE '2021-04-01'
               AND policy_area = 'protection_of_minors.child_sexual_exploitation'""").fetchall()
     # the embedded real release and the fixture share vintage 2021-08-18 and value 25.7M
     assert history == [

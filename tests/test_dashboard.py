@@ -374,17 +374,20 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     label = "eSafety Commissioner: Infringement notice"
     assert str(events[events.label == label].date.iloc[0])[:10] == "2023-10-03"
     assert str(first["commitments"].date.iloc[0])[:10] == "2025-12-05"  # DSA action plan
-    # the longest history first: NCMEC's count of reports received from Twitter / X
+    # the longest history first: Twitter's accounts actioned for CSE since 2018 H2 (transcribed by
+    # apparebit/diaphanous), then X's own figure for 2024 H1
     assert [s.value for s in at.subheader][:2] == [
-        "CyberTipline reports received by NCMEC",
         "Accounts actioned",
+        "Accounts suspended (per-policy breakdown)",
     ]
     obs = first["obs"].set_index(["series", "period_label"]).value
+    assert obs["X / Twitter · Child sexual exploitation", "2018-H2"] == 457_231
+    assert obs["X · Child sexual exploitation", "2024-H1"] == 2_781_634
+    rerun(at.multiselect(key="metrics").set_value(["cybertipline_reports_received"]))
+    obs = charts(at)[0]["obs"].set_index(["series", "period_label"]).value
     assert obs["X / Twitter · Child sexual exploitation", "2019"] == 45_726
     assert obs["X / Twitter · Child sexual exploitation", "2023"] == 597_087
     assert obs["X · Child sexual exploitation", "2023"] == 273_416
-    accounts = charts(at)[1]["obs"].set_index("period_label").value
-    assert accounts["2024-H1"] == 2_781_634
     assert "Accounts disabled, banned, suspended or removed" in texts(at)
 
 
@@ -607,17 +610,27 @@ def test_ncmec_cross_check_self_reported_vs_received(fixture_db, monkeypatch):
     assert set(charts(at)[0]["main"].series) == {"Snap / Snapchat"}
     rerun(at.toggle(key="one_sided").set_value(True))
     table = at.dataframe[0].value.set_index(["series", "year"])
-    assert table.loc[("Snap / Snapchat", 2022)].self_reported == 550_755  # no NCMEC count 2022
-    assert pd.isna(table.loc[("Snap / Snapchat", 2022)].ncmec_received)
+    snap22 = table.loc[("Snap / Snapchat", 2022)]
+    assert snap22.self_reported == 550_755
+    # no NCMEC PDF of 2022 here: NCMEC's count as apparebit/diaphanous compiled it
+    assert snap22.ncmec_received == 551_086 and "apparebit/diaphanous" in snap22.ncmec_source_url
+    assert pd.isna(table.loc[("Snap / Snapchat", 2021)].self_reported)
     assert table.loc[("Snap / Snapchat", 2021)].ncmec_received == 512_522
-    assert len(charts(at)[0]["main"]) == 1  # only Snap 2023 has both
+    assert len(charts(at)[0]["main"]) == 2  # Snap 2022 and 2023 have both
 
 
-def test_ncmec_says_why_the_embedded_default_has_no_cross_check(default_db, monkeypatch):
+def test_ncmec_cross_check_of_the_embedded_default(default_db, monkeypatch):
+    """apparebit/diaphanous's transcriptions give the embedded default platforms' own counts."""
     at = open_page(default_db, "ncmec", monkeypatch)
     ((n,),) = sql(default_db, "SELECT count(*) FROM cybertipline_crosscheck")
-    assert n == 0
-    assert "publishes its own CyberTipline count for a whole calendar year" in at.info[0].value
+    assert n == 106
+    table = at.dataframe[0].value.set_index(["series", "year"])
+    amazon = table.loc[("Amazon (all services)", 2022)]
+    assert (amazon.self_reported, amazon.ncmec_received) == (67_073, 70_157)
+    discord = table.loc[("Discord", 2023)]
+    assert (discord.self_reported, discord.ncmec_received) == (164_478, 339_412)
+    assert discord.ncmec_source_url.endswith("2023-reports-by-esp.pdf")
+    assert "Discord 2023 \\(0\\.48\\)" in texts(at)
 
 
 # ---------------------------------------------------------------- DSA statements of reasons
@@ -686,16 +699,22 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
     rerun(at.multiselect(key="metric").set_value(["content_actioned"]))
     rerun(at.multiselect(key="area").set_value(["protection_of_minors.child_sexual_exploitation"]))
     shown = at.dataframe[0].value
-    # 2021Q2 is the first quarter with this policy; Meta printed N/A for the 14 quarters before
-    assert len(shown) == 30 and sorted(shown.value.dropna()) == [1_400_000, 25_700_000]
-    assert set(shown[shown.value.isna()].value_text) == {"N/A"}
-    assert set(shown.source_url) == {META_URL}
+    # Meta's CSV: 2021Q2 is the first quarter with this policy; Meta printed N/A for the 14
+    # quarters before. apparebit/diaphanous: Facebook and Instagram 2021Q2-2024Q2 (26 values).
+    assert len(shown) == 56
+    own = shown[shown.source_id == "meta_cser"]
+    assert len(own) == 30 and sorted(own.value.dropna()) == [1_400_000, 25_700_000]
+    assert set(own[own.value.isna()].value_text) == {"N/A"}
+    assert set(own.source_url) == {META_URL}
+    curated = shown[shown.source_id == "diaphanous_curated"].set_index(["service", "period_label"])
+    assert len(curated) == 26 and curated.value.loc[("facebook", "2024-Q2")] == 9_700_000
     assert {b.label for b in at.get("download_button")} == {"Download CSV", "Download Parquet"}
     (cite,) = at.code
     assert "dataset 'observations_with_provenance'" in cite.value
     assert "platform=meta" in cite.value and "metric=content_actioned" in cite.value
-    assert "30 rows" in cite.value
+    assert "56 rows" in cite.value
     assert "Meta, Community Standards Enforcement Report (CSV)" in cite.value
+    assert "Robert Grimm, apparebit/diaphanous" in cite.value
     back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(shown)))
     assert back.value.fillna(-1).tolist() == shown.value.fillna(-1).tolist()
     assert list(back.columns) == list(shown.columns)

@@ -17,6 +17,10 @@ from transparency.build import build
 from transparency.store import SnapshotStore
 
 URL = "https://transparency.fb.com/sr/community-standards/"
+DIAPHANOUS_URL = (
+    "https://raw.githubusercontent.com/apparebit/diaphanous/"
+    "884166b5deb36cce32fb5d834cbd92c53053d3c5/data/ocse-reports-per-platform.json"
+)
 KEY = ("meta", "facebook", "protection_of_minors.child_sexual_exploitation", "2021-04-01")
 
 
@@ -71,8 +75,16 @@ def test_export_contract_gives_exactly_the_current_values_with_source_url(restat
         expected = con.execute("""SELECT count(*), count(DISTINCT series_id) FROM current_observations
                                   WHERE metric = 'content_actioned' AND platform = 'meta'""").fetchone()
     assert (len(got), len({r["series_id"] for r in got})) == expected
-    assert all(r["source_url"] == URL and r["is_current"] == "true" for r in got)
-    [hit] = pick(got)
+    assert all(r["is_current"] == "true" for r in got)
+    # Meta's own CSV, and apparebit/diaphanous's transcription of Meta's later releases
+    assert {r["source_url"] for r in got if r["source_id"] == "meta_cser"} == {URL}
+    assert {r["source_url"] for r in got if r["source_id"] != "meta_cser"} == {DIAPHANOUS_URL}
+    [curated] = [r for r in pick(got) if r["source_id"] == "diaphanous_curated"]
+    assert (curated["value"], curated["raw_metric_label"]) == (
+        "25600000.0",  # the 2021-Q2 value as Meta's 2024 releases print it
+        "pieces (Child Endangerment: Sexual Exploitation)",
+    )
+    [hit] = [r for r in pick(got) if r["source_id"] == "meta_cser"]
     assert (hit["value"], hit["vintage"], hit["value_text"]) == (
         "25800000.0",
         "2021-11-09",

@@ -233,11 +233,16 @@ def test_the_build_creates_the_view_over_parsed_ncmec_files():
         method="manual",
     )
     report = build()
-    assert (
-        report.stats["cybertipline_crosscheck"] == 0
-    )  # NCMEC figures but no self-reported ones here
     assert not [f for f in report.findings if f.source_id == "ncmec_reports_by_esp"]
     with duckdb.connect(str(report.db), read_only=True) as con:
+        ((n,),) = con.execute("SELECT count(*) FROM cybertipline_crosscheck").fetchall()
+        cross = {
+            (p, s, y): (own, ncmec, url)
+            for p, s, y, own, ncmec, url in con.execute(
+                "SELECT platform, service, year, self_reported, ncmec_received, ncmec_source_url "
+                "FROM cybertipline_crosscheck"
+            ).fetchall()
+        }
         got = con.execute("""
             SELECT platform, service, value, period_start, vintage FROM observations_with_provenance
             WHERE source_id = 'ncmec_reports_by_esp' AND source_file = 'ncmec-esp-sample-2023.pdf'
@@ -248,3 +253,11 @@ def test_the_build_creates_the_view_over_parsed_ncmec_files():
         ("meta", "instagram", 11_430_007, date(2023, 1, 1), date(2024, 4, 12)),
     ]
     assert len(got) == 5 and cols == ncmec.CROSSCHECK_COLUMNS
+    # the embedded default's own counts (apparebit/diaphanous) against NCMEC's
+    assert report.stats["cybertipline_crosscheck"] == n == 106
+    amazon = cross[("amazon", "all", 2022)]  # no NCMEC PDF of 2022: the curated comparison
+    assert amazon[:2] == (67_073, 70_157) and "apparebit/diaphanous" in amazon[2]
+    discord = cross[
+        ("discord", "discord", 2023)
+    ]  # NCMEC's own 2023 PDF wins over the transcription
+    assert discord[:2] == (164_478, 339_412) and discord[2].endswith("2023-reports-by-esp.pdf")

@@ -22,7 +22,7 @@ def _with_amar(df: pd.DataFrame) -> pd.DataFrame:
     """Attach the DSA AMAR (scope EU) of the same platform and service for an overlapping period."""
     amar = q("""SELECT platform, service, period_start AS a_start, period_end AS a_end,
                        value AS amar, source_id AS amar_source, vintage AS amar_vintage
-                FROM current_observations
+                FROM comparable_observations
                 WHERE metric = 'amar' AND scope IN ('EU', 'EEA') AND value > 0""")
     if amar.empty or df.empty:
         return df.assign(amar=float("nan"), amar_source=None, amar_vintage=None)
@@ -109,7 +109,7 @@ def _as_markdown(notes: list[str]) -> str:
 st.title("Compare platforms")
 if require_warehouse():
     avail = q("""SELECT metric, policy_area, scope, count(*) AS n
-                 FROM current_observations WHERE value IS NOT NULL AND metric <> 'amar'
+                 FROM comparable_observations WHERE value IS NOT NULL AND metric <> 'amar'
                    AND policy_area IS NOT NULL AND scope IS NOT NULL
                  GROUP BY ALL""")
     if avail.empty:
@@ -157,7 +157,7 @@ if require_warehouse():
         """SELECT platform, service, period_start, period_end, period_label, value, unit,
                        qualifier, value_text, vintage, source_id, raw_policy_label,
                        raw_metric_label, scope
-                FROM current_observations
+                FROM comparable_observations
                 WHERE metric = ? AND policy_area = ? AND scope = ? AND value IS NOT NULL
                 ORDER BY platform, service, period_start""",
         metric,

@@ -108,7 +108,7 @@ if require_warehouse():
                        strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
                        o.value, o.raw_policy_label, o.source_id,
                        strftime(o.vintage, '%Y-%m-%d') AS vintage
-                FROM current_observations o {NAMES_JOIN}
+                FROM comparable_observations o {NAMES_JOIN}
                 JOIN policy_areas p USING (policy_area) JOIN metrics m USING (metric)
                 WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND o.scope = 'global'
                   AND o.value IS NOT NULL AND m.kind = 'count'

@@ -42,6 +42,22 @@ CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 -- Current values only: the latest vintage of every key.
 CREATE VIEW current_observations AS SELECT * FROM observations WHERE is_current;
 
+-- One current value per key for comparisons: a curated transcription's value (source kind
+-- 'curated transcription') only where no publisher's own file gives the same key.
+CREATE VIEW comparable_observations AS
+WITH curated AS (SELECT source_id FROM sources WHERE kind = 'curated transcription'),
+own AS (SELECT * FROM current_observations WHERE source_id NOT IN (SELECT source_id FROM curated))
+SELECT * FROM own
+UNION ALL BY NAME
+SELECT c.* FROM current_observations c
+WHERE c.source_id IN (SELECT source_id FROM curated)
+  AND NOT EXISTS (
+      SELECT 1 FROM own o
+      WHERE o.platform IS NOT DISTINCT FROM c.platform AND o.service IS NOT DISTINCT FROM c.service
+        AND o.scope IS NOT DISTINCT FROM c.scope AND o.period_start = c.period_start
+        AND o.period_end = c.period_end AND o.policy_area IS NOT DISTINCT FROM c.policy_area
+        AND o.metric IS NOT DISTINCT FROM c.metric AND o.reporter = c.reporter);
+
 -- Every number with the public file, URL and retrieval date it came from.
 CREATE VIEW observations_with_provenance AS
 SELECT o.*, s.url AS source_url, s.filename AS source_file, s.retrieved_at, s.published_at,

@@ -33,9 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import stat
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
@@ -46,6 +44,7 @@ from transparency.periods import Period, PeriodError, find_period, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
+from transparency.zipsafety import UnsafeZip, ZipBudget, ZipLimits, read_member, unsafe_reason
 
 LANDING = "https://discord.com/safety-transparency-reports"
 ZIP_PATTERN = "https://cdn.discordapp.com/assets/transparency-reports/Discord-Transparency-Report-{period}.zip"
@@ -81,11 +80,15 @@ KNOWN_RELEASES = (
 )
 ZIP_LINK = re.compile(r"/transparency-reports/Discord-Transparency-Report-[QH]\d-\d{4}\.zip$", re.I)
 
-# ZIP safety limits: only CSV members are read, in memory.
-MAX_MEMBERS = 500
-MAX_CSV_BYTES = 20 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed/compressed; CSV compresses ~10x, bombs by 1000x
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# ZIP safety limits: only CSV members are read, in memory.
+ZIP_LIMITS = ZipLimits(
+    max_members=500,
+    max_member_bytes=20 * 1024 * 1024,  # one CSV
+    max_total_bytes=MAX_FILE_BYTES,  # the CSVs of one release together
+    max_ratio=200,  # uncompressed/compressed; CSV compresses ~10x, bombs by 1000x
+    ratio_floor=0,  # however small, a CSV member over the ratio is refused
+)
 
 TOTAL = re.compile(r"^(total|sum)\s*:?$", re.IGNORECASE)
 IMPLIED_NCMEC = "NCMEC"  # the 2020-2022 month tables have no section title
@@ -94,74 +97,40 @@ IMPLIED_NCMEC = "NCMEC"  # the 2020-2022 month tables have no section title
 # ------------------------------------------------------------------ reading the file
 
 
-def _member_is_unsafe(info: zipfile.ZipInfo) -> str:
-    name = info.filename.replace("\\", "/")
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        return "escapes the archive (absolute path or '..')"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return "is a symbolic link"
-    if info.flag_bits & 0x1:
-        return "is encrypted"
-    return ""
+def _is_csv(info: zipfile.ZipInfo) -> bool:
+    name = PurePosixPath(info.filename.replace("\\", "/"))
+    return not (
+        info.is_dir()
+        or name.suffix.lower() != ".csv"
+        or "__MACOSX" in name.parts
+        or name.name.startswith("._")
+    )
 
 
 def read_zip_csvs(path: Path) -> list[tuple[str, bytes]]:
-    """The CSV members of a release ZIP, read in memory with size and safety checks."""
+    """The CSV members of a release ZIP, read in memory with size and safety checks (every
+    member's name and kind; the CSVs' sizes, too)."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ParseError(path, f"not a readable ZIP ({exc})") from exc
+    out = []
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise ParseError(path, f"ZIP has {len(infos)} members, more than {MAX_MEMBERS}")
-        for info in infos:
-            problem = _member_is_unsafe(info)
-            if problem:
-                raise ParseError(path, f"ZIP member {info.filename!r} {problem}; refused")
-        out = []
-        for info in infos:
-            name = PurePosixPath(info.filename.replace("\\", "/"))
-            if (
-                info.is_dir()
-                or name.suffix.lower() != ".csv"
-                or "__MACOSX" in name.parts
-                or name.name.startswith("._")
-            ):
-                continue
-            if info.file_size > MAX_CSV_BYTES:
-                raise ParseError(
-                    path,
-                    f"ZIP member {info.filename!r} is {info.file_size:,} bytes, over {MAX_CSV_BYTES:,}",
-                )
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                raise ParseError(
-                    path,
-                    f"ZIP member {info.filename!r} expands {info.file_size / info.compress_size:.0f}x; refused as a ZIP bomb",
-                )
-            try:
-                with zf.open(info) as fh:
-                    data = fh.read(MAX_CSV_BYTES + 1)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                OSError,
-                NotImplementedError,
-                RuntimeError,
-            ) as exc:
-                raise ParseError(
-                    path, f"ZIP member {info.filename!r} is corrupt ({type(exc).__name__}: {exc})"
-                ) from exc
-            if len(data) > MAX_CSV_BYTES:
-                raise ParseError(
-                    path, f"ZIP member {info.filename!r} expands past {MAX_CSV_BYTES:,} bytes"
-                )
-            out.append((info.filename, data))
-        if not out:
-            raise ParseError(path, "ZIP holds no CSV file")
-        return out
+        budget = ZipBudget(ZIP_LIMITS)
+        try:
+            budget.count(len(infos))
+            for info in infos:  # sizes matter only for what is read
+                if reason := unsafe_reason(info, ZIP_LIMITS if _is_csv(info) else None):
+                    raise ParseError(path, reason)
+            for info in filter(_is_csv, infos):
+                budget.add(info.file_size, info.filename)  # read_member holds it to that size
+                out.append((info.filename, read_member(zf, info, ZIP_LIMITS)))
+        except UnsafeZip as exc:
+            raise ParseError(path, str(exc)) from None
+    if not out:
+        raise ParseError(path, "ZIP holds no CSV file")
+    return out
 
 
 def _decode(data: bytes, file: str, result: ParseResult) -> str:

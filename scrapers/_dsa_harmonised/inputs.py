@@ -3,8 +3,9 @@
 Accepted: one CSV part, a folder of parts, a ZIP of parts (also nested one level, as providers
 zip folders of CSVs), and an XLSX workbook with one sheet per part. Archives are read in memory
 and never extracted, so nothing is written anywhere; every member is bounded (count, size,
-compression ratio) and a member whose name would escape the archive (absolute, ``..``) makes the
-whole archive unreadable, as such names only come from broken or hostile archives.
+compression ratio) and a member whose name would escape the archive (absolute, ``..``), a link
+or an encrypted member makes the whole archive unreadable, as such members only come from broken
+or hostile archives. The checks are :mod:`transparency.zipsafety`'s, with the limits below.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from transparency.records import ParseError
+from transparency.zipsafety import UnsafeZip, ZipBudget, ZipLimits, read_member, unsafe_reason
 
-MAX_MEMBERS = 2000  # files in one archive or folder
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one CSV or workbook, uncompressed
-MAX_TOTAL_BYTES = 256 * 1024 * 1024  # everything read from one input
-MAX_RATIO = 200  # uncompressed / compressed size of one member (zip-bomb guard)
-MAX_DEPTH = 2  # a zip inside a zip is read; deeper nesting is not
+LIMITS = ZipLimits(
+    max_members=2000,  # files in one archive or folder
+    max_member_bytes=64 * 1024 * 1024,  # one CSV or workbook, uncompressed
+    max_total_bytes=256 * 1024 * 1024,  # everything read from one input
+    max_ratio=200,  # uncompressed / compressed size of one member over 1 MiB (zip-bomb guard)
+    max_depth=2,  # a zip inside a zip is read; deeper nesting is not
+)
 TABLE_SUFFIXES = (".csv", ".txt")
 UNSUPPORTED = (".xls", ".xlsm", ".ods", ".xlsb")
 
@@ -41,27 +45,6 @@ class Table:
 
     def ref(self, i: int) -> str:
         return f"{self.name} {self.lines[i]}".strip()
-
-
-@dataclass
-class _Budget:
-    total: int = 0
-    members: int = 0
-
-    def take(self, size: int, name: str, where: object) -> None:
-        self.members += 1
-        self.total += size
-        if self.members > MAX_MEMBERS:
-            raise ParseError(where, f"more than {MAX_MEMBERS} files; refusing to read further")
-        if size > MAX_MEMBER_BYTES:
-            raise ParseError(
-                where,
-                f"{name} is {size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}",
-            )
-        if self.total > MAX_TOTAL_BYTES:
-            raise ParseError(
-                where, f"more than {MAX_TOTAL_BYTES:,} bytes of tables; refusing to read further"
-            )
 
 
 # ---------------------------------------------------------------- CSV
@@ -116,13 +99,14 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def xlsx_tables(data: bytes, name: str, where: object, budget: _Budget) -> list[Table]:
+def xlsx_tables(data: bytes, name: str, where: object, budget: ZipBudget) -> list[Table]:
     """One table per worksheet; the workbook is one report."""
     import openpyxl
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:  # an XLSX is a zip: same guards first
         for info in zf.infolist():
-            _check_member(info, f"{name}:{info.filename}", where)
+            if reason := unsafe_reason(info, LIMITS):
+                raise ParseError(where, f"{name or 'workbook'}: {reason}")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -142,7 +126,7 @@ def xlsx_tables(data: bytes, name: str, where: object, budget: _Budget) -> list[
                 if cells:
                     table.rows.append(cells)
                     table.lines.append(f"row {i}")
-            budget.take(0, table.name, where)
+            budget.take(0, table.name)
             tables.append(table)
     finally:
         book.close()
@@ -152,47 +136,13 @@ def xlsx_tables(data: bytes, name: str, where: object, budget: _Budget) -> list[
 # ---------------------------------------------------------------- archives and folders
 
 
-def _safe_name(name: str) -> bool:
-    p = PurePosixPath(name.replace("\\", "/"))
-    return not (p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]))
-
-
-def _check_member(info: zipfile.ZipInfo, label: str, where: object) -> None:
-    if not _safe_name(info.filename):
-        raise ParseError(
-            where,
-            f"archive member {info.filename!r} points outside the archive; refusing the archive",
-        )
-    if info.flag_bits & 0x1:
-        raise ParseError(where, f"archive member {label} is encrypted")
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ParseError(
-            where,
-            f"{label} is {info.file_size:,} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES:,}",
-        )
-    if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise ParseError(
-            where,
-            f"{label} expands {info.file_size / max(info.compress_size, 1):,.0f} times; "
-            f"over the limit of {MAX_RATIO} (zip bomb?)",
-        )
-
-
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: object) -> bytes:
-    with zf.open(info) as fh:  # never trust the declared size: read at most the limit
-        data = fh.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ParseError(where, f"{info.filename} is over the limit of {MAX_MEMBER_BYTES:,} bytes")
-    return data
-
-
 def _skip(name: str) -> bool:
     parts = PurePosixPath(name).parts
     return any(p.startswith(".") or p == "__MACOSX" for p in parts) or name.endswith("/")
 
 
 def _file_tables(
-    data: bytes, name: str, group: str, where: object, warn: Warn, budget: _Budget, depth: int
+    data: bytes, name: str, group: str, where: object, warn: Warn, budget: ZipBudget, depth: int
 ) -> list[Table]:
     low = name.lower()
     if low.endswith(TABLE_SUFFIXES):
@@ -200,8 +150,8 @@ def _file_tables(
     if low.endswith(".xlsx"):
         return xlsx_tables(data, name, where, budget)
     if low.endswith(".zip"):
-        if depth >= MAX_DEPTH:
-            warn(name, f"zip nested deeper than {MAX_DEPTH} levels; not read")
+        if depth >= LIMITS.max_depth:
+            warn(name, f"zip nested deeper than {LIMITS.max_depth} levels; not read")
             return []
         return zip_tables(data, where, warn, budget, depth + 1, prefix=name)
     if low.endswith(UNSUPPORTED):
@@ -218,11 +168,11 @@ def zip_tables(
     data: bytes,
     where: object,
     warn: Warn,
-    budget: _Budget | None = None,
+    budget: ZipBudget | None = None,
     depth: int = 1,
     prefix: str = "",
 ) -> list[Table]:
-    budget = budget or _Budget()
+    budget = budget or ZipBudget(LIMITS)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -231,21 +181,22 @@ def zip_tables(
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         for info in infos:
-            _check_member(info, info.filename, where)
+            if reason := unsafe_reason(info, LIMITS):
+                raise ParseError(where, reason)
         for info in sorted(infos, key=lambda i: i.filename):
             if _skip(info.filename):
                 continue
-            budget.take(info.file_size, info.filename, where)
+            budget.take(info.file_size, info.filename)
             name = f"{prefix}/{info.filename}" if prefix else info.filename
             group = str(PurePosixPath(name).parent)
             tables += _file_tables(
-                _read_member(zf, info, where), name, group, where, warn, budget, depth
+                read_member(zf, info, LIMITS), name, group, where, warn, budget, depth
             )
     return tables
 
 
 def folder_tables(root: Path, warn: Warn) -> list[Table]:
-    budget = _Budget()
+    budget = ZipBudget(LIMITS)
     tables: list[Table] = []
     resolved = root.resolve()
     for path in sorted(root.rglob("*")):
@@ -256,7 +207,7 @@ def folder_tables(root: Path, warn: Warn) -> list[Table]:
             warn(rel, "links outside the folder; not read")
             continue
         size = path.stat().st_size
-        budget.take(size, rel, root)
+        budget.take(size, rel)
         tables += _file_tables(
             path.read_bytes(), rel, str(PurePosixPath(rel).parent), root, warn, budget, 1
         )
@@ -277,14 +228,21 @@ def is_xlsx(data: bytes) -> bool:
 def read_tables(path: Path, warn: Warn) -> list[Table]:
     """Every table in a CSV file, an XLSX workbook, a ZIP archive or a folder."""
     path = Path(path)
+    try:  # the budget and the member reader refuse with UnsafeZip: one ParseError for the input
+        return _read_tables(path, warn)
+    except UnsafeZip as exc:
+        raise ParseError(path, str(exc)) from None
+
+
+def _read_tables(path: Path, warn: Warn) -> list[Table]:
     if path.is_dir():
         return folder_tables(path, warn)
     size = path.stat().st_size
-    if size > MAX_TOTAL_BYTES:
-        raise ParseError(path, f"{size:,} bytes, over the limit of {MAX_TOTAL_BYTES:,}")
+    if size > LIMITS.max_total_bytes:
+        raise ParseError(path, f"{size:,} bytes, over the limit of {LIMITS.max_total_bytes:,}")
     data = path.read_bytes()
     if is_xlsx(data):
-        return xlsx_tables(data, "", path, _Budget())
+        return xlsx_tables(data, "", path, ZipBudget(LIMITS))
     if data.startswith(b"PK"):
         return zip_tables(data, path, warn)
     if path.suffix.lower() in UNSUPPORTED or data.startswith(b"\xd0\xcf\x11\xe0"):

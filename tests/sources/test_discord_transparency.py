@@ -513,10 +513,10 @@ def test_committed_zip_is_what_the_script_builds():
 @pytest.mark.parametrize(
     ("kind", "reason"),
     [
-        ("traversal", "escapes the archive"),
-        ("absolute", "escapes the archive"),
+        ("traversal", "points outside the archive"),
+        ("absolute", "points outside the archive"),
         ("symlink", "symbolic link"),
-        ("bomb", "ZIP bomb"),
+        ("bomb", "zip bomb"),
         ("no_csv", "holds no CSV"),
     ],
 )

@@ -4,12 +4,15 @@ Nothing is ever extracted by member name: parts are streamed, so a path-traversa
 write anywhere. Archives are treated as hostile until proven otherwise (issue 8):
 
 - names must follow the official pattern (``sor-{slug}-{date}-{version}-{NNNNN}.csv.zip`` holding
-  ``…-{NNNNN}-{NNNNN}.csv``); absolute paths, ``..`` and backslashes are refused outright;
+  ``…-{NNNNN}-{NNNNN}.csv``), so backslashes never pass; absolute paths, drives and ``..`` are
+  refused as path traversal;
 - the packaging is exactly two levels deep: a ZIP where a CSV part should be is refused;
-- encrypted members and compression methods other than store/deflate are refused;
+- encrypted members, symbolic links and compression methods other than store/deflate are refused;
 - zip bombs: every member's declared expansion ratio, size and the dump's declared total are
   checked before anything is decompressed, and the bytes actually produced are counted while
   streaming, so a header that lies about sizes is caught too (CRC errors surface as corruption).
+
+The member checks are :mod:`transparency.zipsafety`'s, with this reader's limits (:class:`Limits`).
 
 Every problem raises :class:`ArchiveError` with a one-line message naming the file and member.
 """
@@ -21,12 +24,13 @@ import io
 import re
 import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO
+
+from ..zipsafety import READ_ERRORS, UnsafeZip, ZipBudget, ZipLimits, iter_member, unsafe_reason
 
 OUTER_NAME = re.compile(
     r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$"
@@ -41,8 +45,8 @@ class ArchiveError(ValueError):
     """A dump that cannot or must not be read; the message is one line naming file and member."""
 
 
-@dataclass(frozen=True)
-class Limits:
+@dataclass(frozen=True, kw_only=True)
+class Limits(ZipLimits):
     """Defences against hostile archives. The real peak day (2024-02-24) is 768.5 GB of CSV in
     33.2 GB of ZIP (ratio 23:1); real CSV parts are ~100 MB."""
 
@@ -50,7 +54,8 @@ class Limits:
     ratio_floor: int = 1 << 20  # members smaller than this are never a bomb
     max_member_bytes: int = 8 << 30  # one CSV part
     max_total_bytes: int = 2 * 10**12  # one day's CSV, declared and actual
-    max_members: int = 200_000
+    max_members: int = 200_000  # outer and inner members together
+    max_depth: int = 2  # the dump format's two levels (outer ZIP, inner .csv.zip), no deeper
 
 
 @dataclass(frozen=True)
@@ -92,40 +97,12 @@ def parse_dump_name(path: Path) -> tuple[date, str, str]:
     return day, m["slug"], m["version"]
 
 
-def _check_name(archive: str, name: str) -> None:
-    parts = name.replace("\\", "/").split("/")
-    if (
-        name.startswith(("/", "\\"))
-        or "\\" in name
-        or ".." in parts
-        or re.match(r"^[A-Za-z]:", name)
-    ):
-        raise ArchiveError(
-            f"{archive}: member {name!r} is a path-traversal name; refusing the archive"
-        )
-
-
-def _check_info(archive: str, info: zipfile.ZipInfo, limits: Limits) -> None:
-    if info.flag_bits & 0x1:
-        raise ArchiveError(
-            f"{archive}: member {info.filename} is encrypted; dumps are never encrypted"
-        )
+def _check_member(archive: str, info: zipfile.ZipInfo, limits: Limits) -> None:
+    if reason := unsafe_reason(info, limits):
+        raise ArchiveError(f"{archive}: {reason}")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ArchiveError(
             f"{archive}: member {info.filename} uses unsupported compression method {info.compress_type}"
-        )
-    if info.file_size > limits.max_member_bytes:
-        raise ArchiveError(
-            f"{archive}: member {info.filename} declares {info.file_size:,} bytes "
-            f"(limit {limits.max_member_bytes:,}); refusing a possible zip bomb"
-        )
-    if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
-        info.compress_size, 1
-    ):
-        ratio = info.file_size / max(info.compress_size, 1)
-        raise ArchiveError(
-            f"{archive}: member {info.filename} expands {ratio:,.0f}:1 "
-            f"(limit {limits.max_ratio:,.0f}:1); refusing a zip bomb"
         )
 
 
@@ -229,12 +206,20 @@ class DumpReader:
             infos = self._outer.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ArchiveError(f"{name}: not a readable ZIP archive ({exc})") from None
-        if len(infos) > lim.max_members:
-            raise ArchiveError(f"{name}: {len(infos):,} members (limit {lim.max_members:,})")
-        total, count = 0, len(infos)
+        budget = ZipBudget(lim)
+        try:
+            self._read_members(infos, budget)
+        except UnsafeZip as exc:
+            raise ArchiveError(f"{name}: {exc}") from None
+        self.dump.declared_bytes = budget.total
+
+    def _read_members(self, infos: list[zipfile.ZipInfo], budget: ZipBudget) -> None:
+        """Check every member, open the inner ZIPs and list their parts. A member's problem is
+        an ArchiveError naming it; the budget's (totals over the dump) an UnsafeZip."""
+        name, lim = self.path.name, self.limits
+        budget.count(len(infos))
         for info in sorted(infos, key=lambda i: i.filename):
-            _check_name(name, info.filename)
-            _check_info(name, info, lim)
+            _check_member(name, info, lim)
             if info.is_dir():
                 raise ArchiveError(
                     f"{name}: unexpected directory {info.filename!r} in a daily dump"
@@ -249,14 +234,11 @@ class DumpReader:
                 )
             inner = self._open_inner(info)
             inner_infos = inner.infolist()
-            count += len(inner_infos)
-            if count > lim.max_members:
-                raise ArchiveError(f"{name}: more than {lim.max_members:,} members in all")
+            budget.count(len(inner_infos))
             prefix = info.filename[: -len(".csv.zip")]
             for pinfo in sorted(inner_infos, key=lambda i: i.filename):
                 where = f"{name}/{info.filename}"
-                _check_name(where, pinfo.filename)
-                _check_info(where, pinfo, lim)
+                _check_member(where, pinfo, lim)
                 if pinfo.filename.lower().endswith(".zip"):
                     raise ArchiveError(
                         f"{where}: member {pinfo.filename} is another ZIP: nesting deeper "
@@ -268,16 +250,10 @@ class DumpReader:
                     raise ArchiveError(
                         f"{where}: unexpected member {pinfo.filename!r} (expected {prefix}-NNNNN.csv)"
                     )
-                total += pinfo.file_size
-                if total > lim.max_total_bytes:
-                    raise ArchiveError(
-                        f"{name}: declares more than {lim.max_total_bytes:,} bytes of CSV "
-                        "in all; refusing a possible zip bomb"
-                    )
+                budget.add(pinfo.file_size, pinfo.filename)
                 self.dump.parts.append(
                     Part(info.filename, pinfo.filename, pinfo.file_size, pinfo.compress_size)
                 )
-        self.dump.declared_bytes = total
 
     def _open_inner(self, info: zipfile.ZipInfo) -> zipfile.ZipFile:
         where = f"{self.path.name}/{info.filename}"
@@ -293,56 +269,26 @@ class DumpReader:
             z = zipfile.ZipFile(src)
         except ArchiveError:
             raise
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            NotImplementedError,
-            RuntimeError,
-        ) as exc:
+        except (*READ_ERRORS, ValueError) as exc:
             raise ArchiveError(f"{where}: corrupt inner archive ({exc})") from None
         self._inners[info.filename] = z
         return z
 
     def stream(self, part: Part) -> Iterator[bytes]:
         """The part's bytes in chunks, with the sizes it declared enforced."""
-        where = f"{self.path.name}/{part.label}"
         inner = self._inners[part.inner]
-        produced, limit = 0, min(part.file_size, self.limits.max_member_bytes)
+        first = True
         try:
-            with inner.open(part.name) as fh:
-                first = True
-                while chunk := fh.read(CHUNK):
-                    if first:
-                        if chunk.startswith(ZIP_MAGIC):
-                            raise ArchiveError(
-                                f"{where}: is itself a ZIP archive: nesting deeper than the "
-                                "dump format (2 levels); refusing the archive"
-                            )
-                        first = False
-                    produced += len(chunk)
-                    if produced > limit:
-                        raise ArchiveError(
-                            f"{where}: produces more bytes than the {part.file_size:,} it "
-                            "declares; refusing a zip bomb"
-                        )
-                    yield chunk
-        except ArchiveError:
-            raise
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            RuntimeError,
-            NotImplementedError,
-        ) as exc:
-            raise ArchiveError(f"{where}: corrupt member ({exc})") from None
-        if produced != part.file_size:
-            raise ArchiveError(
-                f"{where}: corrupt member (declares {part.file_size:,} bytes, produced {produced:,})"
-            )
+            for chunk in iter_member(inner, inner.getinfo(part.name), self.limits, CHUNK):
+                if first and chunk.startswith(ZIP_MAGIC):
+                    raise ArchiveError(
+                        f"{self.path.name}/{part.label}: is itself a ZIP archive: nesting deeper "
+                        "than the dump format (2 levels); refusing the archive"
+                    )
+                first = False
+                yield chunk
+        except UnsafeZip as exc:
+            raise ArchiveError(f"{self.path.name}/{part.inner}: {exc}") from None
 
 
 def read_sha1_file(path: Path) -> str | None:

@@ -204,6 +204,8 @@ class DumpReader:
             _check_ends(fh, 0, self.path.stat().st_size, name)
             self._outer = zipfile.ZipFile(fh)
             infos = self._outer.infolist()
+        except ArchiveError:
+            raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ArchiveError(f"{name}: not a readable ZIP archive ({exc})") from None
         budget = ZipBudget(lim)

@@ -383,12 +383,19 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     obs = first["obs"].set_index(["series", "period_label"]).value
     assert obs["X / Twitter · Child sexual exploitation", "2018-H2"] == 457_231
     assert obs["X · Child sexual exploitation", "2024-H1"] == 2_781_634
+    assert "Accounts disabled, banned, suspended or removed" in texts(at)  # the metric's definition
     rerun(at.multiselect(key="metrics").set_value(["cybertipline_reports_received"]))
-    obs = charts(at)[0]["obs"].set_index(["series", "period_label"]).value
+    rows = charts(at)[0]["obs"]
+    obs = rows.set_index(["series", "period_label"]).value
     assert obs["X / Twitter · Child sexual exploitation", "2019"] == 45_726
     assert obs["X / Twitter · Child sexual exploitation", "2023"] == 597_087
     assert obs["X · Child sexual exploitation", "2023"] == 273_416
-    assert "Accounts disabled, banned, suspended or removed" in texts(at)
+    # NCMEC's own report and apparebit/diaphanous's transcription both give Twitter's 2019 count:
+    # the chart shows it once, from NCMEC's file
+    twitter_2019 = rows[
+        (rows.series == "X / Twitter · Child sexual exploitation") & (rows.period_label == "2019")
+    ]
+    assert twitter_2019.source_id.tolist() == ["ncmec_reports_by_esp"]
 
 
 def test_platform_profile_rings_restated_values_and_lists_vintages(restated_db, monkeypatch):

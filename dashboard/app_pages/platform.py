@@ -68,7 +68,7 @@ if require_warehouse():
     c1, c2, c3 = st.columns([2, 2, 1])
     has_child = bool(
         q(
-            """SELECT count(*) AS n FROM observations o JOIN policy_areas p
+            """SELECT count(*) AS n FROM preferred_observations o JOIN policy_areas p
                           USING (policy_area) WHERE o.platform = ? AND o.value IS NOT NULL
                             AND p.csea_family <> ''""",
             platform,
@@ -88,7 +88,7 @@ if require_warehouse():
                               list(DISTINCT o.vintage) FILTER (WHERE o.is_current) AS vintages,
                               count(*) FILTER (WHERE o.is_current) AS n,
                               count(DISTINCT o.period_start) AS periods
-                       FROM observations o LEFT JOIN policy_areas p USING (policy_area)
+                       FROM preferred_observations o LEFT JOIN policy_areas p USING (policy_area)
                        LEFT JOIN metrics m USING (metric)
                        WHERE o.platform = ? AND o.value IS NOT NULL AND {AREA_SQL}
                          AND o.metric IS NOT NULL
@@ -222,7 +222,7 @@ if require_warehouse():
                              min(o.value) OVER k AS lo, max(o.value) OVER k AS hi,
                              min(o.snapshot_sha256) OVER k AS first_file,
                              max(o.snapshot_sha256) OVER k AS last_file
-                      FROM observations o {NAMES_JOIN}
+                      FROM preferred_observations o {NAMES_JOIN}
                       LEFT JOIN policy_areas p USING (policy_area)
                       WHERE o.platform = ? AND list_contains(?::VARCHAR[], o.metric)
                         AND o.value IS NOT NULL AND {AREA_SQL}

@@ -42,14 +42,15 @@ CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 -- Current values only: the latest vintage of every key.
 CREATE VIEW current_observations AS SELECT * FROM observations WHERE is_current;
 
--- One current value per key for comparisons: a curated transcription's value (source kind
--- 'curated transcription') only where no publisher's own file gives the same key.
-CREATE VIEW comparable_observations AS
+-- Every vintage of every value, less a curated transcription's rows (source kind 'curated
+-- transcription') whose key a publisher's own current file also gives: charts show the
+-- publisher's figure once, not the same figure twice from two sources.
+CREATE VIEW preferred_observations AS
 WITH curated AS (SELECT source_id FROM sources WHERE kind = 'curated transcription'),
 own AS (SELECT * FROM current_observations WHERE source_id NOT IN (SELECT source_id FROM curated))
-SELECT * FROM own
+SELECT * FROM observations WHERE source_id NOT IN (SELECT source_id FROM curated)
 UNION ALL BY NAME
-SELECT c.* FROM current_observations c
+SELECT c.* FROM observations c
 WHERE c.source_id IN (SELECT source_id FROM curated)
   AND NOT EXISTS (
       SELECT 1 FROM own o
@@ -57,6 +58,9 @@ WHERE c.source_id IN (SELECT source_id FROM curated)
         AND o.scope IS NOT DISTINCT FROM c.scope AND o.period_start = c.period_start
         AND o.period_end = c.period_end AND o.policy_area IS NOT DISTINCT FROM c.policy_area
         AND o.metric IS NOT DISTINCT FROM c.metric AND o.reporter = c.reporter);
+
+-- One current value per key for comparisons (the preferred rows of the latest vintage).
+CREATE VIEW comparable_observations AS SELECT * FROM preferred_observations WHERE is_current;
 
 -- Every number with the public file, URL and retrieval date it came from.
 CREATE VIEW observations_with_provenance AS

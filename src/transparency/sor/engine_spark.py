@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .. import paths
 from .archive import DumpReader, Limits
@@ -29,6 +31,42 @@ from .parts import EngineResult, Layout, LayoutError, Reject, first_layout, pars
 
 _FIELDS = ["kind", *RAW_KEYS, "n", "file", "line", "reason", "raw"]
 SCHEMA = ", ".join(f"{f} {'bigint' if f in ('n', 'line') else 'string'}" for f in _FIELDS)
+
+
+class SparkUnreachable(RuntimeError):
+    """Nothing answers at the Spark master or Spark Connect URL given."""
+
+
+DEFAULT_PORTS = {"sc": 15002, "spark": 7077}
+
+
+def check_master(master: str | None, timeout: float = 5.0) -> None:
+    """Fail fast, with a clear reason, when a ``spark://`` or ``sc://`` master does not answer.
+
+    Without this the Connect client retries with backoff for minutes and a classic driver waits
+    for "All masters are unresponsive" before it gives up. Other masters (``local``, ``yarn``,
+    ``k8s://``) are left to Spark.
+    """
+    scheme = (master or "").partition("://")[0]
+    if scheme not in DEFAULT_PORTS:
+        return
+    assert master is not None
+    # spark://h1:7077,h2:7077 lists standby masters: one that answers is enough
+    hosts = master.split("://", 1)[1].split("/", 1)[0].split(";", 1)[0].split(",")
+    reasons = []
+    for hp in hosts:
+        u = urlsplit(f"//{hp}")
+        host, port = u.hostname or "localhost", u.port or DEFAULT_PORTS[scheme]
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            return
+        except OSError as exc:
+            reasons.append(f"{host}:{port} ({exc.strerror or exc})")
+    what = "Spark Connect server" if scheme == "sc" else "Spark master"
+    raise SparkUnreachable(
+        f"--spark-master {master}: no {what} answers at {', '.join(reasons)}; start it or "
+        "check the URL"
+    )
 
 
 def _task(batches: Iterator, limits: Limits) -> Iterator:
@@ -129,6 +167,7 @@ def run(
     from pyspark.sql import functions as F
 
     t0 = time.perf_counter()
+    check_master(master)
     limits = limits or Limits()
     path = Path(path).resolve()
     with DumpReader(path, limits) as reader:  # the hostile-archive checks run on the driver first

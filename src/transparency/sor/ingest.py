@@ -18,10 +18,11 @@ from pathlib import Path
 from . import aggregates, outputs
 from .archive import ArchiveError, Limits, parse_dump_name, read_sha1_file, sha1_of
 from .columns import schema_version_for
+from .engine_spark import SparkUnreachable
 from .harmonise import normalise_key
 from .parts import EngineResult, LayoutError
 
-ERRORS = (ArchiveError, LayoutError, aggregates.AggregatesError)
+ERRORS = (ArchiveError, LayoutError, aggregates.AggregatesError, SparkUnreachable)
 
 
 class Sha1Mismatch(ArchiveError):

@@ -2,7 +2,8 @@
 
 Covered: every number of every table in the CSV, read by section title and header row (not by
 position): the 2020 H2 - 2022 Q3 month tables of reports to NCMEC (media reports, grooming or
-endangerment escalations, month totals); the 2022 Q4 - 2023 "stacked tables" (Warns, Accounts
+endangerment escalations, month totals; untitled, or titled with the quarter as in the 2022 Q2
+release's ``Q2 NCMEC Reports``); the 2022 Q4 - 2023 "stacked tables" (Warns, Accounts
 Disabled, NCMEC, Servers Removed, Appeals, Reports / In-App Reports, Legal / government
 information requests by request type and by country, preservation requests); the 2024 layout
 (title row, renamed sections, emergency requests). Policy-category rows, total rows (``Total``,
@@ -92,6 +93,7 @@ ZIP_LIMITS = ZipLimits(
 
 TOTAL = re.compile(r"^(total|sum)\s*:?$", re.IGNORECASE)
 IMPLIED_NCMEC = "NCMEC"  # the 2020-2022 month tables have no section title
+NCMEC_TITLE = re.compile(r"\bNCMEC\b", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ reading the file
@@ -260,6 +262,10 @@ def _tables(
                 implied,
                 starred=starred,
             )
+            if not implied and current.kind == "month" and NCMEC_TITLE.search(section):
+                # a month table titled with its quarter ('Q2 NCMEC Reports', the 2022 Q2
+                # release) is the same table as the untitled ones of 2020-2022
+                current.section = IMPLIED_NCMEC
             if implied and current.kind != "month":
                 raise ParseError(
                     file,

@@ -255,6 +255,28 @@ def test_fixture_month_table_takes_year_from_file_name():
     assert {r["metric"] for r in rows} == {"cybertipline_media_reports", "cybertipline_escalations"}
 
 
+def test_month_table_titled_with_its_quarter_is_the_ncmec_table(tmp_path):
+    """Discord's 2022 Q2 release (archived by apparebit/diaphanous as data/discord/
+    discord-2022-q2.csv) titles its month table 'Q2 NCMEC Reports'; its published figures."""
+    f = tmp_path / "discord-2022-q2.csv"
+    f.write_text(
+        "Q2 NCMEC Reports,,\nMonth,Media Reports,Grooming or Endangerment Escalations\n"
+        'April,"9,224",31\nMay,"8,500",44\nJune,"3,701",29\n,"21,425",104\n'
+    )
+    result = parse(f)
+    assert [(r.period_label, r.raw_metric_label, r.value) for r in result.records][:2] == [
+        ("2022-04", "NCMEC | Media Reports", 9224),
+        ("2022-04", "NCMEC | Grooming or Endangerment Escalations", 31),
+    ]
+    rows = assert_clean(result, f.name)
+    got = {(r["period_label"], r["metric"]): r["value"] for r in rows}
+    assert got["2022-06", "cybertipline_media_reports"] == 3_701
+    assert got["2022-Q2", "cybertipline_media_reports"] == 21_425
+    assert got["2022-Q2", "cybertipline_escalations"] == 104
+    assert {r["policy_area"] for r in rows} == {"protection_of_minors.child_sexual_exploitation"}
+    assert [w.row for w in result.warnings] == ["line 6"]  # the unlabelled totals row
+
+
 def test_quirk_unlabelled_totals_row_and_total_row_holding_the_sum():
     result = parse(FIX / "discord-2022-q3-sample.csv")
     lines = by_line(result)

@@ -1,11 +1,16 @@
 """meta_cser: the real 2021Q2 release (known values from sources/meta.md) and the own fixture."""
 
+import csv
+import io
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, shared_file
+from tests.conftest import FIXTURES, REPO, shared_file
 from transparency.parsing import parse_file
 from transparency.records import ParseError
 from transparency.sources import get_source
@@ -111,6 +116,40 @@ def test_own_fixture_covers_formats():
     assert (rng.value, rng.qualifier, rng.value_text) == (pytest.approx(0.04), "range", "4%-5%")
     na = by[("Instagram", "Spam", "Content Actioned", "2021Q2")]
     assert (na.value, na.value_text) == (None, "N/A")
+
+
+def test_labels_of_later_releases_map_to_the_same_series(tmp_path):
+    """The 2025Q4 release relabels the whole history (sources/meta.md, label renames): old and
+    new spellings of one policy give one harmonised key. Values are the project's own."""
+    f = tmp_path / "meta-cser-relabelled.csv"
+    pairs = [
+        ("Suicide and Self-Injury", "Suicide, Self-Injury, and Eating Disorders"),
+        ("Violence & Incitement", "Violence and Incitement"),
+        ("Violent & Graphic Content", "Violent and Graphic Content"),
+        ("Hate Speech", "Hateful Conduct"),
+        ("Regulated Goods: Drugs", "Restricted Goods & Services: Drugs"),
+        ("Dangerous Orgs: Terrorism", "Dangerous Organizations: Terrorism"),
+    ]
+    lines = ["app,policy_area,metric,period,value"]
+    for i, (old, new) in enumerate(pairs):
+        lines += [
+            f'Facebook,"{old}",Content Actioned,2021Q3,{i}00',
+            f'Facebook,"{new}",Content Actioned,2025Q4,{i}01',
+        ]
+    f.write_text("\n".join(lines) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "transparency", "parse", "meta_cser", str(f)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"},
+    )  # fmt: skip
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    area = {r["raw_policy_label"]: r["policy_area"] for r in rows}
+    for old, new in pairs:
+        assert area[old] == area[new] != ""
+    assert area["Violence and Incitement"] == "violence.incitement_violence_hatred"
+    assert area["Suicide, Self-Injury, and Eating Disorders"] == "self_harm.suicide_self_injury"
+    got = {(r["raw_policy_label"], r["period_start"]): float(r["value"]) for r in rows}
+    assert got["Violent and Graphic Content", "2025-10-01"] == 201
 
 
 def test_wrong_header_is_a_clean_error(tmp_path):

@@ -80,6 +80,19 @@ def test_restated_earlier_period_is_a_warning():
     assert all("for H2 2022 restated in the 2023 H1 report" in w.message for w in result.warnings)
 
 
+def test_the_guide_s_csam_label_is_the_same_measure(tmp_path):
+    """sources/reddit_others.md names the label 'CSAM reports to NCMEC'; a report printing it
+    (here the H2 2023 page relabelled) gives the same series as 'Reports to NCMEC'."""
+    page = DIR / "reddit-transparency-report-july-to-december-2023.html"
+    text = page.read_text()
+    assert text.count(">Reports to NCMEC<") == 1
+    relabelled = tmp_path / page.name
+    relabelled.write_text(text.replace(">Reports to NCMEC<", ">CSAM reports to NCMEC<"))
+    rows, findings = observations("reddit_transparency", [relabelled])
+    assert [f.message for f in findings] == []
+    assert value(rows, "2023-07-01", "2023-12-31", CSAM, "cybertipline_reports") == 133_588
+
+
 REF_METRICS = {
     "pieces": (CSAM, "content_removed"),
     "reports": (CSAM, "cybertipline_reports"),

@@ -337,6 +337,49 @@ def test_fixture_csv_mid_2023_header():
     assert fi[("all", "removal_share_views_1_10", *q1)]["value"] == 0.003
 
 
+def test_every_label_of_the_2023q2_taxonomy_is_harmonised():
+    """Each policy label TikTok prints from 2023Q2 and each view bucket has a harmonised key."""
+    result, rows, findings = observations(FIX / "tiktok-cger-taxonomy-2024q2.csv")
+    assert len(result.records) == 42 and result.warnings == [] and findings == []
+    q2 = (date(2024, 4, 1), date(2024, 6, 30))
+    areas = {
+        r["raw_policy_label"]: r["policy_area"]
+        for r in rows
+        if r["metric"] == "proactive_removal_rate"
+    }
+    assert len(areas) == 37 and all(areas.values())
+    assert areas["Youth Safety & Well-Being - Sexually Suggestive Content"] == (
+        "protection_of_minors.youth_sexually_suggestive"
+    )
+    assert (
+        areas["Safety & Civility - Harassment & Bullying"] == "cyber_violence.bullying_harassment"
+    )
+    assert (
+        areas["Sexual Exploitation & Gender-Based Violence"] == "violence.sexual_exploitation_gbv"
+    )
+    assert areas["Misinformation"] == "civic_discourse.misinformation"
+    assert areas["Privacy & Security - Personal Information"] == "data_protection"
+    assert (
+        areas["Mental & Behavioral Health - Suicide & Self-Harm"] == "self_harm.suicide_self_injury"
+    )
+    assert areas["Integrity & Authenticity"] == "other_violation_tc.integrity_authenticity"
+    g = by_key(rows)
+    assert (
+        g[("other_violation_tc.safety_civility", "proactive_removal_rate", *q2)]["value"] == 0.901
+    )
+    assert g[("civic_discourse.misinformation", "proactive_removal_rate", *q2)]["value"] == 0.936
+    buckets = {
+        r["metric"]: r["value"] for r in rows if r["metric"].startswith("removal_share_views")
+    }
+    assert buckets == {
+        "removal_share_views_0": 0.01,
+        "removal_share_views_1_10": 0.02,
+        "removal_share_views_1001_10000": 0.03,
+        "removal_share_views_10001_100000": 0.04,
+        "removal_share_views_100001_1000000": 0.05,
+    }
+
+
 # ---------------------------------------------------------------- errors
 
 

@@ -36,7 +36,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
@@ -45,7 +45,7 @@ from transparency.periods import Period, PeriodError, find_period, parse_period
 from transparency.records import ParseError, ParseResult
 from transparency.sources import SourceDeclaration
 from transparency.store import SnapshotStore
-from transparency.zipsafety import UnsafeZip, ZipBudget, ZipLimits, read_member, unsafe_reason
+from transparency.zipsafety import UnsafeZip, ZipLimits, read_csv_members
 
 LANDING = "https://discord.com/safety-transparency-reports"
 ZIP_PATTERN = "https://cdn.discordapp.com/assets/transparency-reports/Discord-Transparency-Report-{period}.zip"
@@ -99,37 +99,12 @@ NCMEC_TITLE = re.compile(r"\bNCMEC\b", re.IGNORECASE)
 # ------------------------------------------------------------------ reading the file
 
 
-def _is_csv(info: zipfile.ZipInfo) -> bool:
-    name = PurePosixPath(info.filename.replace("\\", "/"))
-    return not (
-        info.is_dir()
-        or name.suffix.lower() != ".csv"
-        or "__MACOSX" in name.parts
-        or name.name.startswith("._")
-    )
-
-
 def read_zip_csvs(path: Path) -> list[tuple[str, bytes]]:
-    """The CSV members of a release ZIP, read in memory with size and safety checks (every
-    member's name and kind; the CSVs' sizes, too)."""
+    """The CSV members of a release ZIP, read in memory with size and safety checks."""
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ParseError(path, f"not a readable ZIP ({exc})") from exc
-    out = []
-    with zf:
-        infos = zf.infolist()
-        budget = ZipBudget(ZIP_LIMITS)
-        try:
-            budget.count(len(infos))
-            for info in infos:  # sizes matter only for what is read
-                if reason := unsafe_reason(info, ZIP_LIMITS if _is_csv(info) else None):
-                    raise ParseError(path, reason)
-            for info in filter(_is_csv, infos):
-                budget.add(info.file_size, info.filename)  # read_member holds it to that size
-                out.append((info.filename, read_member(zf, info, ZIP_LIMITS)))
-        except UnsafeZip as exc:
-            raise ParseError(path, str(exc)) from None
+        out = read_csv_members(path, ZIP_LIMITS)
+    except UnsafeZip as exc:
+        raise ParseError(path, str(exc)) from None
     if not out:
         raise ParseError(path, "ZIP holds no CSV file")
     return out

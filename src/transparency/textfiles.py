@@ -14,12 +14,16 @@ from .records import ParseError
 
 def read_text(path: Path, encoding: str = "utf-8-sig") -> str:
     """The whole file decoded (a UTF-8 BOM is dropped); ParseError when it is not such text."""
-    data = Path(path).read_bytes()
+    return decode_text(Path(path).read_bytes(), path, encoding)
+
+
+def decode_text(data: bytes, file: object, encoding: str = "utf-8-sig") -> str:
+    """Bytes of ``file`` (a path, or a label such as ``release.zip/member.csv``) decoded."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ParseError(
-            path,
+            file,
             f"not {encoding.removesuffix('-sig').upper()} text (bad byte at offset {exc.start})",
         ) from exc
 

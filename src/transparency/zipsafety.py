@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 CHUNK = 1 << 20
 # what a damaged, truncated or unsupported member raises while it is decompressed
@@ -139,3 +140,36 @@ class ZipBudget:
         """One more member of ``size`` bytes."""
         self.count()
         self.add(size, name)
+
+
+def is_csv_member(info: zipfile.ZipInfo) -> bool:
+    """A ``.csv`` file, not a folder nor macOS resource-fork litter (``__MACOSX``, ``._x.csv``)."""
+    name = PurePosixPath(info.filename.replace("\\", "/"))
+    return not (
+        info.is_dir()
+        or name.suffix.lower() != ".csv"
+        or "__MACOSX" in name.parts
+        or name.name.startswith("._")
+    )
+
+
+def read_csv_members(path: Path, limits: ZipLimits) -> list[tuple[str, bytes]]:
+    """The CSV members of a ZIP a publisher (or a browser) packed, read in memory: every member's
+    name and kind judged first, the CSVs' sizes too. UnsafeZip says why it cannot be read; an
+    empty list means it holds no CSV."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnsafeZip(f"not a readable ZIP ({exc})") from exc
+    out = []
+    with zf:
+        infos = zf.infolist()
+        budget = ZipBudget(limits)
+        budget.count(len(infos))
+        for info in infos:  # sizes matter only for what is read
+            if reason := unsafe_reason(info, limits if is_csv_member(info) else None):
+                raise UnsafeZip(reason)
+        for info in filter(is_csv_member, infos):
+            budget.add(info.file_size, info.filename)  # read_member holds it to that size
+            out.append((info.filename, read_member(zf, info, limits)))
+    return out

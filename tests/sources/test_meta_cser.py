@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +151,52 @@ def test_labels_of_later_releases_map_to_the_same_series(tmp_path):
     assert area["Suicide, Self-Injury, and Eating Disorders"] == "self_harm.suicide_self_injury"
     got = {(r["raw_policy_label"], r["period_start"]): float(r["value"]) for r in rows}
     assert got["Violent and Graphic Content", "2025-10-01"] == 201
+
+
+def test_the_csv_inside_the_browser_built_zip(tmp_path):
+    """The newer download route (sources/meta.md) gives community-standards.zip holding
+    CSER-2026_Q2.csv: the same records as the bare CSV, row refs naming the member."""
+    sample = FIXTURES / "meta_cser" / "meta-cser-sample-2021q2.csv"
+    z = tmp_path / "community-standards.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(sample, "CSER-2026_Q2.csv")
+    bare, zipped = parse_file(SOURCE, sample), parse_file(SOURCE, z)
+    fields = (
+        "platform_label",
+        "raw_policy_label",
+        "raw_metric_label",
+        "period_label",
+        "value_text",
+    )
+
+    def key(r):
+        return tuple(getattr(r, f) for f in fields)
+
+    assert [key(r) for r in zipped.records] == [key(r) for r in bare.records]
+    assert len(zipped.records) == 16
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.write(sample, "a.csv")
+        zf.write(sample, "b.csv")
+    with pytest.raises(
+        ParseError, match=r"two.zip: expected one CSV in the ZIP, found 2 \(a.csv, b.csv\)"
+    ):
+        parse_file(SOURCE, two)
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.write(sample, "../CSER.csv")
+    with pytest.raises(ParseError, match=r"evil.zip: member '../CSER.csv' points outside"):
+        parse_file(SOURCE, evil)
+    bad = tmp_path / "latin.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr(
+            "CSER.csv",
+            "app,policy_area,metric,period,value\nFacebook,Spam,Content Actioned,2021Q2,\xe9\n".encode(
+                "latin-1"
+            ),
+        )
+    with pytest.raises(ParseError, match=r"latin.zip/CSER.csv: not UTF-8 text"):
+        parse_file(SOURCE, bad)
 
 
 def test_wrong_header_is_a_clean_error(tmp_path):

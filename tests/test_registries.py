@@ -21,10 +21,31 @@ def reg():
         ("instagram", ("meta", "instagram")),
         ("LinkedIn", ("microsoft", "linkedin")),
         ("Discord Inc.", ("discord", "discord")),
+        # a bare web domain with no alias of its own: the name before the domain ending
+        ("XNXX.COM", ("nkl", "xnxx")),
+        ("XVIDEOS.COM", ("webgroup_czech", "xvideos")),
+        ("PORNHUB.COM", ("aylo", "pornhub")),
+        ("STRIPCHAT.COM", ("technius", "stripchat")),
+        ("www.xvideos.com", ("webgroup_czech", "xvideos")),
+        ("Booking.com", ("booking", "booking")),  # its own alias wins
+        ("Name.com", ("name_com", "")),
+        ("unknown-tube.com", None),  # only names the registry knows
+        ("XNXX.COM Ltd", None),  # not a bare domain
+        ("help.pornhub.com", None),
     ],
 )
 def test_platform_aliases(reg, label, expected):
     assert reg.platform(label) == expected
+
+
+def test_numbered_policy_label_falls_back_to_its_unnumbered_label(reg):
+    other = "STATEMENT_CATEGORY_CYBER_VIOLENCE / KEYWORD_OTHER"
+    src = "dsa_harmonised_reports"
+    assert reg.label(src, "policy", other) == "cyber_violence.other"
+    assert reg.label(src, "policy", other + " #2") == "cyber_violence.other"
+    assert reg.label(src, "policy", other + " #12") == "cyber_violence.other"
+    assert reg.label(src, "policy", "KEYWORD_OTHER #1") is None  # the bare label is unmapped too
+    assert reg.label(src, "metric", "Notices (Article 16) | Median time to take action #2") is None
 
 
 def test_policy_areas_follow_dsa_categories(reg):

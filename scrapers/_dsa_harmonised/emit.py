@@ -10,7 +10,10 @@
 - several "Other" rows under one category (the template allows any number, each with its own
   description) are summed into that category's one "Other" figure: the printed values, rows and
   descriptions stay in the record; medians and shares cannot be summed, so each such row keeps
-  its own policy label ``"<category> / KEYWORD_OTHER #2"`` (stored, reported as unmapped);
+  its own policy label ``"<category> / KEYWORD_OTHER #2"``, which takes the policy area of the
+  category's "Other" row (``<category>.other``), and the metric label
+  ``"<indicator> | one of several 'Other' rows"``, which is deliberately left without a metric:
+  no single row's median is the category's "Other" median, and one key cannot hold several;
 - a second figure for the same service, scope, category and indicator is dropped with a warning
   naming both rows when it repeats the value, else kept apart as ``... | repeat 2`` (the first,
   i.e. the newest report version, keeps the metric).
@@ -30,6 +33,8 @@ from . import codes
 from .model import Cell
 
 Warn = Callable[[str, str], None]
+# The metric label's suffix for a median or share of one of several "Other" rows under a category.
+OTHER_APART = " | one of several 'Other' rows"
 _UNIT_HOURS = {
     "h": 1,
     "hr": 1,
@@ -143,6 +148,7 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         if first.kind not in ("count", "fte"):  # a median or share cannot be summed: kept apart
             for n, c in enumerate(group, start=1):
                 c.other_no = n
+                c.metric_label += OTHER_APART
             continue
         values = [c.value for c in group if c.value is not None]
         total = Cell(**{**first.__dict__, "notes": list(first.notes)})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from transparency.periods import Period
 
-from .template import TOTAL, other_label
+from .template import CATEGORIES, KEYWORD_PARENT, TOTAL, other_label
 
 
 @dataclass
@@ -44,3 +44,54 @@ class Cell:
     @property
     def where(self) -> str:
         return f"{self.service}, {self.scope}" if self.scope != "EU" else self.service
+
+
+class Parents:
+    """The high-level category each row of a wide table (parts 3-6) sits under.
+
+    A ``KEYWORD_*`` code of the template names its own category. A ``KEYWORD_OTHER`` row (or a
+    provider's own keyword) sits under the category row above it: first the last one at the same
+    service and scope; failing that, the category row above it at another scope of the same
+    service, as when a provider prints each category once for all Member States
+    (``AT, […], SE``) and its "Other" rows per country beneath it. A ``TOTAL`` row, or a keyword
+    of another category in between, ends that block: no category is guessed across it.
+    """
+
+    def __init__(self) -> None:
+        self._at: dict[tuple[str, str], str] = {}  # (service, scope) -> last category row there
+        self._block: dict[str, str] = {}  # service -> the category whose block the table is in
+
+    def of(self, service: str, scope: str, code: str, other: bool) -> tuple[str, str]:
+        """(parent, how) for a row: how is "" when the parent is certain (or the row needs none),
+        "above" when read from a category row at another scope, "none" when none was found."""
+        if code == TOTAL:
+            self._block[service] = ""
+            return "", ""
+        if code in CATEGORIES or code.startswith("STATEMENT_CATEGORY_"):
+            self._at[(service, scope)] = self._block[service] = code
+            return "", ""
+        known = KEYWORD_PARENT.get(code, "")
+        if known and not other:
+            if self._block.get(service) != known:
+                self._block[service] = ""
+            return known, ""
+        if not (other or code.startswith("KEYWORD_")):
+            return "", ""
+        if parent := self._at.get((service, scope), ""):
+            return parent, ""
+        if parent := self._block.get(service, ""):
+            return parent, "above"
+        return "", "none"
+
+
+def other_parent_note(printed: str, service: str, parent: str, scope: str) -> str:
+    """The warning for a row whose category is read from a row above it, or not found at all."""
+    if parent:
+        return (
+            f"DQ: {printed} rows of {service} with no category row at their own scope (first: "
+            f"scope {scope}) read under the category row above them ({parent})"
+        )
+    return (
+        f"DQ: {printed} row of {service} under no high-level category (scope {scope}); kept "
+        "as printed, not harmonised"
+    )

@@ -19,7 +19,7 @@ from transparency.records import ParseError
 
 from . import codes
 from .inputs import Table
-from .model import Cell
+from .model import Cell, Parents, other_parent_note
 from .template import (
     CATEGORIES,
     CATEGORY_HEADERS,
@@ -206,7 +206,7 @@ class Reader:
         self.cells: list[Cell] = []
         self.reports: list[Report] = []
         self.recognised = 0
-        self._told: set[tuple[str, str]] = set()
+        self._told: set[tuple[str, ...]] = set()
 
     def once(self, table: Table, row: str, message: str) -> None:
         key = (table.name, message)
@@ -312,7 +312,7 @@ class Reader:
             self.once(
                 table, table.ref(lay.header_row), f"DQ: part {lay.part} lacks column(s) {missing}"
             )
-        parents: dict[tuple[str, str], str] = {}
+        parents = Parents()
         c = lay.cols
         for i in range(lay.header_row + 1, len(table.rows)):
             row = table.rows[i]
@@ -338,16 +338,10 @@ class Reader:
             )
             if sc.change:
                 self.once(table, table.ref(i), f"DQ: {sc.change}")
-            key = (service, sc.scope)
-            if cat.code in CATEGORIES or cat.code.startswith("STATEMENT_CATEGORY_"):
-                parents[key] = cat.code
-            parent = KEYWORD_PARENT.get(cat.code, "")
-            if cat.other or (cat.code.startswith("KEYWORD_") and not parent):
-                parent = parents.get(key, "")
-                if not parent:
-                    self.once(
-                        table, table.ref(i), f"DQ: {printed_cat} row before any high-level category"
-                    )
+            parent, how = parents.of(service, sc.scope, cat.code, cat.other)
+            if how and (table.name, how, printed_cat) not in self._told:
+                self._told.add((table.name, how, printed_cat))
+                self.warn(table.ref(i), other_parent_note(printed_cat, service, parent, sc.scope))
             desc = get(c.get("other")) or cat.description
             notes = [
                 f"Other: {_short(desc)}" if desc else "",

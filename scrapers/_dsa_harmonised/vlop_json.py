@@ -20,9 +20,8 @@ from transparency.periods import PeriodError, parse_period
 from transparency.records import ParseError
 
 from . import codes
-from .model import Cell
+from .model import Cell, Parents, other_parent_note
 from .template import (
-    CATEGORIES,
     KEYWORD_PARENT,
     LONG,
     LONG_INDICATORS,
@@ -94,11 +93,13 @@ def read(path: Path, warn: Warn) -> list[Cell]:
     look = {k: data[k] for k in LOOKUPS}
     file = path.name
     cells: list[Cell] = []
-    told: set[str] = set()
+    told: set[object] = set()
 
-    def once(row: str, message: str) -> None:
-        if message not in told:
-            told.add(message)
+    def once(row: str, message: str, key: object = None) -> None:
+        """Warn once per message, or once per ``key`` when given."""
+        k = message if key is None else key
+        if k not in told:
+            told.add(k)
             warn(row, message)
 
     def at(kind: str, i: object, row: str) -> str:
@@ -120,7 +121,7 @@ def read(path: Path, warn: Warn) -> list[Cell]:
     for table, cols in WIDE_COLUMNS.items():
         part = int(table[1:])
         inds = [WIDE[part][k] for k in cols]
-        parents: dict[tuple[str, str], str] = {}
+        parents = Parents()
         for n, r in enumerate(data.get(table, [])):
             row = f"{table}[{n}]"
             has_scope = table == "t3"
@@ -137,12 +138,9 @@ def read(path: Path, warn: Warn) -> list[Cell]:
             )
             if sc.change:
                 once(row, f"DQ: {sc.change} ({name})")
-            key = (name, sc.scope)
-            if cat.code in CATEGORIES or cat.code.startswith("STATEMENT_CATEGORY_"):
-                parents[key] = cat.code
-            parent = KEYWORD_PARENT.get(cat.code, "")
-            if cat.other or (cat.code.startswith("KEYWORD_") and not parent):
-                parent = parents.get(key, "")
+            parent, how = parents.of(name, sc.scope, cat.code, cat.other)
+            if how:
+                once(row, other_parent_note(printed, name, parent, sc.scope), (table, how, name))
             values = r[3:6] if has_scope else r[2 : 2 + len(inds)]
             for ind, v in zip(inds, values, strict=False):
                 if v is None or v == "":

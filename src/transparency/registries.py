@@ -3,7 +3,10 @@ metrics, and per-source label maps from every raw label to a harmonised id.
 
 They are plain CSV so a reviewer can read a change to them in a diff. :class:`Registries` loads
 them once and answers look-ups; :func:`match_key` defines how raw labels are compared (case,
-spacing and most punctuation do not matter).
+spacing and most punctuation do not matter). Two fallbacks apply only when a label has no row of
+its own: a platform printed as a bare web domain (``XNXX.COM``, ``www.pornhub.com``) is looked up
+by its name without the domain ending, and a policy label that a parser numbered `` #2`` (one of
+several printed rows sharing one label) takes the mapping of its unnumbered label.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 LABEL_FIELDS = ("policy", "metric", "scope", "platform")
+_DOMAIN = re.compile(r"(?:www\.)?([a-z0-9][a-z0-9-]*)\.[a-z]{2,6}", re.IGNORECASE)
+_NUMBERED = re.compile(r"(.*\S)\s+#\d+")
 NOT_HARMONISED = "-"  # harmonised value of a label that is known but deliberately not mapped
 
 
@@ -136,14 +141,28 @@ class Registries:
         self.policy_info = {p["policy_area"]: p for p in self.policy_areas}
 
     def platform(self, label: str) -> tuple[str, str] | None:
-        """(platform_id, service_id) for a printed name; service_id "" when not one service."""
-        return self._alias.get(match_key(label))
+        """(platform_id, service_id) for a printed name; service_id "" when not one service.
+
+        A name printed as a bare web domain with no alias of its own (``XNXX.COM`` in a DSA
+        report's Service column) is the name before the domain ending (``XNXX``): only a name the
+        registry already knows matches, so an unknown domain stays unmapped.
+        """
+        hit = self._alias.get(match_key(label))
+        if hit is None and (m := _DOMAIN.fullmatch(label.strip())):
+            hit = self._alias.get(match_key(m[1]))
+        return hit
 
     def scope(self, label: str) -> str | None:
         return self._scope.get(match_key(label))
 
     def label(self, source_id: str, kind: str, raw: str) -> str | None:
-        return self._label.get((source_id, kind, match_key(raw)))
+        """The harmonised id of a raw label. A policy label numbered `` #k`` by its parser (the
+        k-th of several rows printed under one label, e.g. a DSA category's "Other" rows, each
+        with its own description) without a row of its own maps as its unnumbered label does."""
+        hit = self._label.get((source_id, kind, match_key(raw)))
+        if hit is None and kind == "policy" and (m := _NUMBERED.fullmatch(raw.strip())):
+            hit = self._label.get((source_id, kind, match_key(m[1])))
+        return hit
 
     def unit(self, metric: str) -> str:
         return self.metric_info[metric]["unit"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scrapers._dsa_harmonised.emit import OTHER_APART
 from tests.conftest import FIXTURES, reference_figures, shared_file
 from transparency import registries
 from transparency.normalise import Context, normalise
@@ -199,7 +200,7 @@ def vlop():
 
 
 def test_vlop_json_known_values(vlop):
-    assert len(vlop.records) == 24953
+    assert len(vlop.records) == 24968
     assert {(r.period_start, r.period_end) for r in vlop.records} == {H2_2025}
     main = {
         r.service_label
@@ -271,8 +272,44 @@ def test_vlop_json_normalises_without_duplicate_keys(vlop):
     amar = {(o["service"], o["scope"]): o["value"] for o in obs if o["metric"] == "amar"}
     assert amar[("instagram", "EU")] == 288737559 and amar[("tiktok", "EU")] == 178300000
     assert amar[("amazon_store", "EU")] > 0 and amar[("snapchat", "GR")] == 988014
-    # kept under no template metric: repeated blocks, multi-country and non-template scopes
-    assert sum(o["metric"] is None for o in obs) == 569
+    # kept under no template metric: repeated blocks, multi-country and non-template scopes,
+    # medians of several 'Other' rows of one category
+    assert sum(o["metric"] is None for o in obs) == 569 + 48
+    assert sum(o["raw_metric_label"].endswith(OTHER_APART) for o in obs) == 48
+    assert all(
+        o["policy_area"].endswith(".other")
+        for o in obs
+        if o["raw_metric_label"].endswith(OTHER_APART)
+        and o["raw_policy_label"] != "KEYWORD_OTHER #1"
+        and o["raw_policy_label"] != "KEYWORD_OTHER #2"
+    )
+    other = {
+        (o["service"], o["scope"], o["policy_area"]): o["value"]
+        for o in obs
+        if o["metric"] == "dsa_orders_to_provide_info"
+        and (o["policy_area"] or "").endswith(".other")
+    }
+    # Apple's per-country 'Other' rows sit under the category printed for 'AT, […], SE' above them
+    assert {k: v for k, v in other.items() if k[0] == "app_store" and k[1] != "EU"} == {
+        ("app_store", "FR", "cyber_violence.other"): 1,
+        ("app_store", "FR", "public_security.other"): 1,
+        ("app_store", "FR", "scams_and_fraud.other"): 11,
+        ("app_store", "FR", "violence.other"): 14,
+        ("app_store", "DE", "public_security.other"): 3,
+        ("app_store", "DE", "scams_and_fraud.other"): 34,
+        ("app_store", "DE", "violence.other"): 2,
+    }
+    assert other[("booking", "ES", "unsafe_products.other")] == 23
+    assert other[("temu", "DE", "unsafe_products.other")] == 8
+    # Wikipedia's two 'Other' notice rows have no category above them: bare and unmapped
+    bare = {o["raw_policy_label"] for o in obs if o["raw_policy_label"].startswith("KEYWORD_OTHER")}
+    assert bare == {"KEYWORD_OTHER", "KEYWORD_OTHER #1", "KEYWORD_OTHER #2"}
+    assert {o["service"] for o in obs if o["raw_policy_label"] in bare} == {"wikipedia"}
+    assert any(
+        str(w) == "vlop-dsa.json, t4[542]: DQ: KEYWORD_OTHER row of Wikipedia under no high-level "
+        "category (scope EU); kept as printed, not harmonised"
+        for w in vlop.warnings
+    )
     assert len([w for w in vlop.warnings if w.message.startswith("DQ:")]) > 100
 
 
@@ -362,14 +399,11 @@ def test_fixture_folder():
     assert len(dq(result)) == 3  # the real mismatches (AMAR, part 8), plus the part 8 language note
     obs = observations(result)
     assert {(o["platform"], o["service"]) for o in obs} == {("snap", "snapchat")}
-    assert all(o["metric"] for o in obs)
-    unmapped = {
-        o["raw_policy_label"] for o in obs if not o["policy_area"]
-    }  # medians of several 'Other' rows
-    assert unmapped == {
-        f"STATEMENT_CATEGORY_{c} / KEYWORD_OTHER #{n}"
-        for c in ("CYBER_VIOLENCE", "RISK_FOR_PUBLIC_SECURITY", "SCAMS_AND_FRAUD")
-        for n in (1, 2)
+    assert all(o["policy_area"] for o in obs)
+    # only the medians of several 'Other' rows of one category lack a metric (see next test)
+    assert {o["raw_metric_label"] for o in obs if not o["metric"]} == {
+        NOTICES + "Median time to take action" + OTHER_APART,
+        NOTICES + "Median time to take action (Trusted Flagger notices)" + OTHER_APART,
     }
     minors = [
         o
@@ -384,6 +418,279 @@ def test_fixture_folder():
         if o["metric"] == "median_time_to_action" and o["policy_area"] == "protection_of_minors"
     ]
     assert [(o["value"], o["unit"]) for o in median] == [(205, "hours")]
+
+
+def test_several_other_rows_of_one_category_take_its_other_policy_area():
+    """Snap's part 4 has two "Other" rows under each of three categories (lines 18-19, 53-54,
+    62-63). Their counts are summed; their medians stay apart as '#1', '#2' under the category's
+    'Other' policy area, as a single 'Other' row's figures are, but with no metric: neither row's
+    median is the category's, and one observation key cannot hold two values."""
+    result = parse(SNAP)
+    obs, findings = normalise(
+        result.records,
+        registries.load(),
+        Context(SOURCE.id, "platform", "0" * 64, date(2026, 4, 1), "test"),
+    )
+    apart = {
+        (o["raw_policy_label"], o["raw_metric_label"].removesuffix(OTHER_APART)): (
+            o["policy_area"],
+            o["metric"],
+            o["unit"],
+            o["value"],
+            o["row_ref"],
+        )
+        for o in obs
+        if "KEYWORD_OTHER #" in o["raw_policy_label"]
+    }
+    median, tf = (
+        NOTICES + "Median time to take action",
+        NOTICES + "Median time to take action (Trusted Flagger notices)",
+    )
+    cv, ps, sf = (
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+        "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+    )
+    assert apart == {
+        (f"{cv} / KEYWORD_OTHER #1", median): (
+            "cyber_violence.other",
+            None,
+            None,
+            578,
+            "4_notices.csv line 18",
+        ),
+        (f"{cv} / KEYWORD_OTHER #1", tf): (
+            "cyber_violence.other",
+            None,
+            None,
+            4,
+            "4_notices.csv line 18",
+        ),
+        (f"{cv} / KEYWORD_OTHER #2", median): (
+            "cyber_violence.other",
+            None,
+            None,
+            38,
+            "4_notices.csv line 19",
+        ),
+        (f"{cv} / KEYWORD_OTHER #2", tf): (
+            "cyber_violence.other",
+            None,
+            None,
+            6,
+            "4_notices.csv line 19",
+        ),
+        (f"{ps} / KEYWORD_OTHER #1", median): (
+            "public_security.other",
+            None,
+            None,
+            620,
+            "4_notices.csv line 53",
+        ),
+        (f"{ps} / KEYWORD_OTHER #1", tf): (
+            "public_security.other",
+            None,
+            None,
+            3,
+            "4_notices.csv line 53",
+        ),
+        (f"{ps} / KEYWORD_OTHER #2", median): (
+            "public_security.other",
+            None,
+            None,
+            61,
+            "4_notices.csv line 54",
+        ),
+        (f"{ps} / KEYWORD_OTHER #2", tf): (
+            "public_security.other",
+            None,
+            None,
+            0,
+            "4_notices.csv line 54",
+        ),
+        (f"{sf} / KEYWORD_OTHER #1", median): (
+            "scams_and_fraud.other",
+            None,
+            None,
+            47,
+            "4_notices.csv line 62",
+        ),
+        (f"{sf} / KEYWORD_OTHER #1", tf): (
+            "scams_and_fraud.other",
+            None,
+            None,
+            0,
+            "4_notices.csv line 62",
+        ),
+        (f"{sf} / KEYWORD_OTHER #2", median): (
+            "scams_and_fraud.other",
+            None,
+            None,
+            73,
+            "4_notices.csv line 63",
+        ),
+        (f"{sf} / KEYWORD_OTHER #2", tf): (
+            "scams_and_fraud.other",
+            None,
+            None,
+            0,
+            "4_notices.csv line 63",
+        ),
+    }
+    # the same policy area as the category's summed "Other" counts (557 + 96, 104 + 918, 29 + 559)
+    summed = {
+        o["raw_policy_label"]: (o["policy_area"], o["value"], o["value_text"])
+        for o in obs
+        if o["metric"] == "notices_received"
+        and o["raw_policy_label"].endswith("/ KEYWORD_OTHER")
+        and o["raw_policy_label"].split(" / ")[0] in (cv, ps, sf)
+    }
+    assert summed == {
+        f"{cv} / KEYWORD_OTHER": ("cyber_violence.other", 653, "557 + 96"),
+        f"{ps} / KEYWORD_OTHER": ("public_security.other", 1022, "104 + 918"),
+        f"{sf} / KEYWORD_OTHER": ("scams_and_fraud.other", 588, "29 + 559"),
+    }
+    # a single "Other" row keeps its median under its metric (line 31, data protection)
+    single = [
+        (o["policy_area"], o["metric"], o["value"])
+        for o in obs
+        if o["row_ref"] == "4_notices.csv line 31" and o["raw_metric_label"] == median
+    ]
+    assert single == [("data_protection.other", "median_time_to_action", 36)]
+    # every row stays distinct on the warehouse key, and nothing about them is reported unmapped
+    keys = [
+        (o["scope"], o["policy_area"], o["metric"]) for o in obs if o["policy_area"] and o["metric"]
+    ]
+    assert len(keys) == len(set(keys))
+    assert not [f for f in findings if "KEYWORD_OTHER" in f.message or OTHER_APART in f.message]
+
+
+WIDE3 = (SNAP / "3_member_states_orders.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
+def _part3(tmp_path: Path, rows: list[tuple[str, str, int]]) -> Path:
+    """A made-up part 3 of one service: (category, scope, orders to provide information)."""
+    lines = [WIDE3] + [
+        f'All,Shop,2025-07-01/2025-12-31,{cat},,"{scope}",0,0,,,{n},,,,,,,,,'
+        for cat, scope, n in rows
+    ]
+    target = tmp_path / "3_member_states_orders.csv"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def test_keyword_other_per_country_sits_under_the_category_row_above(tmp_path):
+    """As Temu, Booking and Apple print part 3: each category once for all Member States
+    ('AT, […], SE'), then its "Other" rows per country with no category row of their own."""
+    orders = "Orders from Member States' authorities | Number of orders to provide information"
+    result = parse(
+        _part3(
+            tmp_path,
+            [
+                ("TOTAL", "TOTAL", 40),
+                ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "AT, […], SE", 12),
+                ("KEYWORD_OTHER", "FR", 11),
+                ("KEYWORD_OTHER", "DE", 1),
+                ("STATEMENT_CATEGORY_VIOLENCE", "AT, […], SE", 28),
+                ("KEYWORD_OTHER", "FR", 14),
+                ("KEYWORD_OTHER", "DE", 14),
+            ],
+        )
+    )
+    got = {
+        (r.scope, r.raw_policy_label): (r.value, r.row_ref)
+        for r in result.records
+        if r.raw_metric_label == orders and "KEYWORD_OTHER" in r.raw_policy_label
+    }
+    assert got == {
+        ("FR", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD / KEYWORD_OTHER"): (
+            11,
+            "line 4",
+        ),
+        ("DE", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD / KEYWORD_OTHER"): (
+            1,
+            "line 5",
+        ),
+        ("FR", "STATEMENT_CATEGORY_VIOLENCE / KEYWORD_OTHER"): (
+            14,
+            "line 7",
+        ),
+        ("DE", "STATEMENT_CATEGORY_VIOLENCE / KEYWORD_OTHER"): (
+            14,
+            "line 8",
+        ),
+    }  # before: one bare 'KEYWORD_OTHER' per country, 11 + 14 and 1 + 14 summed across categories
+    obs = {
+        (o["scope"], o["policy_area"]): o["value"]
+        for o in observations(result)
+        if o["metric"] == "dsa_orders_to_provide_info"
+    }
+    assert (obs[("FR", "scams_and_fraud.other")], obs[("DE", "violence.other")]) == (11, 14)
+    assert (
+        "3_member_states_orders.csv, line 4: DQ: KEYWORD_OTHER rows of Shop with no category row "
+        "at their own scope (first: scope FR) read under the category row above them "
+        "(STATEMENT_CATEGORY_SCAMS_AND_FRAUD)"
+    ) in dq(result)
+
+
+def test_keyword_other_under_no_category_is_kept_unmapped_and_named(tmp_path):
+    """As Wikipedia's part 4 in vlop-dsa.json: "Other" rows with no category row above them (a
+    TOTAL row ends any category block) stay bare, unmapped, and a warning names file and row."""
+    result = parse(
+        _part3(
+            tmp_path,
+            [
+                ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "AT, […], SE", 12),
+                ("TOTAL", "FR", 25),
+                ("KEYWORD_OTHER", "FR", 11),
+            ],
+        )
+    )
+    bare = [r for r in result.records if r.raw_policy_label == "KEYWORD_OTHER"]
+    assert {(r.scope, r.value, r.row_ref) for r in bare if r.value} == {("FR", 11, "line 4")}
+    assert (
+        "3_member_states_orders.csv, line 4: DQ: KEYWORD_OTHER row of Shop under no high-level "
+        "category (scope FR); kept as printed, not harmonised"
+    ) in dq(result)
+    _, findings = normalise(
+        result.records,
+        registries.load(),
+        Context(SOURCE.id, "platform", "0" * 64, date(2026, 4, 1), "3_member_states_orders.csv"),
+    )
+    assert [(f.file, f.row, f.message) for f in findings if "KEYWORD_OTHER" in f.message] == [
+        (
+            "3_member_states_orders.csv",
+            "line 4",
+            "policy label 'KEYWORD_OTHER' has no harmonised mapping: add a row to "
+            "data/labels/dsa_harmonised_reports.csv",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "printed", "expected"),
+    [
+        (
+            "XNXX_10_AMAR.csv",
+            "XNXX.COM",
+            {"EU": 41862390, "AT": 702318, "GR": 1437906, "SE": 986450},
+        ),
+        ("XVIDEOS_10_AMAR.csv", "XVIDEOS.COM", {"EU": 118540271, "DE": 24911604, "FR": 19370528}),
+    ],
+)
+def test_service_printed_as_a_web_domain(name, printed, expected):
+    """XNXX and XVideos name their service 'XNXX.COM', 'XVIDEOS.COM' (made-up figures)."""
+    result = parse(HERE / "domain_service_names" / name)
+    assert {r.service_label for r in result.records} == {printed}
+    obs = observations(result)
+    platform, service = {"XNXX.COM": ("nkl", "xnxx"), "XVIDEOS.COM": ("webgroup_czech", "xvideos")}[
+        printed
+    ]
+    assert {(o["platform"], o["service"], o["metric"], o["policy_area"]) for o in obs} == {
+        (platform, service, "amar", "all")
+    }
+    assert {o["scope"]: o["value"] for o in obs} == expected
+    assert obs[0]["row_ref"] == "line 2" and obs[0]["raw_platform_label"] == printed
 
 
 def zip_of(folder: Path, target: Path, inner: str = "Snap_DSA_TR_H2_2025_V2") -> Path:
@@ -462,8 +769,9 @@ def test_quirks_are_read_and_reported():
     assert (
         k[("EU", cv + " / KEYWORD_OTHER", NOTICES + "Number of notices received")] == 653
     )  # 557 + 96
-    assert k[("EU", cv + " / KEYWORD_OTHER #1", NOTICES + "Median time to take action")] == 578
-    assert k[("EU", cv + " / KEYWORD_OTHER #2", NOTICES + "Median time to take action")] == 38
+    other_median = NOTICES + "Median time to take action" + OTHER_APART
+    assert k[("EU", cv + " / KEYWORD_OTHER #1", other_median)] == 578
+    assert k[("EU", cv + " / KEYWORD_OTHER #2", other_median)] == 38
     assert (
         k[
             (

@@ -33,6 +33,32 @@ from .template import (
 )
 
 TRANSLATIONS = Path(__file__).with_name("translations.csv")
+# Google splits parts 6-8 into sub-reports per surface (vlop-dsa.json's ``surfaces``); its raw CSVs
+# name the surface after the part's file name (``8_automated_means_Ads.csv``)
+MAIN_SURFACES = {"All", "Core", ""}
+SURFACES = (
+    "Ads", "Domain-level", "Entity-level", "Host-level", "Image-level", "Partner feed (domain)",
+    "Partner feed (item)", "Profile-level", "Review-level", "URL-level",
+)  # fmt: skip
+_SURFACE_SUFFIX = re.compile(
+    r"_(" + "|".join(re.escape(s).replace(r"\ ", "[ _]") for s in SURFACES) + r")$", re.IGNORECASE
+)
+
+
+def surface_of(file_name: str) -> str:
+    """The Google surface a part's file name ends with (``Ads``), or "" (the main report)."""
+    stem = Path(file_name.replace("\\", "/")).stem
+    m = _SURFACE_SUFFIX.search(stem)
+    if not m:
+        return ""
+    return next(s for s in SURFACES if s.lower() == m[1].lower().replace("_", " "))
+
+
+def with_surface(service: str, surface: str) -> str:
+    """``YouTube (Ads)``: a sub-report's service, as the registry names it."""
+    return service if surface in MAIN_SURFACES else f"{service} ({surface})"
+
+
 PLACEHOLDERS = {"yyyy-mm-dd/yyyy-mm-dd", "yyyy-mm-dd", "[...]", "[…]", "text", "free text", ""}
 
 

@@ -276,6 +276,8 @@ class Reader:
         return p
 
     def _service(self, table: Table, i: int, printed: str, rep: Report) -> str:
+        """The service as printed; a Google sub-report's file (``…_Ads.csv``) names its surface,
+        which makes it a service of its own (``Google Maps (Ads)``), as in vlop-dsa.json."""
         service = printed.strip() or rep.service or rep.provider
         if not service:
             raise ParseError(
@@ -283,7 +285,7 @@ class Reader:
                 "no service named (column Service is empty and there is no part 1)",
                 table.ref(i),
             )
-        return service
+        return codes.with_surface(service, codes.surface_of(table.name or self.input_name))
 
     def _cell(self, table: Table, i: int, rep: Report, **kw) -> Cell:
         notes = [n for n in (rep.note(), *kw.pop("notes", [])) if n]

@@ -34,7 +34,6 @@ from .template import (
 
 Warn = Callable[[str, str], None]
 MAX_BYTES = 256 * 1024 * 1024
-MAIN_SURFACES = {"All", "Core", ""}
 # Printed service names that would resolve to a whole company rather than the designated service.
 DESIGNATED = {"Amazon": "Amazon Store", "Multi-Services": "Multi-Services (Google)"}
 LOOKUPS = (
@@ -110,9 +109,7 @@ def read(path: Path, warn: Warn) -> list[Cell]:
 
     def service(i: object, surface: str, row: str) -> tuple[str, str]:
         name = at("services", i, row)
-        name = DESIGNATED.get(name, name)
-        if surface not in MAIN_SURFACES:
-            name = f"{name} ({surface})"
+        name = codes.with_surface(DESIGNATED.get(name, name), surface)
         return at("service_platforms", i, row), name
 
     def cell(**kw) -> None:

@@ -693,6 +693,23 @@ def test_service_printed_as_a_web_domain(name, printed, expected):
     assert obs[0]["row_ref"] == "line 2" and obs[0]["raw_platform_label"] == printed
 
 
+def test_google_sub_report_per_surface_is_a_service_of_its_own():
+    """Google's '…_Ads.csv' parts print the same Service as the main report: the surface in the
+    file name keeps their figures apart (``Google Maps (Ads)``), as vlop-dsa.json does."""
+    folder = HERE / "google_surfaces"
+    both = observations(parse(folder))
+    got = {(o["service"], o["metric"]): o["value"] for o in both}
+    assert got == {
+        ("google_maps", "dsa_automated_measures"): 11_200_400,
+        ("google_maps", "dsa_non_automated_measures"): 905_300,
+        ("google_maps_ads", "dsa_automated_measures"): 2_700_500,
+        ("google_maps_ads", "dsa_non_automated_measures"): 950_100,
+    }
+    alone = parse(folder / "8_automated_means_Ads.csv")
+    assert {r.service_label for r in alone.records} == {"Google Maps (Ads)"}
+    assert {o["service"] for o in observations(alone)} == {"google_maps_ads"}
+
+
 def zip_of(folder: Path, target: Path, inner: str = "Snap_DSA_TR_H2_2025_V2") -> Path:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(folder.iterdir()):

@@ -206,12 +206,13 @@ class Reader:
         self.cells: list[Cell] = []
         self.reports: list[Report] = []
         self.recognised = 0
-        self._told: set[tuple[str, ...]] = set()
+        self._told: set[tuple[str, object]] = set()
 
-    def once(self, table: Table, row: str, message: str) -> None:
-        key = (table.name, message)
-        if key not in self._told:
-            self._told.add(key)
+    def once(self, table: Table, row: str, message: str, key: object = None) -> None:
+        """Warn once per table and message, or once per table and ``key`` when given."""
+        told = (table.name, message if key is None else key)
+        if told not in self._told:
+            self._told.add(told)
             self.warn(row, message)
 
     # -- part 1
@@ -341,9 +342,9 @@ class Reader:
             if sc.change:
                 self.once(table, table.ref(i), f"DQ: {sc.change}")
             parent, how = parents.of(service, sc.scope, cat.code, cat.other)
-            if how and (table.name, how, printed_cat) not in self._told:
-                self._told.add((table.name, how, printed_cat))
-                self.warn(table.ref(i), other_parent_note(printed_cat, service, parent, sc.scope))
+            if how:
+                note = other_parent_note(printed_cat, service, parent, sc.scope)
+                self.once(table, table.ref(i), note, key=(how, printed_cat))
             desc = get(c.get("other")) or cat.description
             notes = [
                 f"Other: {_short(desc)}" if desc else "",

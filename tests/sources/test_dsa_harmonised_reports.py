@@ -451,92 +451,25 @@ def test_several_other_rows_of_one_category_take_its_other_policy_area():
         "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
         "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
     )
+    # (category, policy area, line of #1, its median and trusted-flagger median, same for #2)
+    expected = [
+        (cv, "cyber_violence.other", 18, (578, 4), 19, (38, 6)),
+        (ps, "public_security.other", 53, (620, 3), 54, (61, 0)),
+        (sf, "scams_and_fraud.other", 62, (47, 0), 63, (73, 0)),
+    ]
     assert apart == {
-        (f"{cv} / KEYWORD_OTHER #1", median): (
-            "cyber_violence.other",
+        (f"{cat} / KEYWORD_OTHER #{k}", indicator): (
+            area,
             None,
             None,
-            578,
-            "4_notices.csv line 18",
-        ),
-        (f"{cv} / KEYWORD_OTHER #1", tf): (
-            "cyber_violence.other",
-            None,
-            None,
-            4,
-            "4_notices.csv line 18",
-        ),
-        (f"{cv} / KEYWORD_OTHER #2", median): (
-            "cyber_violence.other",
-            None,
-            None,
-            38,
-            "4_notices.csv line 19",
-        ),
-        (f"{cv} / KEYWORD_OTHER #2", tf): (
-            "cyber_violence.other",
-            None,
-            None,
-            6,
-            "4_notices.csv line 19",
-        ),
-        (f"{ps} / KEYWORD_OTHER #1", median): (
-            "public_security.other",
-            None,
-            None,
-            620,
-            "4_notices.csv line 53",
-        ),
-        (f"{ps} / KEYWORD_OTHER #1", tf): (
-            "public_security.other",
-            None,
-            None,
-            3,
-            "4_notices.csv line 53",
-        ),
-        (f"{ps} / KEYWORD_OTHER #2", median): (
-            "public_security.other",
-            None,
-            None,
-            61,
-            "4_notices.csv line 54",
-        ),
-        (f"{ps} / KEYWORD_OTHER #2", tf): (
-            "public_security.other",
-            None,
-            None,
-            0,
-            "4_notices.csv line 54",
-        ),
-        (f"{sf} / KEYWORD_OTHER #1", median): (
-            "scams_and_fraud.other",
-            None,
-            None,
-            47,
-            "4_notices.csv line 62",
-        ),
-        (f"{sf} / KEYWORD_OTHER #1", tf): (
-            "scams_and_fraud.other",
-            None,
-            None,
-            0,
-            "4_notices.csv line 62",
-        ),
-        (f"{sf} / KEYWORD_OTHER #2", median): (
-            "scams_and_fraud.other",
-            None,
-            None,
-            73,
-            "4_notices.csv line 63",
-        ),
-        (f"{sf} / KEYWORD_OTHER #2", tf): (
-            "scams_and_fraud.other",
-            None,
-            None,
-            0,
-            "4_notices.csv line 63",
-        ),
+            v,
+            f"4_notices.csv line {line}",
+        )
+        for cat, area, *rows in expected
+        for k, (line, values) in enumerate(zip(rows[::2], rows[1::2], strict=True), start=1)
+        for indicator, v in zip((median, tf), values, strict=True)
     }
+    assert len(apart) == 12
     # the same policy area as the category's summed "Other" counts (557 + 96, 104 + 918, 29 + 559)
     summed = {
         o["raw_policy_label"]: (o["policy_area"], o["value"], o["value_text"])

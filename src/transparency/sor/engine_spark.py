@@ -47,12 +47,12 @@ def check_master(master: str | None, timeout: float = 5.0) -> None:
     for "All masters are unresponsive" before it gives up. Other masters (``local``, ``yarn``,
     ``k8s://``) are left to Spark.
     """
-    scheme = (master or "").partition("://")[0]
+    scheme, _, rest = (master or "").partition("://")
     if scheme not in DEFAULT_PORTS:
         return
-    assert master is not None
-    # spark://h1:7077,h2:7077 lists standby masters: one that answers is enough
-    hosts = master.split("://", 1)[1].split("/", 1)[0].split(";", 1)[0].split(",")
+    # spark://h1:7077,h2:7077 lists standby masters: one that answers is enough; sc:// URLs may
+    # carry a path and ;parameters after the host
+    hosts = rest.split("/", 1)[0].split(";", 1)[0].split(",")
     reasons = []
     for hp in hosts:
         u = urlsplit(f"//{hp}")

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from transparency import exports
+from transparency.publishing import table_download as exports
 
 from data import metrics, q, sources_info
 

@@ -1,5 +1,5 @@
 """One module per source. Each declares ``SOURCE`` (a
-:class:`transparency.sources.SourceDeclaration`), a faithful ``parse(path) -> ParseResult`` and,
+:class:`transparency.acquisition.sources.SourceDeclaration`), a faithful ``parse(path) -> ParseResult`` and,
 where the source can be fetched, ``fetch(client, store) -> list[FetchOutcome]``.
 
 Modules whose names start with ``_`` are shared helpers, not sources. See

@@ -2,7 +2,7 @@
 
 Some feeds answer HTTP 200 with an empty or broken body (the Commission's Press Corner does so for
 some references). :func:`fetch_checked` fetches through the same :class:`PoliteClient` discipline
-as :func:`transparency.fetching.fetch_to_store` (conditional requests, retries, rate limits,
+as :func:`transparency.acquisition.fetching.fetch_to_store` (conditional requests, retries, rate limits,
 robots.txt, host allow-list, size cap) but stores the bytes only when ``check`` accepts them, so a
 broken answer is a failed fetch to retry later, never a snapshot.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
 
 
 def fetch_checked(

@@ -39,12 +39,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import Period, PeriodError, parse_period
-from transparency.records import ParseError, ParseResult, RawRecord
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
-from transparency.textfiles import read_text
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.periods import Period, PeriodError, parse_period
+from transparency.reading.records import ParseError, ParseResult, RawRecord
+from transparency.reading.textfiles import read_text
 
 REPO_RAW = "https://raw.githubusercontent.com/apparebit/diaphanous/boss/data/"
 SOURCE = SourceDeclaration(

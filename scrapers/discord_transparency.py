@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.numbers import NumberError, parse_number
-from transparency.periods import Period, PeriodError, find_period, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
-from transparency.zipsafety import UnsafeZip, ZipLimits, read_csv_members
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.numbers import NumberError, parse_number
+from transparency.reading.periods import Period, PeriodError, find_period, parse_period
+from transparency.reading.records import ParseError, ParseResult
+from transparency.reading.zipsafety import UnsafeZip, ZipLimits, read_csv_members
 
 LANDING = "https://discord.com/safety-transparency-reports"
 ZIP_PATTERN = "https://cdn.discordapp.com/assets/transparency-reports/Discord-Transparency-Report-{period}.zip"

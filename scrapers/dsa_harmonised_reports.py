@@ -27,10 +27,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from scrapers._dsa_harmonised import checks, emit, inputs, tables, vlop_json
-from transparency.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import Snapshot, SnapshotStore
+from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import Snapshot, SnapshotStore
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = SourceDeclaration(
     id="dsa_harmonised_reports",

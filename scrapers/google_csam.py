@@ -28,12 +28,12 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from transparency import xssi
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import PeriodError, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading import xssi
+from transparency.reading.periods import PeriodError, parse_period
+from transparency.reading.records import ParseError, ParseResult
 
 API_BASE = "https://transparencyreport.google.com/transparencyreport/api/v3/"
 SOURCE = SourceDeclaration(

@@ -18,13 +18,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import PeriodError, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
-from transparency.textfiles import decode_text, read_text
-from transparency.zipsafety import UnsafeZip, ZipLimits, read_csv_members
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.periods import PeriodError, parse_period
+from transparency.reading.records import ParseError, ParseResult
+from transparency.reading.textfiles import decode_text, read_text
+from transparency.reading.zipsafety import UnsafeZip, ZipLimits, read_csv_members
 
 SOURCE = SourceDeclaration(
     id="meta_cser",

@@ -30,11 +30,11 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from transparency.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import Period, PeriodError, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.periods import Period, PeriodError, parse_period
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = SourceDeclaration(
     id="microsoft_dscr",

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
-from transparency.textfiles import csv_rows, year_of
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError, ParseResult
+from transparency.reading.textfiles import csv_rows, year_of
 
 SOURCE = SourceDeclaration(
     id="ncmec_ojjdp",

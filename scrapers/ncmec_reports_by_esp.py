@@ -22,12 +22,12 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.pdfs import open_pdf
-from transparency.periods import parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.pdfs import open_pdf
+from transparency.reading.periods import parse_period
+from transparency.reading.records import ParseError, ParseResult
 
 BASE = "https://www.missingkids.org/content/dam/missingkids/pdfs/"
 PATTERN = BASE + "{year}-reports-by-esp.pdf"

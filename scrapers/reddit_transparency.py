@@ -26,12 +26,12 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import HtmlTable, read_tables, soup_of, text_of
-from transparency.periods import Period, PeriodError, half, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.htmltables import HtmlTable, read_tables, soup_of, text_of
+from transparency.reading.periods import Period, PeriodError, half, parse_period
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = SourceDeclaration(
     id="reddit_transparency",

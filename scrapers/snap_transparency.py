@@ -34,14 +34,14 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import HtmlTable, read_tables, soup_of
-from transparency.numbers import NumberError, parse_number
-from transparency.periods import Period, PeriodError, half_ending, parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
-from transparency.textfiles import read_text
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.htmltables import HtmlTable, read_tables, soup_of
+from transparency.reading.numbers import NumberError, parse_number
+from transparency.reading.periods import Period, PeriodError, half_ending, parse_period
+from transparency.reading.records import ParseError, ParseResult
+from transparency.reading.textfiles import read_text
 
 SOURCE = SourceDeclaration(
     id="snap_transparency",

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.htmltables import heading_before, soup_of, text_of
-from transparency.periods import Period, year_to_date
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.htmltables import heading_before, soup_of, text_of
+from transparency.reading.periods import Period, year_to_date
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = SourceDeclaration(
     id="telegram_moderation",

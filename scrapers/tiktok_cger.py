@@ -33,11 +33,11 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from transparency.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.periods import Period, PeriodError, month_end, parse_period
-from transparency.records import ParseError, ParseResult, RawRecord
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.periods import Period, PeriodError, month_end, parse_period
+from transparency.reading.records import ParseError, ParseResult, RawRecord
 
 SOURCE = SourceDeclaration(
     id="tiktok_cger",

@@ -24,11 +24,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from scrapers._regulator_feeds import fetch_checked
-from transparency.action_records import CandidateAction, prose_amount, prose_date
-from transparency.fetching import FetchOutcome, PoliteClient
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.accountability.feed_records import CandidateAction, prose_amount, prose_date
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError, ParseResult
 
 OBSERVATIONS = False  # regulator actions, not published numbers: the build uses parse_actions
 CASE_BASE = "https://www.ofcom.org.uk/online-safety/illegal-and-harmful-content/"

@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from transparency.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.numbers import NumberError, parse_number
-from transparency.pdfs import open_pdf
-from transparency.periods import Period, find_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.numbers import NumberError, parse_number
+from transparency.reading.pdfs import open_pdf
+from transparency.reading.periods import Period, find_period
+from transparency.reading.records import ParseError, ParseResult
 
 LANDING = "https://transparency.x.com/"  # the transparency centre links each report PDF
 KNOWN_PDFS = (

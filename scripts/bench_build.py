@@ -118,8 +118,8 @@ def main() -> int:
                 cmd = [py, "-m", "transparency", "parse", "meta_cser", str(f)]
                 rows.append((label + " incl. start-up", *timed(cmd, env, args.runs)))
         sys.path[:0] = [str(REPO / "src"), str(REPO)]
-        from transparency.parsing import parse_file
-        from transparency.sources import get_source
+        from transparency.acquisition.parsing import parse_file
+        from transparency.acquisition.sources import get_source
 
         t = time.perf_counter()
         n = len(parse_file(get_source("meta_cser"), big).records)

@@ -17,10 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from transparency import paths, release
-from transparency.parsing import parse_snapshot
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency import paths
+from transparency.acquisition import embedded_release as release
+from transparency.acquisition.parsing import parse_snapshot
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
 
 
 def main() -> int:

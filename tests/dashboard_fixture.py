@@ -1,7 +1,7 @@
 """A fixture warehouse for the dashboard tests: the real embedded default, plus only what it still
 lacks.
 
-- The base is ``transparency.build.build()`` on the embedded default: every platform source, NCMEC
+- The base is ``transparency.build.compose.build()`` on the embedded default: every platform source, NCMEC
   and the DSA harmonised reports in data/release/, and the real regulator tables (``actions``,
   ``cases``, ``commitments``, ``action_types``, ``fx_rates``) and views (``revisions``,
   ``cybertipline_crosscheck``) the build creates. Nothing of these is replaced or added to.
@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import FIXTURES
-from transparency.build import build
-from transparency.normalise import series_id
-from transparency.store import SnapshotStore
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
+from transparency.harmonisation.normalise import series_id
 
 META_URL = "https://transparency.fb.com/sr/community-standards/"
 
@@ -303,7 +303,7 @@ def build_fixture_warehouse(home: Path, *, restated: bool = False, sor: bool = T
 
 def build_empty_warehouse(path: Path) -> Path:
     """A warehouse with the schema but no rows (what a fresh build with no data would give)."""
-    from transparency.build import SCHEMA
+    from transparency.warehouse.context import SCHEMA
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:

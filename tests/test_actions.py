@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO, shared_file
-from transparency.build import BuildError, build
-from transparency.warehouse import checksums
+from transparency.build.compose import BuildError, build
+from transparency.warehouse.database import checksums
 
 REGISTER = "registers/regulator_actions.csv"
 

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from transparency.build import BuildError, build
-from transparency.store import SnapshotStore
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import BuildError, build
 
 OFCOM = "https://www.ofcom.org.uk/online-safety/illegal-and-harmful-content/"
 FEEDS = [

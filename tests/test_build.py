@@ -16,9 +16,9 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 from transparency import paths
-from transparency.build import BuildError, build
-from transparency.store import SnapshotStore
-from transparency.warehouse import checksums
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import BuildError, build
+from transparency.warehouse.database import checksums
 
 META_URL = "https://transparency.fb.com/sr/community-standards/"
 

@@ -4,8 +4,8 @@ import json
 import xml.etree.ElementTree as ET
 
 from tests.conftest import FIXTURES
-from transparency.build import build
-from transparency.store import SnapshotStore
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
 
 URL = "https://transparency.fb.com/sr/community-standards/"
 

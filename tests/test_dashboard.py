@@ -25,7 +25,7 @@ from tests.dashboard_fixture import (
     build_empty_warehouse,
     build_fixture_warehouse,
 )
-from transparency import exports
+from transparency.publishing import table_download as exports
 
 APP = str(REPO / "dashboard" / "app.py")
 PAGES = [

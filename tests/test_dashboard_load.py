@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.dashboard_server import serve
-from transparency.build import build
+from transparency.build.compose import build
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -9,8 +9,8 @@ import re
 import typer.main
 
 from tests.conftest import REPO
-from transparency.cli import app
-from transparency.sources import all_sources
+from transparency.acquisition.sources import all_sources
+from transparency.cli.main import app
 
 
 def command_names() -> list[str]:

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from transparency.build import build
-from transparency.store import SnapshotStore
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
 
 URL = "https://transparency.fb.com/sr/community-standards/"
 DIAPHANOUS_URL = (

@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
-from transparency.fetching import USER_AGENT, FetchPolicy, PoliteClient, fetch_to_store
-from transparency.scrape import scrape
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import USER_AGENT, FetchPolicy, PoliteClient, fetch_to_store
+from transparency.acquisition.scrape import scrape
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
 
 META = get_source("meta_cser")
 URL = META.decl.download_urls[0]
@@ -262,7 +262,7 @@ def test_no_network_fails_fast_per_source_and_changes_nothing(store):
 def test_one_failing_source_does_not_stop_the_others(store, monkeypatch):
     import types
 
-    from transparency.sources import Source
+    from transparency.acquisition.sources import Source
 
     def broken_fetch(client, store):
         raise RuntimeError("layout changed")

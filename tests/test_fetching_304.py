@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.sources.web_helpers import mock_client
-from transparency.fetching import fetch_to_store
-from transparency.sources import SourceDeclaration
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import fetch_to_store
+from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.store import SnapshotStore
 
 DECL = SourceDeclaration(
     id="t",

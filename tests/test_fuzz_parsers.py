@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from transparency.records import ParseError, ParseResult
-from transparency.sources import all_sources
+from transparency.acquisition.sources import all_sources
+from transparency.reading.records import ParseError, ParseResult
 
 PARSERS = sorted(
     sid

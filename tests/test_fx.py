@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from transparency.action_records import prose_amount, prose_date, rfc822_date
-from transparency.fx import NoRate, Rates
+from transparency.accountability.feed_records import prose_amount, prose_date, rfc822_date
+from transparency.accountability.fx import NoRate, Rates
 
 RATES = Rates(
     [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from transparency import xssi
-from transparency.htmltables import read_tables
+from transparency.reading import xssi
+from transparency.reading.htmltables import read_tables
 
 
 def test_tables_with_thead_first_row_headers_and_nesting():

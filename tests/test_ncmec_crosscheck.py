@@ -13,10 +13,11 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURES
-from transparency import ncmec
-from transparency.build import SCHEMA, build
-from transparency.periods import parse_period
-from transparency.store import SnapshotStore
+from transparency.accountability import ncmec_crosscheck as ncmec
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
+from transparency.reading.periods import parse_period
+from transparency.warehouse.context import SCHEMA
 
 NCMEC_2023 = "https://www.missingkids.org/content/dam/missingkids/pdfs/2023-reports-by-esp.pdf"
 NCMEC_2019 = "https://www.missingkids.org/content/dam/missingkids/pdfs/2019-reports-by-esp.pdf"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transparency.numbers import NumberError, parse_number
+from transparency.reading.numbers import NumberError, parse_number
 
 
 @pytest.mark.parametrize(

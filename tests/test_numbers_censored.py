@@ -2,7 +2,7 @@
 
 import pytest
 
-from transparency.numbers import parse_number
+from transparency.reading.numbers import parse_number
 
 
 @pytest.mark.parametrize("text", ["<0.0001%", "< 0.01 %", "<10", "≤5%"])

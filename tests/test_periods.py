@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from transparency.periods import PeriodError, parse_period
+from transparency.reading.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from transparency.periods import find_period
+from transparency.reading.periods import find_period
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from transparency.periods import PeriodError, half_ending, parse_period, year_to_date
+from transparency.reading.periods import PeriodError, half_ending, parse_period, year_to_date
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@ import shutil
 
 import pytest
 
-from transparency import paths, registries
-from transparency.registries import RegistryError
+from transparency import paths
+from transparency.harmonisation import registries
+from transparency.harmonisation.registries import RegistryError
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from transparency.scaffold import scaffold
+from transparency.acquisition.scaffold import scaffold
 
 
 def test_scaffolded_source_parses_and_its_test_passes(tmp_path):

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from transparency import registries
-from transparency.normalise import Context, normalise
-from transparency.records import ParseError
-from transparency.sources import REQUIRED_FIELDS, all_sources
+from transparency.acquisition.sources import REQUIRED_FIELDS, all_sources
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.reading.records import ParseError
 
 SOURCES = sorted(all_sources())
 

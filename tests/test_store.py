@@ -1,4 +1,4 @@
-from transparency.store import SnapshotStore, sha256_bytes
+from transparency.acquisition.store import SnapshotStore, sha256_bytes
 
 
 def test_bytes_are_kept_once_by_content_hash(tmp_path):

@@ -1,4 +1,4 @@
-"""transparency.zipsafety: the member checks the SoR dump reader, the DSA harmonised inputs and
+"""transparency.reading.zipsafety: the member checks the SoR dump reader, the DSA harmonised inputs and
 Discord's release ZIP share, on small ZIPs built here."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transparency.zipsafety import (
+from transparency.reading.zipsafety import (
     UnsafeZip,
     ZipBudget,
     ZipLimits,

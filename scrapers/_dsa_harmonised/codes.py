@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from transparency.periods import Period, PeriodError, parse_period
+from transparency.reading.periods import Period, PeriodError, parse_period
 
 from .template import (
     CATEGORIES,

@@ -25,9 +25,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from transparency.numbers import NumberError, parse_number
-from transparency.records import ParseResult, RawRecord
-from transparency.registries import match_key
+from transparency.harmonisation.registries import match_key
+from transparency.reading.numbers import NumberError, parse_number
+from transparency.reading.records import ParseResult, RawRecord
 
 from . import codes
 from .model import Cell

@@ -5,7 +5,7 @@ zip folders of CSVs), and an XLSX workbook with one sheet per part. Archives are
 and never extracted, so nothing is written anywhere; every member is bounded (count, size,
 compression ratio) and a member whose name would escape the archive (absolute, ``..``), a link
 or an encrypted member makes the whole archive unreadable, as such members only come from broken
-or hostile archives. The checks are :mod:`transparency.zipsafety`'s, with the limits below.
+or hostile archives. The checks are :mod:`transparency.reading.zipsafety`'s, with the limits below.
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from transparency.records import ParseError
-from transparency.zipsafety import UnsafeZip, ZipBudget, ZipLimits, read_member, unsafe_reason
+from transparency.reading.records import ParseError
+from transparency.reading.zipsafety import (
+    UnsafeZip,
+    ZipBudget,
+    ZipLimits,
+    read_member,
+    unsafe_reason,
+)
 
 LIMITS = ZipLimits(
     max_members=2000,  # files in one archive or folder

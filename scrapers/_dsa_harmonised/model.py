@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transparency.periods import Period
+from transparency.reading.periods import Period
 
 from .template import CATEGORIES, KEYWORD_PARENT, TOTAL, other_label
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from transparency.periods import Period
-from transparency.records import ParseError
+from transparency.reading.periods import Period
+from transparency.reading.records import ParseError
 
 from . import codes
 from .inputs import Table

@@ -16,8 +16,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from transparency.periods import PeriodError, parse_period
-from transparency.records import ParseError
+from transparency.reading.periods import PeriodError, parse_period
+from transparency.reading.records import ParseError
 
 from . import codes
 from .model import Cell, Parents, other_parent_note

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.sor.helpers import daily_rows, query
-from transparency.build import build
+from transparency.build.compose import build
 from transparency.sor import synth
 from transparency.sor.ingest import Options, ingest
 

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.sor.helpers import KEYS, query, reference_counts, run_cli
 from transparency import paths
-from transparency.build import build
+from transparency.build.compose import build
 from transparency.sor import columns as C
 from transparency.sor import outputs, synth
 from transparency.sor.csvtext import php_row

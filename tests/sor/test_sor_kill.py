@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 from transparency.sor import synth
-from transparency.warehouse import checksums
+from transparency.warehouse.database import checksums
 
 
 def _sums(db):

@@ -8,13 +8,13 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, reference_figures, shared_file
-from transparency import registries
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.normalise import Context, normalise
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("diaphanous_curated")
 CURATED = "real/platforms/curated-diaphanous/"

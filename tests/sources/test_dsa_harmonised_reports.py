@@ -14,11 +14,11 @@ import pytest
 
 from scrapers._dsa_harmonised.emit import OTHER_APART
 from tests.conftest import FIXTURES, reference_figures, shared_file
-from transparency import registries
-from transparency.normalise import Context, normalise
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("dsa_harmonised_reports")
 HERE = FIXTURES / "dsa_harmonised_reports"
@@ -882,8 +882,8 @@ def test_label_map_covers_the_template():
 def test_build_records_dq_findings_and_observations(tmp_path):
     import duckdb
 
-    from transparency.build import build
-    from transparency.store import SnapshotStore
+    from transparency.acquisition.store import SnapshotStore
+    from transparency.build.compose import build
 
     archive = zip_of(SNAP, tmp_path / "Snap_DSA_TR_H2_2025_V2.zip")
     SnapshotStore().put_file(

@@ -11,8 +11,8 @@ import httpx
 
 from scrapers import dsa_harmonised_reports as dsa
 from tests.conftest import FIXTURES
-from transparency.fetching import PoliteClient
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import PoliteClient
+from transparency.acquisition.store import SnapshotStore
 
 SNAP = FIXTURES / "dsa_harmonised_reports" / "snap_h2_2025_v2"
 PAGE = dsa.LINK_PAGES[0]

@@ -11,9 +11,9 @@ import pytest
 
 from scrapers import ec_presscorner as ec
 from tests.conftest import FIXTURES
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.records import ParseError
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError
 
 SEARCH = FIXTURES / "ec_presscorner" / "presscorner-search-20251201-20260731-p1.json"
 DOC = FIXTURES / "ec_presscorner" / "presscorner-ip_26_312.json"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO, shared_file
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("meta_cser")
 

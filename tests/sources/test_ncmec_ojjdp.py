@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from tests.conftest import FIXTURES, reference_figures, shared_file
-from transparency import registries
-from transparency.normalise import Context, normalise
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("ncmec_ojjdp")
 

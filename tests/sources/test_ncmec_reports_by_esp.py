@@ -19,13 +19,13 @@ import pytest
 
 from scripts.make_ncmec_fixture import Page, finish, pdf_bytes
 from tests.conftest import FIXTURES, REPO, reference_figures, shared_file
-from transparency import registries
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.normalise import Context, normalise
-from transparency.parsing import parse_file
-from transparency.records import ParseError, ParseResult
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = get_source("ncmec_reports_by_esp")
 OWN = FIXTURES / "ncmec_reports_by_esp"

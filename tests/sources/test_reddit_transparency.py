@@ -13,10 +13,10 @@ from tests.sources.web_helpers import (
     observations,
     reference_value,
 )
-from transparency.parsing import parse_file, parse_snapshot
-from transparency.records import ParseError
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.parsing import parse_file, parse_snapshot
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("reddit_transparency")
 DIR = FIXTURES / "reddit_transparency"

@@ -15,10 +15,10 @@ from tests.sources.web_helpers import (
     observations,
     reference_value,
 )
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("snap_transparency")
 DIR = FIXTURES / "snap_transparency"
@@ -252,7 +252,7 @@ def test_html_slug_and_printed_dates_disagree_is_a_warning(tmp_path):
 def test_cli_parse_contract(capsys):
     from typer.testing import CliRunner
 
-    from transparency.cli import app
+    from transparency.cli.main import app
 
     out = CliRunner().invoke(
         app, ["parse", "snap_transparency", str(DIR / "snap-transparency-h2-2023.html")]

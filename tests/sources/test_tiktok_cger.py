@@ -14,13 +14,13 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, REPO, reference_figures, shared_file
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.normalise import Context, normalise
-from transparency.parsing import parse_file, parse_snapshot
-from transparency.records import ParseError
-from transparency.registries import load
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.parsing import parse_file, parse_snapshot
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.harmonisation.normalise import Context, normalise
+from transparency.harmonisation.registries import load
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("tiktok_cger")
 FIX = FIXTURES / "tiktok_cger"

@@ -9,9 +9,9 @@ import pytest
 
 from scrapers import uk_ofcom as ofcom
 from tests.conftest import FIXTURES
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.records import ParseError
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError
 
 FORUM = FIXTURES / "uk_ofcom" / "suicide-forum.html"
 FOURCHAN = FIXTURES / "uk_ofcom" / "4chan.html"

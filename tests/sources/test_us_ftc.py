@@ -9,9 +9,9 @@ import pytest
 
 from scrapers import us_ftc as ftc
 from tests.conftest import FIXTURES
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.records import ParseError
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.store import SnapshotStore
+from transparency.reading.records import ParseError
 
 FEED = FIXTURES / "us_ftc" / "press-release.xml"
 

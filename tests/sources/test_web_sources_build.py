@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from tests.conftest import FIXTURES
-from transparency.build import build
-from transparency.store import SnapshotStore
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
 
 SOURCES = {
     "snap_transparency": ("snap-*", "https://values.snap.com/privacy/transparency"),

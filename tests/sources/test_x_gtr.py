@@ -11,14 +11,14 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, REPO, reference_figures, shared_file
-from transparency import registries
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.normalise import KEY_COLUMNS, Context, normalise
-from transparency.parsing import parse_file
-from transparency.periods import parse_period
-from transparency.records import ParseError, ParseResult
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import KEY_COLUMNS, Context, normalise
+from transparency.reading.periods import parse_period
+from transparency.reading.records import ParseError, ParseResult
 
 SOURCE = get_source("x_gtr")
 MODULE = SOURCE.module
@@ -478,7 +478,7 @@ def test_declaration():
 def test_build_with_the_fixture_has_no_errors_and_no_unmapped_labels():
     import duckdb
 
-    from transparency.build import build
+    from transparency.build.compose import build
 
     SnapshotStore().put_file(
         FIX / "x-gtr-sample-h1-2024.pdf",

@@ -17,11 +17,11 @@ from tests.sources.web_helpers import (
     observations,
     reference_value,
 )
-from transparency.build import build
-from transparency.parsing import parse_file
-from transparency.records import ParseError
-from transparency.sources import get_source
-from transparency.store import SnapshotStore
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.acquisition.store import SnapshotStore
+from transparency.build.compose import build
+from transparency.reading.records import ParseError
 
 SOURCE = get_source("youtube_cge")
 DIR = FIXTURES / "youtube_cge"

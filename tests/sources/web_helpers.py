@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 
-from transparency import registries
-from transparency.fetching import FetchPolicy, PoliteClient
-from transparency.normalise import KEY_COLUMNS, Context, normalise
-from transparency.parsing import parse_file
-from transparency.sources import get_source
+from transparency.acquisition.fetching import FetchPolicy, PoliteClient
+from transparency.acquisition.parsing import parse_file
+from transparency.acquisition.sources import get_source
+from transparency.harmonisation import registries
+from transparency.harmonisation.normalise import KEY_COLUMNS, Context, normalise
 
 
 def observations(source_id: str, paths: Iterable[Path]) -> tuple[list[dict], list]:

@@ -17,8 +17,8 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .harmonise import array_cell, flag
-from .parts import Reject
+from transparency.sor.harmonise import array_cell, flag
+from transparency.sor.parts import Reject
 
 HEADER = (
     "automated_decision",

@@ -12,7 +12,7 @@ write anywhere. Archives are treated as hostile until proven otherwise (issue 8)
   checked before anything is decompressed, and the bytes actually produced are counted while
   streaming, so a header that lies about sizes is caught too (CRC errors surface as corruption).
 
-The member checks are :mod:`transparency.zipsafety`'s, with this reader's limits (:class:`Limits`).
+The member checks are :mod:`transparency.reading.zipsafety`'s, with this reader's limits (:class:`Limits`).
 
 Every problem raises :class:`ArchiveError` with a one-line message naming the file and member.
 """
@@ -30,7 +30,14 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from ..zipsafety import READ_ERRORS, UnsafeZip, ZipBudget, ZipLimits, iter_member, unsafe_reason
+from transparency.reading.zipsafety import (
+    READ_ERRORS,
+    UnsafeZip,
+    ZipBudget,
+    ZipLimits,
+    iter_member,
+    unsafe_reason,
+)
 
 OUTER_NAME = re.compile(
     r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)\.zip$"

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..build import BuildContext, insert_rows
-from ..findings import Finding
-from . import columns as C
-from . import outputs
-from .harmonise import V1V2
+from transparency.harmonisation.findings import Finding
+from transparency.sor import columns as C
+from transparency.sor import outputs
+from transparency.sor.harmonise import V1V2
+from transparency.warehouse.context import BuildContext, insert_rows
 
-SCHEMA = Path(__file__).resolve().parents[1] / "schema_sor.sql"
+SCHEMA = Path(__file__).with_name("schema_sor.sql")
 FILE_COLUMNS = [
     "file",
     "sha1_ok",

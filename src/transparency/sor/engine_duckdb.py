@@ -31,10 +31,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from .archive import DumpReader, Part
-from .columns import RAW_KEYS
-from .csvtext import Repairer, parse_line, unrepair
-from .parts import (
+from transparency.sor.archive import DumpReader, Part
+from transparency.sor.columns import RAW_KEYS
+from transparency.sor.csvtext import Repairer, parse_line, unrepair
+from transparency.sor.parts import (
     EngineResult,
     Layout,
     LayoutError,

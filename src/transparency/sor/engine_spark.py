@@ -24,10 +24,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import paths
-from .archive import DumpReader, Limits
-from .columns import RAW_KEYS
-from .parts import EngineResult, Layout, LayoutError, Reject, first_layout, parse_part
+from transparency import paths
+from transparency.sor.archive import DumpReader, Limits
+from transparency.sor.columns import RAW_KEYS
+from transparency.sor.parts import (
+    EngineResult,
+    Layout,
+    LayoutError,
+    Reject,
+    first_layout,
+    parse_part,
+)
 
 _FIELDS = ["kind", *RAW_KEYS, "n", "file", "line", "reason", "raw"]
 SCHEMA = ", ".join(f"{f} {'bigint' if f in ('n', 'line') else 'string'}" for f in _FIELDS)
@@ -73,7 +80,7 @@ def _task(batches: Iterator, limits: Limits) -> Iterator:
     """Spark task body: (path, inner, name, sizes) rows -> count, reject and part rows."""
     import pyarrow as pa
 
-    from .archive import Part
+    from transparency.sor.archive import Part
 
     readers: dict[str, DumpReader] = {}
     try:

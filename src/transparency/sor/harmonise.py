@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from . import columns as C
+from transparency import paths
+from transparency.sor import columns as C
 
 _TRUE = {"yes", "true", "1", "t"}
 _FALSE = {"no", "false", "0", "f"}

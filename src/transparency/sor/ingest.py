@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import aggregates, outputs
-from .archive import ArchiveError, Limits, parse_dump_name, read_sha1_file, sha1_of
-from .columns import schema_version_for
-from .engine_spark import SparkUnreachable
-from .harmonise import normalise_key
-from .parts import EngineResult, LayoutError
+from transparency.sor import aggregates, outputs
+from transparency.sor.archive import ArchiveError, Limits, parse_dump_name, read_sha1_file, sha1_of
+from transparency.sor.columns import schema_version_for
+from transparency.sor.engine_spark import SparkUnreachable
+from transparency.sor.harmonise import normalise_key
+from transparency.sor.parts import EngineResult, LayoutError
 
 ERRORS = (ArchiveError, LayoutError, aggregates.AggregatesError, SparkUnreachable)
 
@@ -71,11 +71,11 @@ def ingest_dump(path: Path, opts: Options) -> outputs.FileRecord:
     t0 = time.perf_counter()
     result: EngineResult
     if opts.engine == "spark":
-        from . import engine_spark
+        from transparency.sor import engine_spark
 
         result = engine_spark.run(path, master=opts.spark_master, limits=opts.limits)
     elif opts.engine == "duckdb":
-        from . import engine_duckdb
+        from transparency.sor import engine_duckdb
 
         result = engine_duckdb.run(
             path,

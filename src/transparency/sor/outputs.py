@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import paths
-from . import columns as C
-from .parts import Reject
+from transparency import paths
+from transparency.sor import columns as C
+from transparency.sor.parts import Reject
 
 DAILY_FIELDS = [c for c in C.DAILY_COLUMNS if c != "platform"]
 

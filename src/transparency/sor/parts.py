@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import columns as C
-from .csvtext import Repairer, parse_line, unrepair
+from transparency.sor import columns as C
+from transparency.sor.csvtext import Repairer, parse_line, unrepair
 
 
 class LayoutError(ValueError):

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import columns as C
-from .csvtext import parse_line, php_field, repair
+from transparency.sor import columns as C
+from transparency.sor.csvtext import parse_line, php_field, repair
 
 PART_IDS = 100_000  # DayArchiveService::$chunk: each CSV part covers ids [s, s + 100,000]
 ZIP_IDS = 1_000_000  # CSV_EXPORT_JOB_CHUNK_SIZE: each inner ZIP covers ids [s, s + 1,000,000]

@@ -1,0 +1,165 @@
+"""The embedded default release in ``data/release/``: what the project's own parsers extracted from
+public files, committed so a fresh clone has real data offline.
+
+- ``snapshots.csv``: one row per public file parsed (sha256, source, URL, dates, size).
+- ``records/<source_id>.csv``: the faithful records of that source's files, raw labels only,
+  each with the sha256 of the file it came from. Harmonisation happens at build time, so editing
+  a registry changes the warehouse without the raw files.
+- ``warnings.csv``: the data problems the parsers reported on those files.
+
+The raw files themselves are not committed; the snapshot sha256 and URL say exactly which public
+file each row came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import MISSING, asdict, fields
+from datetime import date
+from pathlib import Path
+
+from transparency import paths
+from transparency.acquisition.store import Snapshot
+from transparency.reading.records import ParseResult, RawRecord
+
+SNAPSHOT_COLUMNS = [
+    "sha256",
+    "source_id",
+    "url",
+    "filename",
+    "media_type",
+    "bytes",
+    "retrieved_at",
+    "published_at",
+    "vintage",
+    "vintage_basis",
+]
+RECORD_COLUMNS = ["snapshot_sha256", *RawRecord.columns()]
+WARNING_COLUMNS = ["source_id", "snapshot_sha256", "file", "row", "message"]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    """Write deterministically (sorted input, LF endings) and atomically."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(buf.getvalue())
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _fmt(v: object) -> object:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v) if not v.is_integer() else str(int(v))
+    return v
+
+
+def write(
+    parsed: list[tuple[Snapshot, ParseResult, date, str]], root: Path | None = None
+) -> dict[str, int]:
+    """Replace the embedded release with these parsed snapshots; return rows per source."""
+    root = root or paths.release_dir()
+    parsed = sorted(parsed, key=lambda t: (t[0].source_id, t[0].sha256))
+    _write_csv(
+        root / "snapshots.csv",
+        SNAPSHOT_COLUMNS,
+        [
+            [
+                s.sha256,
+                s.source_id,
+                s.url,
+                s.filename,
+                s.media_type,
+                s.bytes,
+                s.retrieved_at,
+                s.published_at,
+                v.isoformat(),
+                basis,
+            ]
+            for s, _, v, basis in parsed
+        ],
+    )
+    by_source: dict[str, list[list]] = defaultdict(list)
+    warnings: list[list] = []
+    for snap, result, _, _ in parsed:
+        for r in result.records:
+            by_source[snap.source_id].append([snap.sha256, *(_fmt(x) for x in asdict(r).values())])
+        for w in result.warnings:
+            warnings.append([snap.source_id, snap.sha256, w.file, w.row, w.message])
+    records_dir = root / "records"
+    for old in records_dir.glob("*.csv") if records_dir.exists() else []:
+        if old.stem not in by_source:
+            old.unlink()
+    for source_id, rows in by_source.items():
+        _write_csv(records_dir / f"{source_id}.csv", RECORD_COLUMNS, rows)
+    _write_csv(root / "warnings.csv", WARNING_COLUMNS, warnings)
+    return {k: len(v) for k, v in sorted(by_source.items())}
+
+
+def _record(row: dict[str, str]) -> RawRecord:
+    kwargs: dict[str, object] = {}
+    for f in fields(RawRecord):
+        if f.name not in row and f.default is not MISSING:  # a column added after the release
+            continue
+        v = row[f.name]
+        if f.name in ("period_start", "period_end"):
+            kwargs[f.name] = date.fromisoformat(v)
+        elif f.name == "value":
+            kwargs[f.name] = float(v) if v != "" else None
+        else:
+            kwargs[f.name] = v
+    return RawRecord(**kwargs)  # type: ignore[arg-type]
+
+
+def read(
+    root: Path | None = None,
+) -> tuple[list[tuple[Snapshot, date, str]], dict[str, list[RawRecord]], list[dict[str, str]]]:
+    """(snapshots with vintage and its basis, records by snapshot sha256, parse warnings)."""
+    root = root or paths.release_dir()
+    snaps: list[tuple[Snapshot, date, str]] = []
+    records: dict[str, list[RawRecord]] = defaultdict(list)
+    warnings: list[dict[str, str]] = []
+    if not (root / "snapshots.csv").exists():
+        return snaps, records, warnings
+    with (root / "snapshots.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            snap = Snapshot(
+                sha256=row["sha256"],
+                source_id=row["source_id"],
+                url=row["url"],
+                filename=row["filename"],
+                media_type=row["media_type"],
+                bytes=int(row["bytes"]),
+                retrieved_at=row["retrieved_at"],
+                published_at=row["published_at"],
+                method="embedded",
+            )
+            snaps.append(
+                (snap, date.fromisoformat(row["vintage"]), row.get("vintage_basis") or "published")
+            )
+    for f in sorted((root / "records").glob("*.csv")):
+        with f.open(newline="", encoding="utf-8") as fh:
+            for i, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    records[row["snapshot_sha256"]].append(_record(row))
+                except (KeyError, ValueError) as exc:
+                    raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+    if (root / "warnings.csv").exists():
+        with (root / "warnings.csv").open(newline="", encoding="utf-8") as fh:
+            warnings = list(csv.DictReader(fh))
+    return snaps, records, warnings
+
+
+def files(root: Path | None = None) -> list[Path]:
+    root = root or paths.release_dir()
+    return sorted(p for p in root.rglob("*.csv")) if root.exists() else []

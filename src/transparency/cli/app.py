@@ -204,7 +204,9 @@ def check_warehouse_target(db: Path, option: str = "--db") -> Path:
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise fail(f"{option} {db}: the folder {db.parent} cannot be made ({exc.strerror})") from None
+        raise fail(
+            f"{option} {db}: the folder {db.parent} cannot be made ({exc.strerror})"
+        ) from None
     return db
 
 

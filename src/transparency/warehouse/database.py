@@ -51,6 +51,13 @@ def check_warehouse_file(db: Path) -> Path:
     """The path of an existing, readable DuckDB file, or a WarehouseError saying what is wrong."""
     db = Path(db)
     if not db.exists():
+        parent = db.absolute().parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise WarehouseUnreadable(
+                f"--db {db}: {parent} is a file, so no warehouse can be there"
+            )
         raise WarehouseMissing(db)
     if db.is_dir():
         raise WarehouseUnreadable(f"--db {db} is a folder, not a warehouse file")

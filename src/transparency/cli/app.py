@@ -15,12 +15,15 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    import duckdb
 
 try:  # typer vendors click (0.20+); older typers use click itself
     from typer._click import exceptions as click_exc
@@ -153,16 +156,16 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-T = TypeVar("T")
-
-
-def open_warehouse(db: Path | None, opener: Callable[[Path | None], T] | None = None) -> T:
+def open_warehouse(
+    db: Path | None,
+    opener: Callable[[Path | None], duckdb.DuckDBPyConnection] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only (with ``opener``, default connect_readonly), or exit 2 with
     one line saying what is wrong with the file."""
     from transparency.warehouse.database import WarehouseError, connect_readonly
 
     try:
-        return (opener or connect_readonly)(db)  # type: ignore[return-value]
+        return (opener or connect_readonly)(db)
     except WarehouseError as exc:
         raise fail(str(exc)) from None
 

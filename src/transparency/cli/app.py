@@ -216,6 +216,7 @@ def check_warehouse_target(db: Path, option: str = "--db") -> Path:
 def check_port_free(port: int, host: str = "localhost") -> None:
     """Exit 2 when nothing can listen on the port (in use, or not allowed)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is free
         try:
             s.bind((host, port))
         except OSError as exc:

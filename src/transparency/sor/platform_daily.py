@@ -51,6 +51,33 @@ FIELDS = (
     "automated_decision",
     "territorial_scope",
 )
+# Small roll-ups for the dashboard (a page reads tens of thousands of rows, not 1.5 million):
+# per day and printed name, the statements in all, of the protection-of-minors category, with the
+# CSAM keyword, detected by automated means and decided fully automatically; and the visibility
+# and account decisions per week.
+ROLLUPS = """
+CREATE TABLE sor_service_daily AS
+SELECT date, service, any_value(platform) AS platform,
+       coalesce(sum(statements) FILTER (WHERE field = 'total'), 0) AS statements,
+       coalesce(sum(statements) FILTER (
+           WHERE field = 'category' AND code = 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS'), 0)
+           AS minors,
+       coalesce(sum(statements) FILTER (
+           WHERE field = 'keyword' AND starts_with(code, 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL')), 0)
+           AS csam,
+       coalesce(sum(statements) FILTER (WHERE field = 'automated_detection' AND code = 'Yes'), 0)
+           AS auto_detected,
+       coalesce(sum(statements) FILTER (
+           WHERE field = 'automated_decision' AND code = 'AUTOMATED_DECISION_FULLY'), 0)
+           AS auto_decided
+FROM sor_platform_daily
+WHERE field IN ('total', 'category', 'keyword', 'automated_detection', 'automated_decision')
+GROUP BY date, service ORDER BY service, date;
+CREATE TABLE sor_decisions_weekly AS
+SELECT date_trunc('week', date)::DATE AS week, service, field, code, sum(statements) AS statements
+FROM sor_platform_daily WHERE field IN ('decision_visibility', 'decision_account')
+GROUP BY ALL ORDER BY ALL;
+"""
 REPORT_LIST_COLUMNS = [
     "service",
     "capture",
@@ -202,6 +229,7 @@ def _platform_daily(ctx: BuildContext) -> None:
         [SUMMARY],
     )
     con.execute("DROP TABLE sor_pd_stage")
+    con.execute(ROLLUPS)
     n = table.num_rows
     kind, snap, path = origin
     if kind == "store":

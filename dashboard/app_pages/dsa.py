@@ -78,6 +78,7 @@ DISCONTINUITIES = [
 ]
 # Periods rather than days: the Commission de-duplicated the database and regenerated the dumps
 # of the affected days over May and June 2024.
+LABELLED = ("2024-05-22", "2025-07-01")  # written on the charts; the other rules on hover
 DISCONTINUITY_BANDS = [("2024-05-01", "2024-06-30", "Commission de-duplication (May–June 2024)")]
 
 
@@ -109,15 +110,19 @@ def discontinuity_marks(start, end) -> tuple[list, dict]:
         )
         data["band"] = band
     if not disc.empty:
-        marks += [
+        marks.append(
             ch.rules(
                 "disc",
                 color=DISC_COLOR,
                 tooltip=[ch.tip("date", "temporal"), ch.tip("label", title="discontinuity")],
-            ),
-            ch.rule_labels("disc", color=DISC_COLOR),
-        ]
+            )
+        )
         data["disc"] = disc
+        # only the major breaks are written on the chart (the others: hover the rule)
+        key = disc[disc.date.isin(LABELLED)]
+        if not key.empty:
+            marks.append(ch.rule_labels("disc_key", color=DISC_COLOR))
+            data["disc_key"] = key
     return marks, data
 
 
@@ -434,6 +439,14 @@ def summary_view() -> None:
             height=320,
             key="sor_pd_counts",
         )
+    named = ranked.set_index("service").n
+    st.caption(
+        md(
+            f"Platforms shown ({FOCUS[focus].lower()}, {start} to {end}): "
+            + "; ".join(f"{p} {int(named.get(p, 0)):,}" for p in plats)
+            + f". {len(ranked)} platforms have such statements in this range."
+        )
+    )
     per = "week" if grain == "week" else "day"
     rate_text = ""
     if measure == "rate":

@@ -167,7 +167,9 @@ def parse_report_list(
     raw = Path(path).read_bytes()
     soup = soup_of(path, raw)
     canonical = soup.find("link", rel="canonical")
-    base = page_url or (canonical.get("href") if canonical else "") or ""
+    # relative links resolve against the page's own address (its canonical link first: a
+    # capture may be served from elsewhere, e.g. an archive)
+    base = str((canonical.get("href") if canonical else "") or page_url or "")
     if not service:
         service = PAGES.get(base.split("?")[0].rstrip("/"), "") or PAGES.get(base, "")
     if not service:

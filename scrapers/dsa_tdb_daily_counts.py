@@ -10,7 +10,7 @@ table, sizes, ``SoR diff`` = rows the authors counted in the dump minus the offi
 
 Covered: per day, the official count and the rows the downloader counted in the dump (``=``:
 equal). Also read: the same figures as CSV (``date,sors_download_table,...,sor_diff,converted_rows,
-...``) and the project's own two-column extract (``date,official_statements,converted_rows``).
+...``) and the project's own extract (``date,official_statements,downloader_rows``).
 Not covered: the file sizes and the error log below the table. Not an observation source: the
 build reads ``parse_daily_counts`` into ``sor_official_daily`` and reconciles it with the
 statements in the dumps (``sor_reconciliation``).
@@ -96,7 +96,7 @@ def _csv(path: Path, text: str) -> list[DailyCount]:
     for line, r in enumerate(rows, start=2):
         row = f"line {line}"
         official = r.get("sors_download_table") or r.get("official_statements") or ""
-        conv = (r.get("converted_rows") or "").strip()
+        conv = (r.get("converted_rows") or r.get("downloader_rows") or "").strip()
         try:
             day = date.fromisoformat((r.get("date") or "").strip())
         except ValueError:

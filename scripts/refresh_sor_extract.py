@@ -46,6 +46,11 @@ CAPTURES = [  # (file, folder, commit, service)
     ("Apple_Reports_List_2025-11-23.html", "Apple", "8dbbf60ffc4b337ec27600e6a62fffe394d725c9", "App Store"),
     ("Google_Maps_Reports_List_2025-11-30.html", "Google Maps", "6e835c8c2f372bcfe4d7ec4e5c6eca4b745bafbd", "Google Maps"),
 ]
+# the page each service's capture is of (what relative links resolve against; the parser
+# prefers the page's own canonical link where it prints one)
+PAGE_OF = {service: url for url, service in dsa_report_lists.PAGES.items()}
+PAGE_OF["Amazon Store"] = PAGE_OF["Amazon"]
+PAGE_OF["Google Maps"] = PAGE_OF["YouTube"]
 PROVENANCE = ["source_id", "file", "url", "sha256", "bytes", "media_type", "retrieved_at", "published_at", "note"]
 
 
@@ -88,7 +93,8 @@ def main() -> int:
         path = args.shared / LISTS / name
         capture = name.rsplit("_", 1)[1].removesuffix(".html")
         url = OTA.format(commit=commit, service=folder.replace(" ", "%20"))
-        for r in dsa_report_lists.parse_report_list(path, page_url=url, capture=capture, service=service):
+        page = PAGE_OF[service]
+        for r in dsa_report_lists.parse_report_list(path, page_url=page, capture=capture, service=service):
             rows.append([getattr(r, c) for c in dsa_report_lists.COLUMNS])
         record("dsa_report_lists", path, url, f"{capture}T00:00:00Z", "", f"Open Terms Archive capture of {folder}'s report list")
     with (out / "report_lists.csv").open("w", newline="", encoding="utf-8") as fh:

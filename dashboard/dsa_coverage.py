@@ -26,7 +26,7 @@ def expected_half_years(listed: pd.DataFrame) -> pd.DataFrame:
         start = pd.Timestamp(FIRST_HALF_YEAR)
         while True:
             end = start + pd.DateOffset(months=6) - pd.Timedelta(days=1)
-            due = end + pd.DateOffset(months=DUE_MONTHS)
+            due = end + pd.DateOffset(months=DUE_MONTHS) + pd.offsets.MonthEnd(0)
             if due > pd.Timestamp(capture):
                 break
             hit = reports[

@@ -86,16 +86,17 @@ SELECT r.platform, r.service, r.period_start, r.period_end, r.measure, r.metrics
 FROM report r LEFT JOIN sor s USING (platform, service, period_start, measure)
 ORDER BY r.platform, r.service, r.period_start, r.measure;
 
--- Each listed report's legal due date (VLOP/VLOSE reports: two months after the period ends) and
+-- Each listed report's legal due date (VLOP/VLOSE reports: within two months of the period's end,
+-- i.e. by the last day of the second month after it) and
 -- whether the page shows it published by then.
 CREATE VIEW dsa_report_timeliness AS
 SELECT service, platform, title, kind, period_start, period_end, url, published, capture,
-       CAST(period_end + INTERVAL 2 MONTH AS DATE) AS due,
+       last_day(CAST(period_end + INTERVAL 2 MONTH AS DATE)) AS due,
        CASE WHEN published IS NULL THEN 'publication date not printed'
-            WHEN published <= CAST(period_end + INTERVAL 2 MONTH AS DATE) THEN 'on time'
+            WHEN published <= last_day(CAST(period_end + INTERVAL 2 MONTH AS DATE)) THEN 'on time'
             ELSE 'late' END AS timeliness,
        CASE WHEN published IS NOT NULL
-            THEN date_diff('day', CAST(period_end + INTERVAL 2 MONTH AS DATE), published) END
+            THEN date_diff('day', last_day(CAST(period_end + INTERVAL 2 MONTH AS DATE)), published) END
            AS days_after_due,
        page_url
 FROM dsa_report_list WHERE period_end IS NOT NULL;

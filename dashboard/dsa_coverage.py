@@ -19,28 +19,53 @@ FIRST_HALF_YEAR = "2024-01-01"  # the first full half-year after the first desig
 
 def expected_half_years(listed: pd.DataFrame) -> pd.DataFrame:
     """Per service and capture: every half-year from FIRST_HALF_YEAR whose due date had passed
-    when the page was captured, and the transparency report listed for it (if any)."""
+    when the page was captured, and the transparency report listed for it: one whose printed
+    period overlaps it, else one printed only with a publication month between the half-year's
+    end and three months after its due date. A page with no dated transparency report at all
+    gets one row saying so (its reports may sit behind scripts or on another page)."""
     rows = []
     for (service, capture), part in listed.groupby(["service", "capture"]):
-        reports = part[(part.kind == "transparency report") & part.period_end.notna()]
+        reports = part[part.kind == "transparency report"]
+        dated = reports[reports.period_end.notna() | reports.published.notna()]
+        if dated.empty:
+            rows.append(
+                {"service": service, "capture": capture, "half_year": None, "due": None,
+                 "status": "no dated transparency report on this page", "report": None,
+                 "url": None}
+            )
+            continue
         start = pd.Timestamp(FIRST_HALF_YEAR)
         while True:
             end = start + pd.DateOffset(months=6) - pd.Timedelta(days=1)
             due = end + pd.DateOffset(months=DUE_MONTHS) + pd.offsets.MonthEnd(0)
             if due > pd.Timestamp(capture):
                 break
-            hit = reports[
-                (pd.to_datetime(reports.period_start) <= end)
-                & (pd.to_datetime(reports.period_end) >= start)
+            hit = dated[
+                (pd.to_datetime(dated.period_start) <= end)
+                & (pd.to_datetime(dated.period_end) >= start)
             ]
-            half = f"{start.year}-H{1 if start.month == 1 else 2}"
+            status = "listed"
+            if hit.empty:
+                published = pd.to_datetime(dated.published)
+                hit = dated[
+                    dated.period_end.isna()
+                    & (published > end)
+                    & (published <= due + pd.DateOffset(months=3))
+                ].sort_values("published")
+                late = not hit.empty and pd.Timestamp(hit.published.iloc[0]) > due
+                status = (
+                    f"listed, period not printed (published {str(hit.published.iloc[0])[:7]}"
+                    + (", after the due date)" if late else ")")
+                    if not hit.empty
+                    else "not listed by the capture date"
+                )
             rows.append(
                 {
                     "service": service,
                     "capture": capture,
-                    "half_year": half,
+                    "half_year": f"{start.year}-H{1 if start.month == 1 else 2}",
                     "due": due.date(),
-                    "status": "listed" if not hit.empty else "not listed by the capture date",
+                    "status": status,
                     "report": hit.title.iloc[0] if not hit.empty else None,
                     "url": hit.url.iloc[0] if not hit.empty else None,
                 }
@@ -103,18 +128,19 @@ def section() -> None:
             halves,
             hide_index=True,
             width="stretch",
-            column_config={"url": st.column_config.LinkColumn("report"), **dates("due")},
+            column_config={"url": st.column_config.LinkColumn("link"), **dates("due")},
         )
-    n_missing = int((halves.status != "listed").sum()) if not halves.empty else 0
+    n_missing = int((halves.status == "not listed by the capture date").sum()) if not halves.empty else 0
     st.caption(
         md(
             "Transparency reports of very large platforms cover half-years and are due two "
             "months after the half-year ends (DSA Art. 15, 24, 42; Implementing Regulation (EU) "
             "2024/2835). Per service and the latest capture of its report-list page: every "
             f"half-year from {FIRST_HALF_YEAR[:4]}-H1 due before the capture, and the report "
-            f"listed for it. {n_missing} half-year(s) have no transparency report with that "
-            "period on the page: overdue, or listed under a title that prints no period (a "
-            "publication month only, as Apple's and LinkedIn's do; see the full list below)."
+            "listed for it: by its printed period, or (Apple and LinkedIn print only a "
+            "publication month) by a publication between the half-year's end and three months "
+            f"after its due date. {n_missing} half-year(s) have no such report on the page: "
+            "overdue, or listed where the page does not date it."
         )
     )
     if not timely.empty:

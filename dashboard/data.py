@@ -353,11 +353,15 @@ def changes_feed() -> pd.DataFrame | None:
 # (the DSA page's shared queries; sor_platform_daily: the whole Transparency Database per
 # platform and day; sor_daily: dumps read by `transparency sor ingest`)
 
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=4)
 def _sor_tables(version_key: float) -> list[str]:
     out = []
     for key, table in (("summary", "sor_service_daily"), ("ingest", "sor_daily")):
-        if has(table) and not q(f"SELECT count(*) = 0 AS e FROM (SELECT 1 FROM {table} LIMIT 1)").e[0]:
+        if (
+            has(table)
+            and not q(f"SELECT count(*) = 0 AS e FROM (SELECT 1 FROM {table} LIMIT 1)").e[0]
+        ):
             out.append(key)
     return out
 

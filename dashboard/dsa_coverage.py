@@ -29,9 +29,15 @@ def expected_half_years(listed: pd.DataFrame) -> pd.DataFrame:
         dated = reports[reports.period_end.notna() | reports.published.notna()]
         if dated.empty:
             rows.append(
-                {"service": service, "capture": capture, "half_year": None, "due": None,
-                 "status": "no dated transparency report on this page", "report": None,
-                 "url": None}
+                {
+                    "service": service,
+                    "capture": capture,
+                    "half_year": None,
+                    "due": None,
+                    "status": "no dated transparency report on this page",
+                    "report": None,
+                    "url": None,
+                }
             )
             continue
         start = pd.Timestamp(FIRST_HALF_YEAR)
@@ -93,8 +99,15 @@ def capture_changes(listed: pd.DataFrame) -> pd.DataFrame:
                 else:
                     continue
                 rows.append(
-                    {"service": service, "from": old, "to": new, "change": change,
-                     "title": title, "earlier title": was, "url": url}
+                    {
+                        "service": service,
+                        "from": old,
+                        "to": new,
+                        "change": change,
+                        "title": title,
+                        "earlier title": was,
+                        "url": url,
+                    }
                 )
     return pd.DataFrame(rows)
 
@@ -130,7 +143,9 @@ def section() -> None:
             width="stretch",
             column_config={"url": st.column_config.LinkColumn("link"), **dates("due")},
         )
-    n_missing = int((halves.status == "not listed by the capture date").sum()) if not halves.empty else 0
+    n_missing = (
+        int((halves.status == "not listed by the capture date").sum()) if not halves.empty else 0
+    )
     st.caption(
         md(
             "Transparency reports of very large platforms cover half-years and are due two "

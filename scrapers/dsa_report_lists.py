@@ -70,7 +70,17 @@ SOURCE = SourceDeclaration(
     expected_lag_days=61,
     tags=("dsa", "discovery"),
 )
-COLUMNS = ["service", "capture", "title", "kind", "period_start", "period_end", "url", "published", "page_url"]
+COLUMNS = [
+    "service",
+    "capture",
+    "title",
+    "kind",
+    "period_start",
+    "period_end",
+    "url",
+    "published",
+    "page_url",
+]
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -136,12 +146,18 @@ def period_of(text: str, kind: str) -> tuple[date, date] | None:
         return date(year, first, 1), date(year, last, monthrange(year, last)[1])
     if m := H_LABEL.search(text):
         half, year = int(m[1]), int(m[2])
-        return (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1), date(year, 12, 31))
+        return (
+            (date(year, 1, 1), date(year, 6, 30))
+            if half == 1
+            else (date(year, 7, 1), date(year, 12, 31))
+        )
     if kind == "transparency report":
         return None  # a transparency report's lone month or year is its publication
     if m := SPAN.search(text):
         return date(int(m[1]), 1, 1), date(int(m[2]), 12, 31)
-    if (m := re.search(r"\((20\d\d)\)", text)) or (m := re.search(r"(?<!\w)(20\d\d) (?:DSA|Report)", text)):
+    if (m := re.search(r"\((20\d\d)\)", text)) or (
+        m := re.search(r"(?<!\w)(20\d\d) (?:DSA|Report)", text)
+    ):
         return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
     return None
 
@@ -205,14 +221,18 @@ def parse_report_list(
         href = el.get("href") or el.get("linkurl")
         if not isinstance(href, str) or href.startswith(("mailto:", "#", "javascript:")):
             continue
-        text = _clean(el.get_text(" ")) or _clean(str(el.get("arialabel") or el.get("aria-label") or ""))
+        text = _clean(el.get_text(" ")) or _clean(
+            str(el.get("arialabel") or el.get("aria-label") or "")
+        )
         kind = kind_of(text) or (kind_of(href) if YEAR.search(text) else None)
         if kind is None or not (YEAR.search(text) or YEAR.search(href)):
             continue
         if not (DSA.search(text) or DSA.search(href) or DSA.search(base)):
             continue
         add(text, urljoin(base, href), kind, href)
-    for el in soup.find_all(lambda t: t.name in ("h1", "h2", "h3", "h4") or t.get("role") == "heading"):
+    for el in soup.find_all(
+        lambda t: t.name in ("h1", "h2", "h3", "h4") or t.get("role") == "heading"
+    ):
         text = _clean(el.get_text(" "))
         if el.find_parent("a") or el.find("a") or len(text) > 160:
             continue
@@ -229,7 +249,9 @@ def parse_report_list(
             f"H{half} {year}",
         )
     if not out and not DSA.search(body):
-        raise ParseError(path, "no DSA report listed and no mention of the DSA: not a report-list page")
+        raise ParseError(
+            path, "no DSA report listed and no mention of the DSA: not a report-list page"
+        )
     return out
 
 

@@ -116,7 +116,10 @@ def parse_platform_daily(path: Path) -> pa.Table:
         pq = _parquet_path(Path(path), Path(tmp))
         con = duckdb.connect()
         try:
-            cols = {r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(pq)]).fetchall()}
+            cols = {
+                r[0]
+                for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(pq)]).fetchall()
+            }
             missing = [c for c in EXPECTED if c not in cols]
             if missing:
                 raise ParseError(path, f"not shantay summary statistics: no column(s) {missing}")

@@ -35,27 +35,84 @@ LISTS = "real/dsa/report_list_pages"
 OTA = "https://github.com/OpenTermsArchive/dsa-reports-snapshots/blob/{commit}/{service}/Reports%20List.html"
 # (file, folder in the Open Terms Archive collection, commit) as the shared README records them
 CAPTURES = [  # (file, folder, commit, service)
-    ("Snapchat_Reports_List_2025-11-30.html", "Snapchat", "564a8329be49649c58a9eecf3d33b41f5daf2bab", "Snapchat"),
-    ("Snapchat_Reports_List_2025-10-05.html", "Snapchat", "dc56799e1f990d9ee1f86eb724b8133db17022ad", "Snapchat"),
-    ("TikTok_Reports_List_2025-11-30.html", "TikTok", "16985e433355bcf614b9d40871a2be59a85692a8", "TikTok"),
+    (
+        "Snapchat_Reports_List_2025-11-30.html",
+        "Snapchat",
+        "564a8329be49649c58a9eecf3d33b41f5daf2bab",
+        "Snapchat",
+    ),
+    (
+        "Snapchat_Reports_List_2025-10-05.html",
+        "Snapchat",
+        "dc56799e1f990d9ee1f86eb724b8133db17022ad",
+        "Snapchat",
+    ),
+    (
+        "TikTok_Reports_List_2025-11-30.html",
+        "TikTok",
+        "16985e433355bcf614b9d40871a2be59a85692a8",
+        "TikTok",
+    ),
     ("X_Reports_List_2025-11-30.html", "X", "8146e57615aaad09cefe3075eeb8a6f65a4bb782", "X"),
-    ("Youtube_Reports_List_2025-11-30.html", "Youtube", "2e23d1cf4ed7716c7c996ff9ce02d9bc3130939d", "YouTube"),
-    ("Pinterest_Reports_List_2025-11-30.html", "Pinterest", "8160ceeebb72e481e0b5cd7dd56adb61a093cf1c", "Pinterest"),
-    ("LinkedIn_Reports_List_2025-11-30.html", "LinkedIn", "3f0ef1a0ee96497f1bb8316b40d309de9d7fae85", "LinkedIn"),
-    ("Amazon_Reports_List_2025-11-30.html", "Amazon", "fced52e66e9bfe4e8f29fc9f0786dcb3ac426c83", "Amazon Store"),
-    ("Apple_Reports_List_2025-11-23.html", "Apple", "8dbbf60ffc4b337ec27600e6a62fffe394d725c9", "App Store"),
-    ("Google_Maps_Reports_List_2025-11-30.html", "Google Maps", "6e835c8c2f372bcfe4d7ec4e5c6eca4b745bafbd", "Google Maps"),
+    (
+        "Youtube_Reports_List_2025-11-30.html",
+        "Youtube",
+        "2e23d1cf4ed7716c7c996ff9ce02d9bc3130939d",
+        "YouTube",
+    ),
+    (
+        "Pinterest_Reports_List_2025-11-30.html",
+        "Pinterest",
+        "8160ceeebb72e481e0b5cd7dd56adb61a093cf1c",
+        "Pinterest",
+    ),
+    (
+        "LinkedIn_Reports_List_2025-11-30.html",
+        "LinkedIn",
+        "3f0ef1a0ee96497f1bb8316b40d309de9d7fae85",
+        "LinkedIn",
+    ),
+    (
+        "Amazon_Reports_List_2025-11-30.html",
+        "Amazon",
+        "fced52e66e9bfe4e8f29fc9f0786dcb3ac426c83",
+        "Amazon Store",
+    ),
+    (
+        "Apple_Reports_List_2025-11-23.html",
+        "Apple",
+        "8dbbf60ffc4b337ec27600e6a62fffe394d725c9",
+        "App Store",
+    ),
+    (
+        "Google_Maps_Reports_List_2025-11-30.html",
+        "Google Maps",
+        "6e835c8c2f372bcfe4d7ec4e5c6eca4b745bafbd",
+        "Google Maps",
+    ),
 ]
 # the page each service's capture is of (what relative links resolve against; the parser
 # prefers the page's own canonical link where it prints one)
 PAGE_OF = {service: url for url, service in dsa_report_lists.PAGES.items()}
 PAGE_OF["Amazon Store"] = PAGE_OF["Amazon"]
 PAGE_OF["Google Maps"] = PAGE_OF["YouTube"]
-PROVENANCE = ["source_id", "file", "url", "sha256", "bytes", "media_type", "retrieved_at", "published_at", "note"]
+PROVENANCE = [
+    "source_id",
+    "file",
+    "url",
+    "sha256",
+    "bytes",
+    "media_type",
+    "retrieved_at",
+    "published_at",
+    "note",
+]
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--shared", type=Path, default=paths.REPO_ROOT.parent / "shared")
     args = ap.parse_args()
     out = paths.data_dir() / "sor"
@@ -66,17 +123,34 @@ def main() -> int:
             return 2
     prov = []
 
-    def record(source_id: str, path: Path, url: str, retrieved: str, published: str, note: str) -> None:
+    def record(
+        source_id: str, path: Path, url: str, retrieved: str, published: str, note: str
+    ) -> None:
         prov.append(
-            [source_id, path.name, url, sha256_file(path), path.stat().st_size, guess_media_type(path.name),
-             retrieved, published, note]
+            [
+                source_id,
+                path.name,
+                url,
+                sha256_file(path),
+                path.stat().st_size,
+                guess_media_type(path.name),
+                retrieved,
+                published,
+                note,
+            ]
         )
 
     summary = args.shared / SUMMARY
     table = dsa_tdb_summary.parse_platform_daily(summary)
     pq.write_table(table, out / "platform_daily.parquet", compression="zstd", compression_level=19)
-    record("dsa_tdb_summary", summary, dsa_tdb_summary.WHEEL_URL, "2026-01-18T14:09:00Z", "",
-           f"{dsa_tdb_summary.MEMBER} inside the shantay 0.6.0 wheel (wheel sha256 {dsa_tdb_summary.WHEEL_SHA256})")
+    record(
+        "dsa_tdb_summary",
+        summary,
+        dsa_tdb_summary.WHEEL_URL,
+        "2026-01-18T14:09:00Z",
+        "",
+        f"{dsa_tdb_summary.MEMBER} inside the shantay 0.6.0 wheel (wheel sha256 {dsa_tdb_summary.WHEEL_SHA256})",
+    )
 
     counts_path = args.shared / COUNTS
     counts = dsa_tdb_daily_counts.parse_daily_counts(counts_path)
@@ -85,8 +159,14 @@ def main() -> int:
         w.writerow(["date", "official_statements", "downloader_rows"])
         for c in sorted(counts, key=lambda c: c.date):
             w.writerow([c.date.isoformat(), c.official, "" if c.converted is None else c.converted])
-    record("dsa_tdb_daily_counts", counts_path, COUNTS_URL, "2025-08-12T00:00:00Z", "",
-           "commit 096ca61f (2025-08-12); SoRs as on the official download table")
+    record(
+        "dsa_tdb_daily_counts",
+        counts_path,
+        COUNTS_URL,
+        "2025-08-12T00:00:00Z",
+        "",
+        "commit 096ca61f (2025-08-12); SoRs as on the official download table",
+    )
 
     rows = []
     for name, folder, commit, service in CAPTURES:
@@ -94,9 +174,18 @@ def main() -> int:
         capture = name.rsplit("_", 1)[1].removesuffix(".html")
         url = OTA.format(commit=commit, service=folder.replace(" ", "%20"))
         page = PAGE_OF[service]
-        for r in dsa_report_lists.parse_report_list(path, page_url=page, capture=capture, service=service):
+        for r in dsa_report_lists.parse_report_list(
+            path, page_url=page, capture=capture, service=service
+        ):
             rows.append([getattr(r, c) for c in dsa_report_lists.COLUMNS])
-        record("dsa_report_lists", path, url, f"{capture}T00:00:00Z", "", f"Open Terms Archive capture of {folder}'s report list")
+        record(
+            "dsa_report_lists",
+            path,
+            url,
+            f"{capture}T00:00:00Z",
+            "",
+            f"Open Terms Archive capture of {folder}'s report list",
+        )
     with (out / "report_lists.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(dsa_report_lists.COLUMNS)
@@ -105,7 +194,9 @@ def main() -> int:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(PROVENANCE)
         w.writerows(prov)
-    print(f"{table.num_rows:,} rows per platform and day, {len(counts)} official counts, {len(rows)} listed reports")
+    print(
+        f"{table.num_rows:,} rows per platform and day, {len(counts)} official counts, {len(rows)} listed reports"
+    )
     return 0
 
 

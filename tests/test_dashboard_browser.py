@@ -209,7 +209,9 @@ def test_dsa_page_of_the_embedded_default_shows_real_platforms(browser, default_
         page.screenshot(path=str(shots / f"dsa-embedded-{width}.png"), full_page=True)
         body = page.locator('[data-testid="stMain"]').inner_text()
         assert "Protection of minors" in body
-        assert re.search(r"Platforms shown \(protection of minors.*TikTok [\d,]+; Discord [\d,]+", body)
+        assert re.search(
+            r"Platforms shown \(protection of minors.*TikTok [\d,]+; Discord [\d,]+", body
+        )
         charts = page.locator('[data-testid="stVegaLiteChart"]')
         assert charts.count() >= 5
         assert charts.first.locator("canvas, svg").count() > 0

@@ -350,7 +350,9 @@ def summary_view() -> None:
     with b:
         grain = radio("Counts per", list(GRAIN), "grain", default="week", format_func=GRAIN.get)
     with c:
-        measure = radio("Measure", list(MEASURE), "measure", default="count", format_func=MEASURE.get)
+        measure = radio(
+            "Measure", list(MEASURE), "measure", default="count", format_func=MEASURE.get
+        )
     start, end = date_range("Dates", lo, hi, "date")
     daily = sor_platform_rollup(focus)
     ranked = local(
@@ -540,7 +542,12 @@ def summary_view() -> None:
         "decision_account": "(no account restriction)",
     }
     dec["decision"] = [
-        none[f] if not c else c.replace("DECISION_VISIBILITY_", "").replace("DECISION_ACCOUNT_", "").replace("_", " ").lower()
+        none[f]
+        if not c
+        else c.replace("DECISION_VISIBILITY_", "")
+        .replace("DECISION_ACCOUNT_", "")
+        .replace("_", " ")
+        .lower()
         for f, c in zip(dec.field, dec.code, strict=True)
     ]
     left, right = st.columns(2)
@@ -630,7 +637,18 @@ def reconciliation_panel() -> None:
             ),
             *marks,
         ],
-        {"main": rec[["date", "official_statements", "dump_statements", "difference", "relative_difference"]], **base},
+        {
+            "main": rec[
+                [
+                    "date",
+                    "official_statements",
+                    "dump_statements",
+                    "difference",
+                    "relative_difference",
+                ]
+            ],
+            **base,
+        },
         height=220,
         key="sor_reconciliation",
     )
@@ -674,7 +692,9 @@ def crosscheck_panel() -> None:
         width="stretch",
         column_config={
             "report_value": st.column_config.NumberColumn("in its report", format="localized"),
-            "sor_statements": st.column_config.NumberColumn("statements of reasons", format="localized"),
+            "sor_statements": st.column_config.NumberColumn(
+                "statements of reasons", format="localized"
+            ),
             "ratio": st.column_config.NumberColumn("ratio (SoR / report)", format="%.3f"),
             "sor_days": "days with statements",
             "period_days": "days in period",

@@ -36,18 +36,36 @@ def test_contract_columns(default_db):
     assert cols == CONTRACT
     fields = {r[0] for r in sql(default_db, "SELECT DISTINCT field FROM sor_platform_daily")}
     assert fields == {
-        "total", "category", "keyword", "decision_visibility", "decision_account",
-        "decision_provision", "decision_monetary", "decision_ground", "content_type",
-        "source_type", "automated_detection", "automated_decision", "territorial_scope",
+        "total",
+        "category",
+        "keyword",
+        "decision_visibility",
+        "decision_account",
+        "decision_provision",
+        "decision_monetary",
+        "decision_ground",
+        "content_type",
+        "source_type",
+        "automated_detection",
+        "automated_decision",
+        "territorial_scope",
     }
-    assert sql(default_db, "SELECT DISTINCT source_id FROM sor_platform_daily") == [("dsa_tdb_summary",)]
+    assert sql(default_db, "SELECT DISTINCT source_id FROM sor_platform_daily") == [
+        ("dsa_tdb_summary",)
+    ]
     # printed names and registry ids
-    assert ("TikTok", "tiktok") in sql(default_db, "SELECT DISTINCT service, platform FROM sor_platform_daily")
-    assert ("Facebook", "meta") in sql(default_db, "SELECT DISTINCT service, platform FROM sor_platform_daily")
+    assert ("TikTok", "tiktok") in sql(
+        default_db, "SELECT DISTINCT service, platform FROM sor_platform_daily"
+    )
+    assert ("Facebook", "meta") in sql(
+        default_db, "SELECT DISTINCT service, platform FROM sor_platform_daily"
+    )
 
 
 def test_embedded_default_covers_every_day_and_equals_the_parquet(default_db):
-    ((days, lo, hi),) = sql(default_db, "SELECT count(DISTINCT date), min(date), max(date) FROM sor_platform_daily")
+    ((days, lo, hi),) = sql(
+        default_db, "SELECT count(DISTINCT date), min(date), max(date) FROM sor_platform_daily"
+    )
     assert days == 839 and str(lo) == "2023-09-25" and str(hi) == "2026-01-10"
     ((got,),) = sql(
         default_db,
@@ -65,7 +83,9 @@ def test_embedded_default_covers_every_day_and_equals_the_parquet(default_db):
     (platforms,) = duckdb.execute(
         "SELECT count(DISTINCT platform) FROM read_parquet(?)", [str(path)]
     ).fetchone()
-    assert sql(default_db, "SELECT count(DISTINCT service) FROM sor_platform_daily") == [(platforms,)]
+    assert sql(default_db, "SELECT count(DISTINCT service) FROM sor_platform_daily") == [
+        (platforms,)
+    ]
 
 
 def test_provenance_of_the_extract(default_db):
@@ -79,7 +99,9 @@ def test_provenance_of_the_extract(default_db):
             "embedded",
         )
     ]
-    assert sql(default_db, "SELECT count(*) FROM snapshots WHERE sha256 = ?", summary[0][1]) == [(1,)]
+    assert sql(default_db, "SELECT count(*) FROM snapshots WHERE sha256 = ?", summary[0][1]) == [
+        (1,)
+    ]
 
 
 def test_reconciliation_of_the_official_counts(default_db):
@@ -92,7 +114,9 @@ def test_reconciliation_of_the_official_counts(default_db):
     # computed from the two published files directly
     counts = {
         r["date"]: int(r["sors_download_table"])
-        for r in csv.DictReader(shared_file("real/dsa/sor_daily_volumes/sor_daily_volumes.csv").open())
+        for r in csv.DictReader(
+            shared_file("real/dsa/sor_daily_volumes/sor_daily_volumes.csv").open()
+        )
     }
     dump = dict(
         duckdb.execute(
@@ -107,7 +131,9 @@ def test_reconciliation_of_the_official_counts(default_db):
         "SELECT official_statements, dump_statements FROM sor_reconciliation WHERE date = '2023-10-18'",
     )
     assert (official, in_dump) == (61_628_236, 61_650_861)  # the shared README's example
-    findings = sql(default_db, """SELECT count(*) FROM findings WHERE "check" = 'sor_official_count'""")
+    findings = sql(
+        default_db, """SELECT count(*) FROM findings WHERE "check" = 'sor_official_count'"""
+    )
     assert findings == [(184,)]
 
 
@@ -172,10 +198,18 @@ def test_a_store_snapshot_wins_over_the_extract(tmp_path):
     )
     with home_env(home):
         db = build(home / "warehouse.duckdb", store=store, force=True).db
-    assert sql(db, "SELECT count(DISTINCT date), sum(statements) FILTER (WHERE field = 'total') FROM sor_platform_daily") == [(2, 3010)]
-    assert sql(db, "SELECT DISTINCT origin FROM sor_sources WHERE source_id = 'dsa_tdb_summary'") == [("store",)]
+    assert sql(
+        db,
+        "SELECT count(DISTINCT date), sum(statements) FILTER (WHERE field = 'total') FROM sor_platform_daily",
+    ) == [(2, 3010)]
+    assert sql(
+        db, "SELECT DISTINCT origin FROM sor_sources WHERE source_id = 'dsa_tdb_summary'"
+    ) == [("store",)]
     assert ("Sample Video", None) in sql(db, "SELECT service, platform FROM sor_services")
-    rec = sql(db, "SELECT strftime(date, '%Y-%m-%d'), official_statements, dump_statements, difference FROM sor_reconciliation ORDER BY 1")
+    rec = sql(
+        db,
+        "SELECT strftime(date, '%Y-%m-%d'), official_statements, dump_statements, difference FROM sor_reconciliation ORDER BY 1",
+    )
     assert rec == [
         ("2025-07-01", 3_000_000, 1010, 1010 - 3_000_000),
         ("2025-07-02", 2_000_000, 2000, 2000 - 2_000_000),

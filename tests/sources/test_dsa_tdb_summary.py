@@ -25,8 +25,7 @@ MINORS = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
 
 def rows(table) -> set[tuple]:
     return {
-        (r["date"], r["service"], r["field"], r["code"], r["statements"])
-        for r in table.to_pylist()
+        (r["date"], r["service"], r["field"], r["code"], r["statements"]) for r in table.to_pylist()
     }
 
 
@@ -96,7 +95,9 @@ def test_fetch_checks_the_wheel_and_stores_the_parquet(httpx_mock, tmp_path, mon
     body = wheel(SAMPLE.read_bytes())
     monkeypatch.setattr(src, "WHEEL_SHA256", hashlib.sha256(body).hexdigest())
     httpx_mock.add_response(url="https://files.pythonhosted.org/robots.txt", status_code=404)
-    httpx_mock.add_response(url=src.WHEEL_URL, content=body, headers={"Content-Type": "binary/octet-stream"})
+    httpx_mock.add_response(
+        url=src.WHEEL_URL, content=body, headers={"Content-Type": "binary/octet-stream"}
+    )
     store = SnapshotStore(tmp_path / "store")
     with client() as c:
         (out,) = src.fetch(c, store)
@@ -126,7 +127,9 @@ def test_the_real_file_every_day_and_the_protection_of_minors_totals():
     table = src.parse_platform_daily(path)
     con = duckdb.connect()
     con.register("t", table)
-    (days, services) = con.execute("SELECT count(DISTINCT date), count(DISTINCT service) FROM t").fetchone()
+    (days, services) = con.execute(
+        "SELECT count(DISTINCT date), count(DISTINCT service) FROM t"
+    ).fetchone()
     assert days == 839
     # the same figures straight from the file, computed independently of the parser
     expect = dict(
@@ -144,9 +147,12 @@ def test_the_real_file_every_day_and_the_protection_of_minors_totals():
     )
     assert got == expect
     assert got["TikTok"] == 60_063_791 and got["Discord"] == 9_708_267  # as the shared README says
-    assert services == con.execute(
-        "SELECT count(DISTINCT platform) FROM read_parquet(?)", [str(path)]
-    ).fetchone()[0]
+    assert (
+        services
+        == con.execute(
+            "SELECT count(DISTINCT platform) FROM read_parquet(?)", [str(path)]
+        ).fetchone()[0]
+    )
     (total,) = con.execute("SELECT sum(statements) FROM t WHERE field = 'total'").fetchone()
     (rows_total,) = con.execute(
         """SELECT sum("count") FROM read_parquet(?) WHERE "column" = 'total_rows'""", [str(path)]

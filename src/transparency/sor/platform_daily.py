@@ -23,7 +23,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transparency.harmonisation.findings import Finding
@@ -148,7 +147,9 @@ def _embedded_snapshot_rows(ctx: BuildContext, source_id: str, count: int) -> tu
     """sor_sources and snapshots rows for the public files behind an embedded extract."""
     src_rows, snap_rows = [], []
     for p in provenance(ctx.data_dir).get(source_id, []):
-        src_rows.append([source_id, p["sha256"], p["url"], "embedded", p["file"], p["retrieved_at"], count])
+        src_rows.append(
+            [source_id, p["sha256"], p["url"], "embedded", p["file"], p["retrieved_at"], count]
+        )
         retrieved = p["retrieved_at"] or "1970-01-01"
         snap_rows.append(
             [
@@ -183,7 +184,14 @@ def _load(ctx: BuildContext, source_id: str, parser: str, embedded_reader):
             result = fn(path)
         except ValueError as exc:  # ParseError: keep going with an older snapshot or the extract
             ctx.findings.append(
-                Finding("warning", "schema_drift", source_id, snap.filename, "", f"snapshot {snap.sha256[:12]} skipped: {exc}")
+                Finding(
+                    "warning",
+                    "schema_drift",
+                    source_id,
+                    snap.filename,
+                    "",
+                    f"snapshot {snap.sha256[:12]} skipped: {exc}",
+                )
             )
             continue
         return result, ("store", snap, str(path))
@@ -219,7 +227,9 @@ def _platform_daily(ctx: BuildContext) -> None:
         "SELECT DISTINCT field FROM sor_pd_stage WHERE NOT list_contains(?, field)", [list(FIELDS)]
     ).fetchall()
     for (f,) in bad:
-        ctx.findings.append(Finding("warning", "sor_unknown_field", SUMMARY, "", "", f"field {f!r} kept as it is"))
+        ctx.findings.append(
+            Finding("warning", "sor_unknown_field", SUMMARY, "", "", f"field {f!r} kept as it is")
+        )
     unmatched = _services(ctx)
     con.execute(
         """INSERT INTO sor_platform_daily
@@ -259,7 +269,13 @@ def _read_counts_extract(path: Path) -> list[tuple[date, int, int | None]]:
     out = []
     for r in csv.DictReader(path.open(newline="", encoding="utf-8")):
         conv = r.get("downloader_rows") or ""
-        out.append((date.fromisoformat(r["date"]), int(r["official_statements"]), int(conv) if conv else None))
+        out.append(
+            (
+                date.fromisoformat(r["date"]),
+                int(r["official_statements"]),
+                int(conv) if conv else None,
+            )
+        )
     return out
 
 
@@ -268,10 +284,17 @@ def _official_daily(ctx: BuildContext) -> None:
     if counts is None or origin is None:
         return
     rows = [
-        [c[0], c[1], c[2], COUNTS] if isinstance(c, tuple) else [c.date, c.official, c.converted, COUNTS]
+        [c[0], c[1], c[2], COUNTS]
+        if isinstance(c, tuple)
+        else [c.date, c.official, c.converted, COUNTS]
         for c in counts
     ]
-    insert_rows(ctx.con, "sor_official_daily", ["date", "official_statements", "downloader_rows", "source_id"], rows)
+    insert_rows(
+        ctx.con,
+        "sor_official_daily",
+        ["date", "official_statements", "downloader_rows", "source_id"],
+        rows,
+    )
     kind, snap, path = origin
     if kind == "store":
         _record_sources(
@@ -313,11 +336,20 @@ def _report_lists(ctx: BuildContext) -> None:
             reports = fn(path, page_url=snap.url, capture=snap.retrieved_at[:10])  # type: ignore[misc]
         except ValueError as exc:
             ctx.findings.append(
-                Finding("warning", "schema_drift", LISTS, snap.filename, "", f"snapshot {snap.sha256[:12]} skipped: {exc}")
+                Finding(
+                    "warning",
+                    "schema_drift",
+                    LISTS,
+                    snap.filename,
+                    "",
+                    f"snapshot {snap.sha256[:12]} skipped: {exc}",
+                )
             )
             continue
         rows.extend([getattr(r, c) for c in REPORT_LIST_COLUMNS] for r in reports)
-        src_rows.append([LISTS, snap.sha256, snap.url, "store", snap.filename, snap.retrieved_at, len(reports)])
+        src_rows.append(
+            [LISTS, snap.sha256, snap.url, "store", snap.filename, snap.retrieved_at, len(reports)]
+        )
         snap_rows.append(_snapshot_row(snap, "store", str(path)))
     if not snaps:
         path = extract_dir(ctx.data_dir) / EXTRACT[LISTS]

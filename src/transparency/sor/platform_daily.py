@@ -53,7 +53,7 @@ FIELDS = (
 # Small roll-ups for the dashboard (a page reads tens of thousands of rows, not 1.5 million):
 # per day and printed name, the statements in all, of the protection-of-minors category, with the
 # CSAM keyword, detected by automated means and decided fully automatically; and the visibility
-# and account decisions per week.
+# and account decisions per week; the cross-check's statements per service, month and measure.
 ROLLUPS = """
 CREATE TABLE sor_service_daily AS
 SELECT date, service, any_value(platform) AS platform,
@@ -75,6 +75,15 @@ GROUP BY date, service ORDER BY service, date;
 CREATE TABLE sor_decisions_weekly AS
 SELECT date_trunc('week', date)::DATE AS week, service, field, code, sum(statements) AS statements
 FROM sor_platform_daily WHERE field IN ('decision_visibility', 'decision_account')
+GROUP BY ALL ORDER BY ALL;
+INSERT INTO sor_source_monthly
+SELECT v.platform, v.service_id, date_trunc('month', p.date)::DATE,
+       CASE WHEN p.code = 'SOURCE_VOLUNTARY' THEN 'own-initiative decisions'
+            ELSE 'notices acted on' END AS measure,
+       sum(p.statements), count(DISTINCT p.date), string_agg(DISTINCT p.service, ', ')
+FROM sor_platform_daily p JOIN sor_services v USING (service)
+WHERE p.field = 'source_type' AND v.service_id IS NOT NULL
+  AND p.code IN ('SOURCE_VOLUNTARY', 'SOURCE_ARTICLE_16', 'SOURCE_TRUSTED_FLAGGER')
 GROUP BY ALL ORDER BY ALL;
 """
 REPORT_LIST_COLUMNS = [

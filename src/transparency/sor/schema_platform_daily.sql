@@ -19,6 +19,14 @@ CREATE TABLE sor_sources (
     file VARCHAR, retrieved_at VARCHAR, rows BIGINT
 );
 
+-- Statements per registry service, month and measure of the cross-check (filled after
+-- sor_platform_daily): own-initiative (source_type SOURCE_VOLUNTARY) or notices acted on
+-- (SOURCE_ARTICLE_16, SOURCE_TRUSTED_FLAGGER); days = days with such statements.
+CREATE TABLE sor_source_monthly (
+    platform VARCHAR, service VARCHAR, month DATE, measure VARCHAR, statements BIGINT,
+    days BIGINT, names VARCHAR
+);
+
 CREATE TABLE sor_official_daily (
     date DATE PRIMARY KEY, official_statements BIGINT NOT NULL, downloader_rows BIGINT,
     source_id VARCHAR NOT NULL
@@ -49,32 +57,30 @@ FROM sor_official_daily o LEFT JOIN dump d USING (date);
 -- policy area 'all', scope EU): own-initiative decisions (Annex I tables 5 + 6) and notices acted
 -- on (table 4, actions taken under the law + under the terms and conditions).
 CREATE VIEW sor_report_crosscheck AS
-WITH measures(measure, metric, source_types) AS (
-    VALUES ('own-initiative decisions', 'dsa_own_initiative_illegal_measures', ['SOURCE_VOLUNTARY']),
-           ('own-initiative decisions', 'dsa_own_initiative_tc_measures', ['SOURCE_VOLUNTARY']),
-           ('notices acted on', 'dsa_notice_actions_law',
-            ['SOURCE_ARTICLE_16', 'SOURCE_TRUSTED_FLAGGER']),
-           ('notices acted on', 'dsa_notice_actions_tc',
-            ['SOURCE_ARTICLE_16', 'SOURCE_TRUSTED_FLAGGER'])
+WITH measures(measure, metric) AS (
+    VALUES ('own-initiative decisions', 'dsa_own_initiative_illegal_measures'),
+           ('own-initiative decisions', 'dsa_own_initiative_tc_measures'),
+           ('notices acted on', 'dsa_notice_actions_law'),
+           ('notices acted on', 'dsa_notice_actions_tc')
 ),
 report AS (
     SELECT o.platform, o.service, o.period_start, o.period_end, m.measure,
            sum(o.value) AS report_value, string_agg(DISTINCT o.metric, ' + ' ORDER BY o.metric) AS metrics,
-           min(s.url) AS report_source_url, any_value(m.source_types) AS source_types
+           min(s.url) AS report_source_url
     FROM current_observations o JOIN measures m USING (metric)
     JOIN snapshots s ON s.sha256 = o.snapshot_sha256
     WHERE o.source_id = 'dsa_harmonised_reports' AND o.policy_area = 'all' AND o.scope = 'EU'
       AND o.value IS NOT NULL
     GROUP BY ALL
 ),
+-- statements of the months the period covers (harmonised reports cover whole months)
 sor AS (
-    SELECT v.platform, v.service_id AS service, r.period_start, r.measure,
-           sum(p.statements) AS sor_statements, count(DISTINCT p.date) AS sor_days,
-           string_agg(DISTINCT p.service, ', ') AS sor_names
-    FROM report r JOIN sor_services v ON v.platform = r.platform AND v.service_id = r.service
-    JOIN sor_platform_daily p ON p.service = v.service
-    WHERE p.field = 'source_type' AND list_contains(r.source_types, p.code)
-      AND p.date BETWEEN r.period_start AND r.period_end
+    SELECT r.platform, r.service, r.period_start, r.measure,
+           sum(m.statements)::BIGINT AS sor_statements, sum(m.days)::BIGINT AS sor_days,
+           string_agg(DISTINCT m.names, ', ') AS sor_names
+    FROM report r JOIN sor_source_monthly m
+      ON m.platform = r.platform AND m.service = r.service AND m.measure = r.measure
+     AND m.month BETWEEN date_trunc('month', r.period_start) AND r.period_end
     GROUP BY ALL
 )
 SELECT r.platform, r.service, r.period_start, r.period_end, r.measure, r.metrics AS report_metrics,

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from transparency.harmonisation.findings import Finding
-from transparency.warehouse.context import BuildContext, insert_rows
+from transparency.warehouse.context import SNAPSHOT_COLUMNS, BuildContext, insert_rows
 
 SCHEMA = Path(__file__).with_name("schema_platform_daily.sql")
 SUMMARY, COUNTS, LISTS = "dsa_tdb_summary", "dsa_tdb_daily_counts", "dsa_report_lists"
@@ -147,8 +147,6 @@ def _record_sources(ctx: BuildContext, rows: list[list], snaps: list[list]) -> N
     )
     known = {r[0] for r in ctx.con.execute("SELECT sha256 FROM snapshots").fetchall()}
     fresh = [s for s in snaps if s[0] not in known]
-    from transparency.warehouse.context import SNAPSHOT_COLUMNS
-
     insert_rows(ctx.con, "snapshots", SNAPSHOT_COLUMNS, fresh)
 
 
@@ -337,7 +335,8 @@ def _report_lists(ctx: BuildContext) -> None:
     src = ctx.sources.get(LISTS)
     fn = getattr(src.module, "parse_report_list", None) if src is not None else None
     rows: list[list] = []
-    snaps = [s for s in _store_snapshots(ctx, LISTS)] if fn is not None else []
+    # store snapshots of the pages, when there are any, replace the embedded captures
+    snaps = _store_snapshots(ctx, LISTS) if fn is not None else []
     src_rows, snap_rows = [], []
     for snap in snaps:
         path = ctx.store.path_for(snap.sha256)

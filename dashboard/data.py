@@ -349,3 +349,65 @@ def changes_feed() -> pd.DataFrame | None:
         return _read_feed(str(path), mtime)
     except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: {exc}") from exc
+
+
+# ---------------------------------------------------------------- DSA statements of reasons
+# (the DSA page's shared queries; sor_platform_daily: the whole Transparency Database per
+# platform and day; sor_daily: dumps read by `transparency sor ingest`)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=4)
+def _sor_tables(version_key: float) -> list[str]:
+    out = []
+    for key, table in (("summary", "sor_service_daily"), ("ingest", "sor_daily")):
+        if (
+            has(table)
+            and not q(f"SELECT count(*) = 0 AS e FROM (SELECT 1 FROM {table} LIMIT 1)").e[0]
+        ):
+            out.append(key)
+    return out
+
+
+def sor_tables() -> list[str]:
+    """Which statement-of-reasons tables hold rows: "summary" (sor_platform_daily, read through
+    its roll-up sor_service_daily), "ingest" (sor_daily), in that order."""
+    return _sor_tables(version())
+
+
+def sor_span() -> tuple:
+    row = q("SELECT min(date) AS lo, max(date) AS hi FROM sor_service_daily")
+    return pd.Timestamp(row.lo[0]).date(), pd.Timestamp(row.hi[0]).date()
+
+
+# Per day and printed platform name (build-time roll-up sor_service_daily): the chosen
+# statements (n), all statements, automated detection and fully automated decisions.
+SOR_ROLLUP = """
+SELECT date, service,
+       CASE $focus WHEN 'all' THEN statements WHEN 'minors' THEN minors ELSE csam END AS n,
+       statements AS total, auto_detected AS det, auto_decided AS dec
+FROM sor_service_daily
+"""
+
+
+def sor_platform_rollup(focus: str) -> pa.Table:
+    return qa(SOR_ROLLUP, {"focus": focus})
+
+
+def sor_decisions() -> pa.Table:
+    """Visibility and account decisions per week, platform name and code (null: none)."""
+    return qa("SELECT week, service, field, code, statements AS n FROM sor_decisions_weekly")
+
+
+def sor_amar() -> pd.DataFrame:
+    """The latest EU AMAR (average monthly active recipients) per printed platform name, from
+    the harmonised DSA reports (metric amar, scope EU)."""
+    if not has("sor_services"):
+        return pd.DataFrame(columns=["service", "amar", "period_start", "period_end", "url"])
+    return q(
+        """SELECT v.service, o.value AS amar, o.period_start, o.period_end, s.url
+           FROM current_observations o
+           JOIN sor_services v ON v.platform = o.platform AND v.service_id = o.service
+           JOIN snapshots s ON s.sha256 = o.snapshot_sha256
+           WHERE o.metric = 'amar' AND o.scope = 'EU' AND o.policy_area = 'all' AND o.value > 0
+           QUALIFY row_number() OVER (PARTITION BY v.service ORDER BY o.period_end DESC) = 1"""
+    )

@@ -50,7 +50,7 @@ SCENARIOS = [
     ("platform", "selectbox", "platform", "x", "platform, X (17 regulator actions on the axis)"),
     ("platform", "radio", "areas", "all", "platform, Meta, all policy areas"),
     ("actions", "multiselect", "platform", ["x"], "actions, filtered to X"),
-    ("dsa", "radio", "focus", "all", "dsa, all statements (every row of sor_daily)"),
+    ("dsa", "radio", "focus", "all", "dsa, all statements (per platform and day, 839 days)"),
     ("dsa", "radio", "grain", "day", "dsa, daily counts"),
     (
         "downloads",

@@ -644,7 +644,11 @@ def test_ncmec_cross_check_of_the_embedded_default(default_db, monkeypatch):
 
 def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
     at = open_page(fixture_db, "dsa", monkeypatch)
-    counts, auto, vis = charts(at)
+    # the fixture holds both tables: the page says which one it shows, and switches
+    assert "This warehouse also holds dumps ingested here" in texts(at)
+    at = rerun(at.radio(key="data").set_value("ingest"))
+    assert "Shown: **Dumps ingested here" in texts(at)
+    counts, auto, vis = charts(at)[:3]
     minors = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
     expect = dict(
         sql(
@@ -675,7 +679,7 @@ def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
         share
     )
     assert set(vis["main"].platform_name) == set(expect)
-    rerun(at.radio(key="focus").set_value("csam"))
+    at = rerun(at.radio(key="focus").set_value("csam"))
     got = charts(at)[0]["main"].groupby("platform_name").statements.sum()
     ((csam,),) = sql(
         fixture_db,
@@ -684,7 +688,7 @@ def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
         got.idxmax(),
     )
     assert got.max() == csam
-    rerun(at.radio(key="grain").set_value("day"))
+    at = rerun(at.radio(key="grain").set_value("day"))
     plats = sorted(set(charts(at)[0]["main"].platform_name))
     ((days,),) = sql(
         fixture_db,
@@ -694,6 +698,70 @@ def test_dsa_counts_shares_and_discontinuities(fixture_db, monkeypatch):
         plats,
     )
     assert charts(at)[0]["main"].period.nunique() == days
+
+
+def test_dsa_page_of_the_embedded_default_shows_real_platforms(default_db, monkeypatch):
+    at = open_page(default_db, "dsa", monkeypatch)
+    text = texts(at)
+    assert "Shown: **Whole database, per platform and day" in text
+    assert "also holds" not in text  # no sor_daily in the embedded default
+    counts = charts(at)[0]["main"]
+    got = counts.groupby("service").statements.sum()
+    expect = dict(
+        sql(
+            default_db,
+            """SELECT service, sum(statements) FROM sor_platform_daily
+               WHERE field = 'category' AND code = 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS'
+               GROUP BY 1 ORDER BY 2 DESC LIMIT 6""",
+        )
+    )
+    assert got.to_dict() == expect
+    assert {"TikTok", "Discord"} <= set(got.index)
+    assert "TikTok 60,063,791" in text and "Protection of minors" in text
+    # rates per million EU recipients: TikTok's AMAR of its harmonised report
+    at = rerun(at.radio(key="measure").set_value("rate"))
+    rate = charts(at)[0]["main"]
+    tk = rate[rate.service == "TikTok"]
+    ((amar,),) = sql(
+        default_db,
+        """SELECT value FROM current_observations WHERE metric = 'amar' AND platform = 'tiktok'
+           AND service = 'tiktok' AND scope = 'EU' AND policy_area = 'all'""",
+    )
+    assert (tk.per_million - tk.statements / amar * 1e6).abs().max() < 1e-6
+    assert "Not shown, no AMAR: Discord" in texts(at)
+    # the reconciliation panel and the cross-check
+    assert "184 of 686 days differ" in texts(at)
+    frames = [d.value for d in at.dataframe]
+    cc = next(f for f in frames if "ratio" in f.columns)
+    row = cc[(cc.service == "tiktok") & (cc.measure == "own-initiative decisions")].iloc[0]
+    assert row.report_value == 258_691_522
+    assert row.report_source_url.startswith("https://")
+
+
+def test_dsa_page_csam_for_snapchat_from_the_url(default_db, monkeypatch):
+    at = open_page(default_db, "dsa", monkeypatch)
+    at = rerun(at.radio(key="focus").set_value("csam"))
+    at = rerun(at.multiselect(key="platform").set_value(["Snapchat"]))
+    counts = charts(at)[0]["main"]
+    ((csam,),) = sql(
+        default_db,
+        """SELECT sum(statements) FROM sor_platform_daily WHERE service = 'Snapchat'
+           AND field = 'keyword' AND code = 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL'""",
+    )
+    assert set(counts.service) == {"Snapchat"} and counts.statements.sum() == csam
+
+
+def test_coverage_lists_dsa_reports_due_dates_and_snapchat_changes(default_db, monkeypatch):
+    at = open_page(default_db, "coverage", monkeypatch)
+    frames = [d.value for d in at.dataframe]
+    halves = next(f for f in frames if "half_year" in f.columns)
+    tiktok = halves[halves.service == "TikTok"].set_index("half_year")
+    assert tiktok.loc["2025-H1", "status"] == "listed"
+    assert str(tiktok.loc["2025-H1", "due"])[:10] == "2025-08-31"
+    changes = next(f for f in frames if "change" in f.columns)
+    snap = changes[changes.service == "Snapchat"]
+    assert sorted(snap.change) == ["added"] * 4 + ["title changed"]
+    assert "DSA Independent Audit Report | Snapchat | August 2025 (PDF)" in set(snap.title)
 
 
 # ---------------------------------------------------------------- downloads and sources

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dashboard_fixture import build_fixture_warehouse, home_env
+from tests.dashboard_fixture import build_default_warehouse, build_fixture_warehouse, home_env
 from tests.dashboard_server import serve
 
 CHROMIUM = "/usr/bin/chromium"
@@ -186,5 +186,41 @@ def test_download_csv_holds_exactly_the_rows_shown(browser, site, warehouse):
         assert [(r["date"], r["amount"], r["currency"]) for r in notice] == [
             ("2023-10-03", "610500.0", "AUD")
         ]
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory):
+    """The dashboard on the embedded default exactly as `transparency build` makes it."""
+    db = build_default_warehouse(tmp_path_factory.mktemp("browser-default"))
+    with home_env(db.parent), serve(db, db.parent / "server.log") as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_dsa_page_of_the_embedded_default_shows_real_platforms(browser, default_site, shots, width):
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{default_site}/dsa")
+        settle(page)
+        page.screenshot(path=str(shots / f"dsa-embedded-{width}.png"), full_page=True)
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Protection of minors" in body
+        assert re.search(
+            r"Platforms shown \(protection of minors.*TikTok [\d,]+; Discord [\d,]+", body
+        )
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        assert charts.count() >= 5
+        assert charts.first.locator("canvas, svg").count() > 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_text("CSAM (keyword, incl. deepfake CSAM)").click()
+        settle(page)  # the CSAM keyword: Discord, Snapchat, X ...
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert re.search(r"Platforms shown \(csam.*Discord [\d,]+; Snapchat [\d,]+", body, re.I)
+        assert "184 of 686 days differ" in body
+        assert not errors, errors
     finally:
         page.close()

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
+import dsa_coverage
 from data import metrics, platform_names, q, require_warehouse, series_names, sources_info
 from ui import dates, empty, md, multiselect
 
@@ -243,3 +244,5 @@ if require_warehouse():
                 "warehouse."
             )
         )
+
+    dsa_coverage.section()  # DSA reports: the platforms' report lists and legal due dates

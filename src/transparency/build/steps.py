@@ -11,9 +11,11 @@ from __future__ import annotations
 from transparency.accountability import build_step as actions
 from transparency.accountability import ncmec_crosscheck as ncmec
 from transparency.sor import build_step as sor_build_step
+from transparency.sor import platform_daily as sor_platform_daily
 
 STEPS: list = [
     ("actions", actions.step),
     ("cybertipline_crosscheck", ncmec.step),
     ("sor", sor_build_step.step),
+    ("sor_platform_daily", sor_platform_daily.step),
 ]

@@ -68,7 +68,7 @@ def connection() -> duckdb.DuckDBPyConnection | None:
 def _query(sql: str, params: tuple, version_key: float) -> pd.DataFrame:
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:  # one cursor per query: safe across sessions/threads
             return cur.execute(sql, _params(params)).df()
@@ -90,7 +90,7 @@ def q(sql: str, *params: object) -> pd.DataFrame:
 def _query_arrow(sql: str, params: tuple, version_key: float) -> pa.Table:
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             return cur.sql(sql, params=_params(params)).to_arrow_table()
@@ -111,7 +111,7 @@ def local(sql: str, tables: dict[str, pa.Table], *params: object) -> pd.DataFram
     """
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             for name, table in tables.items():
@@ -182,17 +182,18 @@ def require_warehouse() -> bool:
     path = db_path()
     if not path.exists():
         st.warning(
-            f"No warehouse at `{path}`. Build it with `transparency build` "
+            f"No warehouse at `{path.name}` (the data home's warehouse, or $TRANSPARENCY_DB). "
+            "Build it with `transparency build` "
             "(or start everything with `python3 run.py dashboard`)."
         )
     elif connection() is None:
         st.warning(
-            f"The warehouse at `{path}` cannot be opened right now (it may be being "
+            f"The warehouse `{path.name}` cannot be opened right now (it may be being "
             "replaced by a rebuild). Reload in a moment."
         )
     else:
         st.warning(
-            f"The file at `{path}` is not a complete warehouse (tables observations, "
+            f"The file `{path.name}` is not a complete warehouse (tables observations, "
             "sources and snapshots are missing). Rebuild it with `transparency build`."
         )
     return False
@@ -216,7 +217,7 @@ def _lookups(version_key: float) -> dict:
     warehouse version and shared read-only (callers never change them)."""
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             m = cur.execute("SELECT metric, label, unit, kind, definition FROM metrics").fetchall()
@@ -347,3 +348,39 @@ def changes_feed() -> pd.DataFrame | None:
         return _read_feed(str(path), mtime)
     except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: {exc}") from exc
+
+
+# ------------------------------------------------------------------ build stamp (sidebar)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _build_info(version_key: float) -> dict[str, str]:
+    con = connection()
+    if con is None or not has("build_info"):
+        return {}
+    try:
+        with con.cursor() as cur:
+            rows = cur.execute(
+                "SELECT key, value FROM build_info WHERE key IN ('code_version', 'fingerprint')"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {r[0]: str(r[1]) for r in rows}
+
+
+def build_stamp() -> str:
+    """'Data built 2026-12-08 · version 0.1.0 · build 1c898b6e': what a visitor may see of the
+    warehouse (never its path on the server)."""
+    mtime = version()
+    if not mtime:
+        return "No warehouse built yet."
+    from datetime import UTC, datetime
+
+    info = _build_info(mtime)
+    built = datetime.fromtimestamp(mtime, tz=UTC).strftime("%Y-%m-%d")
+    parts = [f"Data built {built}"]
+    if info.get("code_version"):
+        parts.append(f"version {info['code_version']}")
+    if info.get("fingerprint"):
+        parts.append(f"build {info['fingerprint'][:8]}")
+    return " · ".join(parts)

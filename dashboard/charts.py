@@ -116,7 +116,7 @@ def time_axis(dates: Sequence = (), **extra: Any) -> dict:
     return axis
 
 
-LEGEND = {"orient": "bottom", "columns": 2, "labelLimit": 175, "symbolLimit": 60}
+LEGEND = {"orient": "bottom", "columns": 2, "labelLimit": 260, "symbolLimit": 60}
 
 
 def tip(
@@ -294,3 +294,60 @@ def _clean(df: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
         for c in dates:
             out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
     return out
+
+
+def event_markers(
+    data: str,
+    *,
+    x: str = "date",
+    text: str = "marker",
+    lane: str = "lane",
+    lanes: int = 3,
+    color: str = "#b03a2e",
+    tooltip: Sequence[dict] = (),
+) -> list[Spec]:
+    """Dated events (regulator actions) as labelled markers along the top of a chart: a faint
+    rule down the plot, a diamond and a short label, one lane (row) per event up to ``lanes``
+    so that events close together do not cover each other; every part is hoverable. Labels of
+    events in the right half (``datum.right``) sit left of their marker, so they stay inside."""
+    y_px = {
+        "field": lane,
+        "type": "quantitative",
+        "scale": {"domain": [0, max(1, lanes - 1)], "range": [7, 7 + 13 * max(1, lanes - 1)]},
+        "axis": None,
+    }
+    tip_list = list(tooltip) or None
+    text_mark = {"type": "text", "baseline": "middle", "fontSize": 10, "color": color, "limit": 330}
+    return [
+        layer(
+            data,
+            {"type": "rule", "color": color, "opacity": 0.3, "strokeWidth": 1},
+            x=enc(x, "temporal"),
+            tooltip=tip_list,
+        ),
+        layer(
+            data,
+            {"type": "point", "shape": "diamond", "filled": True, "size": 100, "color": color},
+            x=enc(x, "temporal"),
+            y=y_px,
+            tooltip=tip_list,
+        ),
+        layer(
+            data,
+            {**text_mark, "align": "left", "dx": 7},
+            transform=[{"filter": "!datum.right"}],
+            x=enc(x, "temporal"),
+            y=y_px,
+            text=enc(text, "nominal"),
+            tooltip=tip_list,
+        ),
+        layer(
+            data,
+            {**text_mark, "align": "right", "dx": -7},
+            transform=[{"filter": "datum.right"}],
+            x=enc(x, "temporal"),
+            y=y_px,
+            text=enc(text, "nominal"),
+            tooltip=tip_list,
+        ),
+    ]

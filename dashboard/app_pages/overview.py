@@ -13,6 +13,7 @@ from data import (
     SERIES_SQL,
     changes_feed,
     has,
+    latest_figures,
     metric_label,
     platform_names,
     q,
@@ -77,43 +78,10 @@ def _what_changed() -> None:
     )
 
 CHILD_SQL = "p.csea_family IN ('child_sexual_exploitation', 'csam')"
-HEADLINE = ("content_actioned", "accounts_actioned", "cybertipline_reports")
-
-# Per major platform (one with its own report among the sources) and headline metric: the newest
-# child-safety figure (the series with the latest period; the largest of a tie), and the same
-# series' latest earlier period of the same length (within a few days) to compare with.
-WHO_SQL = f"""
-WITH c AS (
-    SELECT o.platform, o.service, o.metric, o.policy_area, o.source_id, o.period_start,
-           o.period_end, o.period_label, o.value, o.raw_policy_label, o.vintage,
-           date_diff('day', o.period_start, o.period_end) AS len
-    FROM comparable_observations o JOIN policy_areas p USING (policy_area)
-    WHERE {CHILD_SQL} AND o.scope = 'global' AND o.value IS NOT NULL
-      AND list_contains($metrics, o.metric)
-      AND o.platform IN (SELECT platform FROM sources WHERE platform IS NOT NULL)),
-latest AS (
-    SELECT * FROM c
-    QUALIFY row_number() OVER (PARTITION BY platform, metric
-                               ORDER BY period_end DESC, value DESC, source_id) = 1),
-prev AS (
-    SELECT l.platform, l.metric, e.value AS prev_value, e.period_label AS prev_period
-    FROM latest l JOIN c e
-      ON e.platform = l.platform AND e.metric = l.metric AND e.source_id = l.source_id
-     AND e.policy_area = l.policy_area AND coalesce(e.service, '') = coalesce(l.service, '')
-     AND abs(e.len - l.len) <= 5 AND e.period_end < l.period_start
-    QUALIFY row_number() OVER (PARTITION BY l.platform, l.metric ORDER BY e.period_end DESC) = 1),
-last_report AS (
-    SELECT platform, max(vintage) AS last_report, max(period_end) AS data_through
-    FROM observations WHERE value IS NOT NULL GROUP BY platform)
-SELECT l.*, p.prev_value, p.prev_period, r.last_report, r.data_through
-FROM latest l LEFT JOIN prev p USING (platform, metric) LEFT JOIN last_report r USING (platform)
-ORDER BY l.platform, l.metric"""
-
-
 def _who_now() -> None:
     """Who is doing what now: each major platform's newest child-safety figures."""
     st.subheader("Who is doing what now")
-    df = q(WHO_SQL, {"metrics": list(HEADLINE)})
+    df = latest_figures()
     if df.empty:
         empty(
             "No platform's own report with child-safety figures is in this warehouse yet "
@@ -121,7 +89,7 @@ def _who_now() -> None:
         )
         return
     names = platform_names()
-    labels = {m: metric_label(m) for m in HEADLINE}
+    labels = {m: metric_label(m) for m in set(df.metric)}
     df["platform_name"] = [names.get(p, p) for p in df.platform]
     df["series"] = series_names(df.platform, df.service)
     df["metric_label"] = [labels.get(m, m) for m in df.metric]

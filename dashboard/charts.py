@@ -116,7 +116,14 @@ def time_axis(dates: Sequence = (), **extra: Any) -> dict:
     return axis
 
 
-LEGEND = {"orient": "bottom", "columns": 2, "labelLimit": 260, "symbolLimit": 60}
+# Legends below the plot that fit the chart's width: two columns on a wide chart, one on a narrow
+# one (a phone), labels cut to the room there is (full names are in the tooltips).
+LEGEND = {
+    "orient": "bottom",
+    "columns": {"expr": "width < 440 ? 1 : 2"},
+    "labelLimit": {"expr": "width < 440 ? max(120, width - 40) : min(320, width / 2 - 50)"},
+    "symbolLimit": 60,
+}
 
 
 def tip(

@@ -44,9 +44,9 @@ def _nearest(raw: str, options: list, format_func: Callable):
             return o, True
     shown = {str(format_func(o)).casefold(): o for o in options}
     ids = {str(o).casefold(): o for o in options}
-    close = difflib.get_close_matches(want, list(shown), n=1, cutoff=0.6) or difflib.get_close_matches(
-        want, list(ids), n=1, cutoff=0.6
-    )
+    close = difflib.get_close_matches(
+        want, list(shown), n=1, cutoff=0.6
+    ) or difflib.get_close_matches(want, list(ids), n=1, cutoff=0.6)
     if close:
         return shown.get(close[0], ids.get(close[0])), False
     return None, False

@@ -253,8 +253,9 @@ def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypat
     assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
     assert fb.value.tolist() == [25_700_000]
     xs = {
-        m: df[(df.series == "X · Child sexual exploitation") & (df.period_label == "2024-H1")]
-        .value.iloc[0]
+        m: df[
+            (df.series == "X · Child sexual exploitation") & (df.period_label == "2024-H1")
+        ].value.iloc[0]
         for m, df in by_metric.items()
     }
     assert xs == {"accounts_actioned": 2_781_634, "content_actioned": 14_571}
@@ -502,7 +503,11 @@ def test_compare_per_million_eu_recipients_uses_dsa_amar(default_db, monkeypatch
     rerun(at.selectbox(key="metric").select("dsa_own_initiative_tc_measures"))
     rerun(at.selectbox(key="area").select("protection_of_minors"))
     rerun(at.selectbox(key="scope").select("EU"))
-    rerun(at.multiselect(key="series").set_value(["snap/snapchat", "meta/facebook", "x/x"]))
+    rerun(
+        at.multiselect(key="series").set_value(
+            [f"{k}@dsa_harmonised_reports" for k in ("snap/snapchat", "meta/facebook", "x/x")]
+        )
+    )
     rerun(at.radio(key="mode").set_value("per_million"))
     main = charts(at)[0]["main"].set_index("series").shown
     assert main["Snap / Snapchat"] == pytest.approx(94_414 / 97.153476)

@@ -6,7 +6,15 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
-from data import metrics, own_platforms, own_sources, policy_labels, q, require_warehouse, series_names
+from data import (
+    metrics,
+    own_platforms,
+    own_sources,
+    policy_labels,
+    q,
+    require_warehouse,
+    series_names,
+)
 from ui import chart_caption, chart_data, dates, empty, fmt_number, md, multiselect, radio, select
 
 MODES = {
@@ -59,6 +67,8 @@ def shared_base(data: pd.DataFrame) -> str | None:
         return None
     full = per[per == data.key.nunique()]
     return str(full.index.min()) if not full.empty else str(per.idxmax())
+
+
 PER_USER_SCOPES = ("EU", "EEA")
 
 
@@ -233,7 +243,8 @@ if require_warehouse():
             "Shown by default: "
             + md(", ".join(names[k] for k in keys))
             + (
-                f" ({len(seeds)} platform(s) with their own report, then the largest others)."
+                f" ({len(seeds)} platform(s) with their own report first, then their other "
+                "services and the largest others)."
                 if seeds
                 else " (the largest)."
             )
@@ -290,9 +301,10 @@ if require_warehouse():
             shown = shown.iloc[0:0]
         else:
             shown = _with_amar(shown)
-            missing = sorted(set(shown.loc[shown.amar.isna(), "series"]) - set(
-                shown.loc[shown.amar.notna(), "series"]
-            ))
+            missing = sorted(
+                set(shown.loc[shown.amar.isna(), "series"])
+                - set(shown.loc[shown.amar.notna(), "series"])
+            )
             for m in missing:
                 dropped.append((m, "no DSA user count (AMAR) for an overlapping period"))
             shown = shown[shown.amar.notna()].assign(shown=lambda d: d.value / (d.amar / 1e6))
@@ -424,7 +436,9 @@ if require_warehouse():
             name=f"compare-{metric}-{scope}",
             dataset=f"Compare: {meta[metric].label if metric in meta else metric}, "
             f"{areas_lbl.get(area, area)}, scope {scope} ({MODES[mode]})",
-            source_ids=sorted(set(shown.source_id) | set(shown.get("amar_source", pd.Series()).dropna())),
+            source_ids=sorted(
+                set(shown.source_id) | set(shown.get("amar_source", pd.Series()).dropna())
+            ),
             filters={"metric": metric, "policy_area": area, "scope": scope, "mode": mode},
             key="dl_compare",
         )

@@ -71,7 +71,9 @@ if require_warehouse():
             width="stretch",
             column_config={
                 "definition": st.column_config.TextColumn(width="large"),
-                "printed_as": st.column_config.TextColumn("printed as (source: label)", width="large"),
+                "printed_as": st.column_config.TextColumn(
+                    "printed as (source: label)", width="large"
+                ),
             },
         )
         st.caption(

@@ -39,9 +39,9 @@ def _what_changed() -> None:
         return
     if feed is None or feed.empty:
         empty(
-            f"No changes recorded yet: each `transparency build` lists what changed since the "
-            f"previous build (new releases, restated values, new regulator actions, reports "
-            f"that became overdue) in `feed/changes.json` of the data home, and that file is "
+            "No changes recorded yet: each `transparency build` lists what changed since the "
+            "previous build (new releases, restated values, new regulator actions, reports "
+            "that became overdue) in `feed/changes.json` of the data home, and that file is "
             + ("empty." if feed is not None else "not there yet.")
         )
         return
@@ -77,7 +77,10 @@ def _what_changed() -> None:
         },
     )
 
+
 CHILD_SQL = "p.csea_family IN ('child_sexual_exploitation', 'csam')"
+
+
 def _who_now() -> None:
     """Who is doing what now: each major platform's newest child-safety figures."""
     st.subheader("Who is doing what now")
@@ -171,11 +174,9 @@ def _newest_actions() -> None:
         },
     )
     st.caption(
-        f"Register of regulator actions, newest first (data through "
-        f"{str(act.date.max())[:10]})."
+        f"Register of regulator actions, newest first (data through {str(act.date.max())[:10]})."
     )
     st.page_link("app_pages/actions.py", label="All regulator actions", icon=":material/gavel:")
-
 
 
 def _status(r, today: pd.Timestamp) -> str:
@@ -201,7 +202,9 @@ if require_warehouse():
              FROM observations""").iloc[0]
     through = q(f"""SELECT max(o.period_end) AS through FROM comparable_observations o
                     JOIN policy_areas p USING (policy_area)
-                    WHERE {CHILD_SQL} AND o.scope = 'global' AND o.value IS NOT NULL""").through.iloc[0]
+                    WHERE {CHILD_SQL} AND o.scope = 'global' AND o.value IS NOT NULL""").through.iloc[
+        0
+    ]
     a, b, d, e = st.columns(4)
     a.metric("Observations", f"{int(c.observations):,}")
     b.metric("Platforms", int(c.platforms))

@@ -391,8 +391,19 @@ if require_warehouse():
                     sets["commitments"] = ch.arrow(near)
             if not marks.empty:
                 sets["actions"] = ch.arrow(
-                    marks[["date", "label", "marker", "regulator", "action", "amount_text",
-                           "status", "lane", "right"]]
+                    marks[
+                        [
+                            "date",
+                            "label",
+                            "marker",
+                            "regulator",
+                            "action",
+                            "amount_text",
+                            "status",
+                            "lane",
+                            "right",
+                        ]
+                    ]
                 )
                 layers += ch.event_markers(
                     "actions", tooltip=act_tips, lanes=min(MAX_LANES, len(marks))
@@ -442,9 +453,7 @@ if require_warehouse():
     else:
         shown = blank(
             acts.assign(
-                amount=[
-                    fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency, strict=True)
-                ]
+                amount=[fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency, strict=True)]
             ),
             "status",
             "summary",
@@ -485,8 +494,12 @@ if require_warehouse():
         empty(f"No commitments by {names.get(platform, platform)} are recorded.")
     else:
         st.dataframe(
-            blank(com.assign(due=com.due.astype(str).str[:10].where(com.due.notna())), "due",
-                  "committed_to", "status"),
+            blank(
+                com.assign(due=com.due.astype(str).str[:10].where(com.due.notna())),
+                "due",
+                "committed_to",
+                "status",
+            ),
             hide_index=True,
             width="stretch",
             column_config={

@@ -317,12 +317,9 @@ def event_markers(
     rule down the plot, a diamond and a short label, one lane (row) per event up to ``lanes``
     so that events close together do not cover each other; every part is hoverable. Labels of
     events in the right half (``datum.right``) sit left of their marker, so they stay inside."""
-    y_px = {
-        "field": lane,
-        "type": "quantitative",
-        "scale": {"domain": [0, max(1, lanes - 1)], "range": [7, 7 + 13 * max(1, lanes - 1)]},
-        "axis": None,
-    }
+    # the lane's height in pixels from the top, computed per mark (an expression on the datum),
+    # so the markers use no y scale and the chart's value axis stays the only one
+    y_px = {"expr": f"7 + 13 * datum[{lane!r}]"}
     tip_list = list(tooltip) or None
     text_mark = {"type": "text", "baseline": "middle", "fontSize": 10, "color": color, "limit": 330}
     return [
@@ -334,26 +331,30 @@ def event_markers(
         ),
         layer(
             data,
-            {"type": "point", "shape": "diamond", "filled": True, "size": 100, "color": color},
+            {
+                "type": "point",
+                "shape": "diamond",
+                "filled": True,
+                "size": 100,
+                "color": color,
+                "y": y_px,
+            },
             x=enc(x, "temporal"),
-            y=y_px,
             tooltip=tip_list,
         ),
         layer(
             data,
-            {**text_mark, "align": "left", "dx": 7},
+            {**text_mark, "align": "left", "dx": 7, "y": y_px},
             transform=[{"filter": "!datum.right"}],
             x=enc(x, "temporal"),
-            y=y_px,
             text=enc(text, "nominal"),
             tooltip=tip_list,
         ),
         layer(
             data,
-            {**text_mark, "align": "right", "dx": -7},
+            {**text_mark, "align": "right", "dx": -7, "y": y_px},
             transform=[{"filter": "datum.right"}],
             x=enc(x, "temporal"),
-            y=y_px,
             text=enc(text, "nominal"),
             tooltip=tip_list,
         ),

@@ -211,6 +211,9 @@ def date_range(
 # ------------------------------------------------------------------ captions
 
 
+FOLD_AT = 420  # characters of a chart caption shown before the rest folds into an expander
+
+
 def chart_caption(
     *,
     metric_ids: Sequence[str] = (),
@@ -218,10 +221,16 @@ def chart_caption(
     vintages: Sequence = (),
     note: str = "",
 ) -> None:
-    """Caption every chart with metric definition, unit, sources and vintage."""
-    st.caption(
-        caption_text(metric_ids=metric_ids, source_ids=source_ids, vintages=vintages, note=note)
-    )
+    """Caption every chart with metric definition, unit, sources and vintage. A long caption
+    folds: the definitions stay in view, sources, vintage and notes open on a click (phones)."""
+    head = caption_text(metric_ids=metric_ids)
+    rest = caption_text(source_ids=source_ids, vintages=vintages, note=note)
+    if len(head) + len(rest) <= FOLD_AT or not head or not rest:
+        st.caption(" ".join(p for p in (head, rest) if p))
+        return
+    st.caption(head)
+    with st.expander("Sources, vintage and notes", icon=":material/info:"):
+        st.caption(rest)
 
 
 def present(values) -> list:

@@ -405,15 +405,16 @@ if require_warehouse():
                         ]
                     ]
                 )
-                layers += ch.event_markers(
-                    "actions", tooltip=act_tips, lanes=min(MAX_LANES, len(marks))
-                )
+                lanes = min(MAX_LANES, len(marks))
+                layers += ch.event_markers("actions", tooltip=act_tips, lanes=lanes)
+                top = float(cur.value.max())
+                if top > 0:  # headroom above the values for the marker lanes
+                    layers[0]["encoding"]["y"]["scale"] = {"domainMax": top * (1 + 0.07 * lanes)}
             ch.render(
                 [*layers, *layers_ev],
                 sets,
                 key=f"chart_{r.metric}",
                 height=280,
-                resolve={"scale": {"y": "independent"}} if not marks.empty else None,
             )
         chart_caption(
             metric_ids=[r.metric],

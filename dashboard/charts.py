@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import colorsys
 import zlib
+from datetime import date
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -105,8 +106,13 @@ def colour_scale(series_platform: Mapping[str, str]) -> dict:
 
 def time_axis(dates: Sequence = (), **extra: Any) -> dict:
     """A temporal axis whose labels always carry the year (months alone are ambiguous)."""
-    ds = pd.to_datetime(pd.Series(list(dates)), errors="coerce").dropna()
-    years = (ds.max() - ds.min()).days / 365.25 if len(ds) else 0
+    days = []
+    for d in dates:
+        try:
+            days.append(date.fromisoformat(str(d)[:10]).toordinal())
+        except ValueError:
+            continue
+    years = (max(days) - min(days)) / 365.25 if days else 0
     axis: dict[str, Any] = (
         {"format": "%Y", "tickCount": {"interval": "year", "step": 1}}
         if years >= 3

@@ -269,11 +269,15 @@ if require_warehouse():
     st.subheader("Stopped or late reporting")
     last = grid[grid.status == "held"].groupby("row").period.last()
     late = grid[grid.status.isin(["overdue", "not collected"])]
-    overdue = late.groupby("row").agg(
-        overdue_periods=("status", lambda v: int((v == "overdue").sum())),
-        not_collected=("status", lambda v: int((v == "not collected").sum())),
-        first_overdue=("period", "first"),
-        due_since=("due", "first"),
+    overdue = (
+        late.assign(ov=late.status == "overdue", nc=late.status == "not collected")
+        .groupby("row", sort=False)
+        .agg(
+            overdue_periods=("ov", "sum"),
+            not_collected=("nc", "sum"),
+            first_overdue=("period", "first"),
+            due_since=("due", "first"),
+        )
     )
     if overdue.empty:
         empty("Every series is up to date with its cadence.")

@@ -105,15 +105,11 @@ def _headline(platform: str, name: str) -> None:
 MAX_LANES = 8
 
 
-def _markers(acts: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
-    """Regulator actions inside the charted periods, as labelled markers: one lane (row) each in
-    date order, up to MAX_LANES, so that markers close together stay apart and can be hovered."""
+def _all_markers(acts: pd.DataFrame) -> pd.DataFrame:
+    """Every regulator action as a marker (label, amount in full), made once per page run."""
     if acts.empty:
         return acts
-    d = pd.to_datetime(acts.date)
-    inside = acts[(d >= pd.Timestamp(lo)) & (d <= pd.Timestamp(hi))].sort_values("date")
-    if inside.empty:
-        return inside
+    inside = acts.assign(day=pd.to_datetime(acts.date)).sort_values("day")
     amount = [
         fmt_amount_full(a, c, e)
         for a, c, e in zip(inside.amount, inside.currency, inside.amount_eur, strict=True)
@@ -125,11 +121,21 @@ def _markers(acts: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
             for r, a, m in zip(inside.regulator, inside.action, amount, strict=True)
         ],
         amount_text=amount,
-        lane=[i % MAX_LANES for i in range(len(inside))],
-        right=[
-            (pd.Timestamp(d) - pd.Timestamp(lo)) > (pd.Timestamp(hi) - pd.Timestamp(lo)) / 2
-            for d in inside.date
-        ],
+    )
+
+
+def _markers(every: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
+    """The actions inside the charted periods: one lane (row) each in date order, up to
+    MAX_LANES, so that markers close together stay apart and can be hovered; labels of the
+    right half sit left of their marker."""
+    if every.empty:
+        return every
+    a, b = pd.Timestamp(lo), pd.Timestamp(hi)
+    inside = every[(every.day >= a) & (every.day <= b)]
+    n = len(inside)
+    return inside.assign(
+        lane=[i % MAX_LANES for i in range(n)],
+        right=(inside.day - a) > (b - a) / 2,
     )
 
 
@@ -312,6 +318,7 @@ if require_warehouse():
         bool(show_vintages),
     )
     outside = 0
+    every_marker = _all_markers(acts)
     for r in todo.itertuples():
         data = allobs.filter(pc.equal(allobs["metric"], r.metric))
         st.subheader(str(r.label))
@@ -337,7 +344,7 @@ if require_warehouse():
         else:
             lo = str(cur.period_start.min())[:10]
             hi = str(cur.period_end.max())[:10]
-            marks = _markers(acts, lo, hi)
+            marks = _markers(every_marker, lo, hi)
             outside = max(outside, len(acts) - len(marks))
             layers = [
                 ch.series_lines(

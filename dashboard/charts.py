@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import colorsys
 import zlib
-from datetime import date
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd

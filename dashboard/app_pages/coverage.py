@@ -9,7 +9,7 @@ import streamlit as st
 
 import charts as ch
 from data import metrics, platform_names, q, require_warehouse, series_names, sources_info
-from ui import dates, empty, md, multiselect
+from ui import chart_data, dates, empty, md, multiselect
 
 STATUS = {
     "held": "#2e7d32",
@@ -247,6 +247,29 @@ if require_warehouse():
         },
         height=max(160, 22 * len(drawn)),
         key="coverage_matrix",
+    )
+    chart_data(
+        shown[
+            [
+                "row",
+                "platform",
+                "service",
+                "metric",
+                "period",
+                "period_start",
+                "period_end",
+                "due",
+                "status",
+                "held_by",
+                "source_id",
+                "last_retrieved",
+            ]
+        ],
+        name="coverage",
+        dataset="Reporting coverage and timeliness (the series and periods drawn)",
+        source_ids=sorted({x for v in shown.source_id for x in v.split(", ")}),
+        filters={"source": srcs, "platform": plats, "metric": mets},
+        key="dl_coverage",
     )
     if len(series) > len(drawn):
         st.caption(

@@ -1,6 +1,7 @@
 """Methodology: how the numbers are harmonised, what makes them comparable or not, how releases
 (vintages) are kept, and every metric's definition with the labels each source prints for it."""
 
+import pandas as pd
 import streamlit as st
 
 from data import q, require_warehouse
@@ -23,8 +24,8 @@ shown beside every harmonised value (tooltips, the *policy as printed* columns).
 **Comparability caveats.**
 - Each platform defines its own policies and counting rules: one harmonised policy area groups
   them but does not make them identical (e.g. Meta splits child sexual exploitation into several
-  policies from 2021Q2; X counts accounts suspended, Snap and Google count accounts actioned under
-  their own definitions).
+  policies from 2021Q2, and one harmonised metric such as *accounts suspended* is counted under
+  each platform's own definition: the label each source prints is listed below).
 - Periods differ (quarters, half-years, calendar years); compare rates or indices, not levels of
   periods of different lengths.
 - Scopes never mix: a global figure is not set beside an EU one. Rates per EU user divide by the
@@ -87,6 +88,8 @@ if require_warehouse():
                       max(sn.vintage) AS latest_release, s.homepage
                FROM sources s LEFT JOIN snapshots sn USING (source_id)
                GROUP BY ALL ORDER BY s.source_id""")
+    for c in ("first_release", "latest_release"):
+        src[c] = [str(v)[:10] if pd.notna(v) else "—" for v in src[c]]
     st.dataframe(
         src,
         hide_index=True,
@@ -94,7 +97,5 @@ if require_warehouse():
         column_config={
             "homepage": st.column_config.LinkColumn("source"),
             "expected_lag_days": "expected lag (days)",
-            "first_release": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "latest_release": st.column_config.DateColumn(format="YYYY-MM-DD"),
         },
     )

@@ -327,7 +327,13 @@ def event_markers(
     # so the markers use no y scale and the chart's value axis stays the only one
     y_px = {"expr": f"7 + 13 * datum[{lane!r}]"}
     tip_list = list(tooltip) or None
-    text_mark = {"type": "text", "baseline": "middle", "fontSize": 10, "color": color, "limit": 330}
+    text_mark = {
+        "type": "text",
+        "baseline": "middle",
+        "fontSize": 10,
+        "color": color,
+        "limit": {"expr": "max(90, min(330, width * 0.45))"},
+    }
     return [
         layer(
             data,

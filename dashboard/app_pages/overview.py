@@ -339,12 +339,14 @@ if require_warehouse():
             (today - pd.Timestamp(t)).days if pd.notna(t) else None for t in fresh.last_retrieved
         ]
         fresh["status"] = [_status(r, today) for r in fresh.itertuples()]
-        st.dataframe(
-            fresh,
-            hide_index=True,
-            width="stretch",
-            column_config=dates("latest_period_end", "latest_release", "last_retrieved"),
+        shown = fresh.assign(
+            days_since_retrieval=pd.array(fresh.days_since_retrieval, dtype="Int64"),
+            **{
+                c: [str(v)[:10] if pd.notna(v) else "—" for v in fresh[c]]
+                for c in ("latest_period_end", "latest_release", "last_retrieved")
+            },
         )
+        st.dataframe(shown, hide_index=True, width="stretch")
         st.caption(
             "A source is *behind* when a later period than its latest should have been "
             "published by now (period end + expected lag, per its cadence); that means "

@@ -17,7 +17,7 @@ for p in (HERE, HERE.parent / "src"):  # pages import data/ui; exports live in t
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from data import WarehouseUnavailable, db_path, version  # noqa: E402
+from data import WarehouseUnavailable, build_stamp, db_path  # noqa: E402
 from ui import md  # noqa: E402
 
 st.set_page_config(page_title="Transparency observatory", layout="wide")
@@ -47,12 +47,13 @@ PAGES = {
     "Data": [
         st.Page("app_pages/downloads.py", title="Data and downloads", url_path="data"),
         st.Page("app_pages/sources.py", title="Sources", url_path="sources"),
+        st.Page("app_pages/methodology.py", title="Methodology", url_path="methodology"),
     ],
 }
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    st.caption(f"Warehouse: `{db_path()}`" + ("" if version() else " (missing)"))
+    st.caption(build_stamp())
 started = time.perf_counter()
 try:
     page.run()
@@ -60,7 +61,7 @@ except WarehouseUnavailable as exc:
     st.warning(
         "The warehouse could not be read right now: it may be being rebuilt, or it was "
         "built by an older version of the tool. Reload in a moment, or run "
-        f"`transparency build`. ({md(exc)})"
+        f"`transparency build`. ({md(str(exc).replace(str(db_path()), db_path().name))})"
     )
 finally:  # server-side run time of the page (scripts/bench_dashboard.py listens to this log)
     logging.getLogger("transparency.dashboard").debug(

@@ -70,7 +70,7 @@ def connection() -> duckdb.DuckDBPyConnection | None:
 def _query(sql: str, params: tuple, version_key: float) -> pd.DataFrame:
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:  # one cursor per query: safe across sessions/threads
             return cur.execute(sql, _params(params)).df()
@@ -92,7 +92,7 @@ def q(sql: str, *params: object) -> pd.DataFrame:
 def _query_arrow(sql: str, params: tuple, version_key: float) -> pa.Table:
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             return cur.sql(sql, params=_params(params)).to_arrow_table()
@@ -113,7 +113,7 @@ def local(sql: str, tables: dict[str, pa.Table], *params: object) -> pd.DataFram
     """
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             for name, table in tables.items():
@@ -184,17 +184,18 @@ def require_warehouse() -> bool:
     path = db_path()
     if not path.exists():
         st.warning(
-            f"No warehouse at `{path}`. Build it with `transparency build` "
+            f"No warehouse at `{path.name}` (the data home's warehouse, or $TRANSPARENCY_DB). "
+            "Build it with `transparency build` "
             "(or start everything with `python3 run.py dashboard`)."
         )
     elif connection() is None:
         st.warning(
-            f"The warehouse at `{path}` cannot be opened right now (it may be being "
+            f"The warehouse `{path.name}` cannot be opened right now (it may be being "
             "replaced by a rebuild). Reload in a moment."
         )
     else:
         st.warning(
-            f"The file at `{path}` is not a complete warehouse (tables observations, "
+            f"The file `{path.name}` is not a complete warehouse (tables observations, "
             "sources and snapshots are missing). Rebuild it with `transparency build`."
         )
     return False
@@ -218,7 +219,7 @@ def _lookups(version_key: float) -> dict:
     warehouse version and shared read-only (callers never change them)."""
     con = connection()
     if con is None:
-        raise WarehouseUnavailable(f"no readable warehouse at {db_path()}")
+        raise WarehouseUnavailable(f"no readable warehouse ({db_path().name})")
     try:
         with con.cursor() as cur:
             m = cur.execute("SELECT metric, label, unit, kind, definition FROM metrics").fetchall()
@@ -411,3 +412,109 @@ def sor_amar() -> pd.DataFrame:
            WHERE o.metric = 'amar' AND o.scope = 'EU' AND o.policy_area = 'all' AND o.value > 0
            QUALIFY row_number() OVER (PARTITION BY v.service ORDER BY o.period_end DESC) = 1"""
     )
+
+
+# ------------------------------------------------------------------ build stamp (sidebar)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _build_info(version_key: float) -> dict[str, str]:
+    con = connection()
+    if con is None or not has("build_info"):
+        return {}
+    try:
+        with con.cursor() as cur:
+            rows = cur.execute(
+                "SELECT key, value FROM build_info WHERE key IN ('code_version', 'fingerprint')"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {r[0]: str(r[1]) for r in rows}
+
+
+def build_stamp() -> str:
+    """'Data built 2026-12-08 · version 0.1.0 · build 1c898b6e': what a visitor may see of the
+    warehouse (never its path on the server)."""
+    mtime = version()
+    if not mtime:
+        return "No warehouse built yet."
+    from datetime import UTC, datetime
+
+    info = _build_info(mtime)
+    built = datetime.fromtimestamp(mtime, tz=UTC).strftime("%Y-%m-%d")
+    parts = [f"Data built {built}"]
+    if info.get("code_version"):
+        parts.append(f"version {info['code_version']}")
+    if info.get("fingerprint"):
+        parts.append(f"build {info['fingerprint'][:8]}")
+    return " · ".join(parts)
+
+
+# ------------------------------------------------------------------ platforms with their own report
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _own(version_key: float) -> dict[str, str]:
+    con = connection()
+    if con is None or not has_columns("sources", "platform"):
+        return {}
+    with con.cursor() as cur:
+        rows = cur.execute(
+            "SELECT source_id, platform FROM sources WHERE coalesce(platform, '') <> ''"
+        ).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def own_sources() -> dict[str, str]:
+    """source id -> platform, for the sources that are a platform's own report."""
+    return _own(version())
+
+
+def own_platforms() -> set[str]:
+    """Platforms that publish their own report among the sources (the 'seed' platforms the
+    pages start from; the rule is the registry's, no name is written into a page)."""
+    return set(_own(version()).values())
+
+
+# ------------------------------------------------------------------ newest child-safety figures
+
+HEADLINE_METRICS = ("content_actioned", "accounts_actioned", "cybertipline_reports")
+
+# Per platform and headline metric: the newest child-safety figure (global scope; the series with
+# the latest period, the largest of a tie), and the same series' latest earlier period of the same
+# length (within a few days) to compare with. Without a platform: every platform with its own
+# report among the sources.
+LATEST_SQL = """
+WITH c AS (
+    SELECT o.platform, o.service, o.metric, o.policy_area, o.source_id, o.period_start,
+           o.period_end, o.period_label, o.value, o.raw_policy_label, o.vintage,
+           date_diff('day', o.period_start, o.period_end) AS len
+    FROM comparable_observations o JOIN policy_areas p USING (policy_area)
+    WHERE p.csea_family IN ('child_sexual_exploitation', 'csam') AND o.scope = 'global'
+      AND o.value IS NOT NULL AND list_contains($metrics, o.metric)
+      AND (CASE WHEN $platform IS NULL
+                THEN o.platform IN (SELECT platform FROM sources WHERE platform IS NOT NULL)
+                ELSE o.platform = $platform END)),
+latest AS (
+    SELECT * FROM c
+    QUALIFY row_number() OVER (PARTITION BY platform, metric
+                               ORDER BY period_end DESC, value DESC, source_id) = 1),
+prev AS (
+    SELECT l.platform, l.metric, e.value AS prev_value, e.period_label AS prev_period
+    FROM latest l JOIN c e
+      ON e.platform = l.platform AND e.metric = l.metric AND e.source_id = l.source_id
+     AND e.policy_area = l.policy_area AND coalesce(e.service, '') = coalesce(l.service, '')
+     AND abs(e.len - l.len) <= 5 AND e.period_end < l.period_start
+    QUALIFY row_number() OVER (PARTITION BY l.platform, l.metric ORDER BY e.period_end DESC) = 1),
+last_report AS (
+    SELECT platform, max(vintage) AS last_report, max(period_end) AS data_through
+    FROM observations WHERE value IS NOT NULL GROUP BY platform)
+SELECT l.*, p.prev_value, p.prev_period, r.last_report, r.data_through
+FROM latest l LEFT JOIN prev p USING (platform, metric) LEFT JOIN last_report r USING (platform)
+ORDER BY l.platform, list_position($metrics, l.metric)"""
+
+
+def latest_figures(platform: str | None = None) -> pd.DataFrame:
+    """The newest child-safety figures of one platform (or of every platform with its own
+    report), with the change on the previous comparable period and the data-through date."""
+    return q(LATEST_SQL, {"metrics": list(HEADLINE_METRICS), "platform": platform})

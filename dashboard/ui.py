@@ -6,6 +6,7 @@ it reaches Markdown, and no element is rendered with ``unsafe_allow_html``.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -34,6 +35,58 @@ def empty(message: str) -> None:
 # ------------------------------------------------------------------ filters bound to the URL
 
 
+def _nearest(raw: str, options: list, format_func: Callable):
+    """The option a URL value means: shown text or id, case-insensitive; else the closest shown
+    text (difflib); None when nothing is close."""
+    want = raw.strip().casefold()
+    for o in options:
+        if want in (str(format_func(o)).casefold(), str(o).casefold()):
+            return o, True
+    shown = {str(format_func(o)).casefold(): o for o in options}
+    ids = {str(o).casefold(): o for o in options}
+    close = difflib.get_close_matches(
+        want, list(shown), n=1, cutoff=0.6
+    ) or difflib.get_close_matches(want, list(ids), n=1, cutoff=0.6)
+    if close:
+        return shown.get(close[0], ids.get(close[0])), False
+    return None, False
+
+
+def _url_notice(label: str, raw: str, got, format_func: Callable, fallback) -> None:
+    if got is not None:
+        st.warning(
+            f"“{md(raw)}” is not a {md(label.lower())} on this page; showing the nearest "
+            f"choice, **{md(format_func(got))}**.",
+            icon=":material/link_off:",
+        )
+    else:
+        st.warning(
+            f"“{md(raw)}” is not a {md(label.lower())} on this page; showing "
+            f"**{md(format_func(fallback))}** instead (choose another below).",
+            icon=":material/link_off:",
+        )
+
+
+def _from_url(label: str, key: str, options: list, format_func: Callable, default):
+    """Validate ``?key=`` before the widget reads it: an exact or case-insensitive match of an
+    option's shown text or id is used; anything else gives a visible notice and the nearest
+    valid choice. The choice is remembered for the session (the URL value is cleared once the
+    widget has read it)."""
+    memo = f"_url_{key}"
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state:
+        return st.session_state.get(memo, default)
+    if any(raw == str(format_func(o)) for o in options):
+        return default
+    got, exact = _nearest(raw, options, format_func)
+    if not exact:
+        _url_notice(label, raw, got, format_func, default if default in options else options[0])
+    if got is not None:
+        st.session_state[memo] = got
+        return got
+    return default
+
+
 def select(
     label: str,
     options: Sequence,
@@ -43,10 +96,12 @@ def select(
     format_func: Callable = str,
     help: str | None = None,
 ):
-    """A selectbox whose value lives in the URL (``?key=value``) so a view can be shared."""
+    """A selectbox whose value lives in the URL (``?key=value``) so a view can be shared. A URL
+    value that is not an option gives a notice and the nearest option (case-insensitive)."""
     options = list(options)
     if not options:
         return None
+    default = _from_url(label, key, options, format_func, default)
     index = options.index(default) if default in options else 0
     return st.selectbox(
         label,
@@ -71,6 +126,30 @@ def multiselect(
 ) -> list:
     options = list(options)
     default = [d for d in default if d in options]
+    raw = st.query_params.get_all(key)
+    memo = f"_url_{key}"
+    if raw and key not in st.session_state:
+        shown = {str(format_func(o)) for o in options}
+        picked, unknown = [], []
+        for r in raw:
+            if r in shown:
+                continue
+            got, exact = _nearest(r, options, format_func)
+            if got is not None and exact:
+                picked.append(got)
+            else:
+                unknown.append(r)
+        if unknown:
+            st.warning(
+                f"Not a {md(label.lower())} on this page, left out: "
+                + ", ".join(f"“{md(u)}”" for u in unknown)
+                + ".",
+                icon=":material/link_off:",
+            )
+        if picked:
+            keep = [o for o in options if str(format_func(o)) in set(raw)]
+            st.session_state[memo] = list(dict.fromkeys(keep + picked))
+    default = st.session_state.get(memo, default)
     return st.multiselect(
         label,
         options,
@@ -93,6 +172,7 @@ def radio(
     help: str | None = None,
 ):
     options = list(options)
+    default = _from_url(label, key, options, format_func, default)
     index = options.index(default) if default in options else 0
     return st.radio(
         label,
@@ -131,6 +211,9 @@ def date_range(
 # ------------------------------------------------------------------ captions
 
 
+FOLD_AT = 420  # characters of a chart caption shown before the rest folds into an expander
+
+
 def chart_caption(
     *,
     metric_ids: Sequence[str] = (),
@@ -138,10 +221,16 @@ def chart_caption(
     vintages: Sequence = (),
     note: str = "",
 ) -> None:
-    """Caption every chart with metric definition, unit, sources and vintage."""
-    st.caption(
-        caption_text(metric_ids=metric_ids, source_ids=source_ids, vintages=vintages, note=note)
-    )
+    """Caption every chart with metric definition, unit, sources and vintage. A long caption
+    folds: the definitions stay in view, sources, vintage and notes open on a click (phones)."""
+    head = caption_text(metric_ids=metric_ids)
+    rest = caption_text(source_ids=source_ids, vintages=vintages, note=note)
+    if len(head) + len(rest) <= FOLD_AT or not head or not rest:
+        st.caption(" ".join(p for p in (head, rest) if p))
+        return
+    st.caption(head)
+    with st.expander("Sources, vintage and notes", icon=":material/info:"):
+        st.caption(rest)
 
 
 def present(values) -> list:
@@ -272,3 +361,53 @@ def dates(*columns: str) -> dict:
 
 def toggle(label: str, key: str, *, default: bool = False, help: str | None = None) -> bool:
     return st.toggle(label, value=default, key=key, help=help, bind="query-params")
+
+
+# ------------------------------------------------------------------ per-chart data and sources
+
+
+def chart_data(
+    rows: pd.DataFrame | pa.Table,
+    *,
+    name: str,
+    dataset: str,
+    source_ids: Sequence[str] = (),
+    urls: Sequence[str] = (),
+    filters: dict | None = None,
+    key: str,
+) -> None:
+    """Under a chart: the data it shows (CSV/Parquet of exactly those rows, with a citation line)
+    and links to the source documents (the sources' home pages and each release's own URL)."""
+    with st.expander("Data shown, citation and source documents", icon=":material/table_view:"):
+        downloads(rows, name=name, dataset=dataset, source_ids=source_ids, filters=filters, key=key)
+        links = [
+            f"[{md(r['publisher'])}: {md(r['title'])}]({r['homepage']})"
+            for r in sources_info([s for s in source_ids if s])
+            if str(r.get("homepage") or "").startswith(("http://", "https://"))
+        ]
+        links += [
+            f"[{md(u)}]({u})"
+            for u in dict.fromkeys(present(urls))
+            if str(u).startswith(("http://", "https://")) and " " not in str(u)
+        ]
+        if links:
+            st.markdown("Source documents:\n" + "\n".join(f"- {x}" for x in links))
+
+
+def fmt_amount_full(amount: object, currency: object, amount_eur: object = None) -> str:
+    """'AUD 610,500 (≈ EUR 372,405)': the amount in full in its own currency, and in euros."""
+    if amount is None or pd.isna(amount):
+        return "—"
+    out = f"{currency or ''} {float(amount):,.0f}".strip()
+    if amount_eur is not None and not pd.isna(amount_eur) and str(currency or "") != "EUR":
+        out += f" (≈ EUR {float(amount_eur):,.0f})"
+    return out
+
+
+def blank(df: pd.DataFrame, *cols: str, text: str = "—") -> pd.DataFrame:
+    """Show missing values in these columns as a dash, never 'None'."""
+    out = df.copy()
+    for c in cols:
+        if c in out:
+            out[c] = [text if v is None or pd.isna(v) else v for v in out[c]]
+    return out

@@ -43,12 +43,20 @@ PAGES = [
     "dsa",
     "downloads",
     "sources",
+    "methodology",
 ]
 TARGET_MS = 500
 # heavier views of a page: (page, widget kind, key, value, what it is)
 SCENARIOS = [
     ("platform", "selectbox", "platform", "x", "platform, X (17 regulator actions on the axis)"),
     ("platform", "radio", "areas", "all", "platform, Meta, all policy areas"),
+    (
+        "compare",
+        "selectbox",
+        "metric",
+        "cybertipline_reports_received",
+        "compare, CyberTipline reports received (NCMEC, ~300 reporters)",
+    ),
     ("actions", "multiselect", "platform", ["x"], "actions, filtered to X"),
     ("dsa", "radio", "focus", "all", "dsa, all statements (per platform and day, 839 days)"),
     ("dsa", "radio", "grain", "day", "dsa, daily counts"),

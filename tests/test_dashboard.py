@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -40,6 +41,7 @@ PAGES = [
     "dsa",
     "downloads",
     "sources",
+    "methodology",
 ]
 META_URL = "https://transparency.fb.com/sr/community-standards/"
 
@@ -78,6 +80,7 @@ TITLES = {
     "dsa": "DSA statements of reasons",
     "downloads": "Data and downloads",
     "sources": "Sources",
+    "methodology": "Methodology",
 }
 
 
@@ -217,39 +220,64 @@ def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp
 def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypatch):
     at = open_page(fixture_db, "overview", monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
-    ((n, newest),) = sql(fixture_db, "SELECT count(*), max(vintage) FROM observations")
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM observations")
+    ((through,),) = sql(
+        fixture_db,
+        """SELECT max(o.period_end) FROM comparable_observations o
+           JOIN policy_areas p USING (policy_area)
+           WHERE p.csea_family IN ('child_sexual_exploitation', 'csam')
+             AND o.scope = 'global' AND o.value IS NOT NULL""",
+    )
     assert metrics["Observations"] == f"{n:,}"
-    assert metrics["Newest release"] == str(newest)
-    trend = charts(at)[0]["main"]
-    fb = trend[
-        (trend.series == "Meta / Facebook · Child sexual exploitation")
-        & (trend.period_label == "2021-Q2")
+    # the date beside the figures is how far the child-safety data reach, not the newest DSA file
+    assert metrics["Child-safety data through"] == str(through)
+    # who is doing what now: each platform with its own report, its newest figures
+    who = at.dataframe[0].value
+    x = who[who.platform_name == "X"].set_index("metric_label")
+    assert x.loc["Accounts actioned", "value"] == 2_781_634  # X GTR H1 2024
+    assert x.loc["Accounts actioned", "period_label"] == "2024-H1"
+    assert x.loc["CyberTipline reports made", "value"] == 370_588
+    assert set(who.platform_name) >= {"Meta", "X", "Discord", "Microsoft", "Snap", "Google"}
+    # one unit per chart: accounts and pieces of content are charted apart
+    by_metric = {}
+    for c in charts(at)[:2]:
+        (m,) = set(c["main"].metric)
+        by_metric[m] = c["main"]
+    assert set(by_metric) == {"accounts_actioned", "content_actioned"}
+    content = by_metric["content_actioned"]
+    fb = content[
+        (content.series == "Meta / Facebook · Child sexual exploitation")
+        & (content.period_label == "2021-Q2")
     ]
     assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
     assert fb.value.tolist() == [25_700_000]
-    x = (
-        trend[(trend.series == "X · Child sexual exploitation") & (trend.period_label == "2024-H1")]
-        .set_index("metric")
-        .value
-    )
-    assert x["accounts_actioned"] == 2_781_634 and x["content_actioned"] == 14_571  # X GTR H1 2024
+    xs = {
+        m: df[
+            (df.series == "X · Child sexual exploitation") & (df.period_label == "2024-H1")
+        ].value.iloc[0]
+        for m, df in by_metric.items()
+    }
+    assert xs == {"accounts_actioned": 2_781_634, "content_actioned": 14_571}
     assert "No changes recorded yet" in texts(at)  # this test's home has no feed
     newest = at.dataframe[1].value
     expect = sql(
         fixture_db,
         """SELECT a.date, a.regulator, coalesce(pl.name, a.platform), t.label,
-                                       a.amount, a.currency
+                                       a.amount, a.currency, a.amount_eur
                                 FROM actions a JOIN action_types t USING (action_type)
                                 LEFT JOIN platforms pl ON pl.platform_id = a.platform
                                 ORDER BY a.date DESC, a.regulator, a.action_id LIMIT 8""",
     )
     assert [(str(r.date)[:10], r.regulator, r.platform, r.action) for r in newest.itertuples()] == [
-        (str(d), reg, p, t) for d, reg, p, t, _, _ in expect
+        (str(d), reg, p, t) for d, reg, p, t, *_ in expect
     ]
     assert newest.amount.tolist() == [
-        f"{c} {a:,.0f}" if a is not None else "—" for *_, a, c in expect
+        "—"
+        if a is None
+        else f"{c} {a:,.0f}" + (f" (≈ EUR {e:,.0f})" if e is not None and c != "EUR" else "")
+        for *_, a, c, e in expect
     ]
-    fresh = at.dataframe[2].value.set_index("source_id")
+    fresh = at.dataframe[3].value.set_index("source_id")
     assert fresh.loc["meta_cser", "status"] == "behind"  # last quarter 2021-Q2
     assert "Accounts actioned" in texts(at) and "Unit: accounts" in texts(at)
 
@@ -298,11 +326,13 @@ def test_overview_lists_what_changed_from_the_feed(default_db, isolated_home, mo
     feed.parent.mkdir(parents=True)
     feed.write_text(json.dumps(FEED))
     at = open_page(default_db, "overview", monkeypatch)
-    assert [s.value for s in at.subheader][:2] == [
+    assert [s.value for s in at.subheader][:4] == [
+        "Who is doing what now",
+        "Newest regulator actions",
         "Child sexual exploitation: headline trends",
         "What changed",
     ]
-    changes = at.dataframe[0].value
+    changes = at.dataframe[2].value
     assert changes.kind.tolist() == [
         "Overdue report",
         "New regulator action",
@@ -317,7 +347,7 @@ def test_overview_lists_what_changed_from_the_feed(default_db, isolated_home, mo
         "1 new regulator action, 1 overdue report"
     ) in texts(at)
     rerun(at.multiselect(key="changes").set_value(["new_action", "restated"]))
-    assert at.dataframe[0].value.summary.tolist() == [FEED[1]["summary"], FEED[2]["summary"]]
+    assert at.dataframe[2].value.summary.tolist() == [FEED[1]["summary"], FEED[2]["summary"]]
 
 
 def test_overview_shows_the_feed_a_real_build_wrote(default_db, isolated_home, monkeypatch):
@@ -331,7 +361,7 @@ def test_overview_shows_the_feed_a_real_build_wrote(default_db, isolated_home, m
         f"{len(snapshots)} change(s) recorded, newest first: {len(snapshots)} new release"
         in texts(at)
     )
-    titles = set(at.dataframe[0].value.title)
+    titles = set(at.dataframe[2].value.title)
     assert len(titles) == 12  # the newest dozen are shown
     assert titles <= {f"New release: {s} {f} (vintage {v})" for s, f, v in snapshots}
 
@@ -349,11 +379,11 @@ def test_overview_explains_an_unreadable_feed(default_db, isolated_home, monkeyp
 def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db, monkeypatch):
     at = open_page(fixture_db, "platform", monkeypatch)
     rerun(at.selectbox(key="platform").select("x"))
-    acts = at.dataframe[0].value
+    (acts,) = [d.value for d in at.dataframe if "regulator" in d.value.columns]
     notice = acts[acts.action == "Infringement notice"].iloc[0]
     assert str(notice.date)[:10] == "2023-10-03"
     assert notice.regulator == "eSafety Commissioner"
-    assert notice.amount == "AUD 610,500"
+    assert notice.amount == "AUD 610,500"  # in full, never cut to "AUD 610,"
     assert "A$16,500/day x 37 days" in notice.summary
     case = acts[acts.case_id == "au_esafety-x-bose-csea-2023"]
     assert case.action.tolist() == [
@@ -367,12 +397,24 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     assert case.amount.tolist()[-1] == "AUD 650,000"  # [2026] FCA 629
     ((n,),) = sql(fixture_db, "SELECT count(*) FROM actions WHERE platform = 'x'")
     assert len(acts) == n
+    # headline figures at the top: X's own H1 2024 report
+    heads = {m.label: m.value for m in at.metric}
+    assert heads["Accounts actioned, 2024-H1"] == "2,781,634"
     first = charts(at)[0]
-    assert {"obs", "actions", "commitments"} <= set(first)
+    assert "obs" in first and "actions" in first
     events = first["actions"]
     label = "eSafety Commissioner: Infringement notice"
-    assert str(events[events.label == label].date.iloc[0])[:10] == "2023-10-03"
-    assert str(first["commitments"].date.iloc[0])[:10] == "2025-12-05"  # DSA action plan
+    notice = events[events.label == label].iloc[0]
+    assert str(notice.date)[:10] == "2023-10-03"
+    # a labelled marker with the amount in its currency and in euros, in its own lane
+    assert notice.marker == "eSafety Commissioner: Infringement notice, AUD 610,500"
+    assert notice.amount_text.startswith("AUD 610,500 (≈ EUR ")
+    assert events.lane.nunique() == len(events)  # markers close together do not cover each other
+    # the time axis keeps to the charted periods: the 2025 commitment and 2026 actions are not
+    # drawn on it (they are in the tables)
+    assert max(str(d)[:10] for d in events.date) <= max(str(d) for d in first["obs"].period_end)
+    assert "commitments" not in first
+    assert "2025-12-05" in {str(d)[:10] for d in at.dataframe[-2].value.made_on}
     # the longest history first: Twitter's accounts actioned for CSE since 2018 H2 (transcribed by
     # apparebit/diaphanous), then X's own figure for 2024 H1
     assert [s.value for s in at.subheader][:2] == [
@@ -422,12 +464,18 @@ def test_compare_two_services_draws_two_series_with_published_values(default_db,
     at = open_page(default_db, "compare", monkeypatch)
     assert at.selectbox(key="metric").value == "content_actioned"
     assert at.selectbox(key="area").value == "protection_of_minors.child_sexual_exploitation"
-    rerun(at.multiselect(key="series").set_value(["meta/facebook", "meta/instagram"]))
+    rerun(
+        at.multiselect(key="series").set_value(
+            ["meta/facebook@meta_cser", "meta/instagram@meta_cser"]
+        )
+    )
     (chart,) = charts(at)
     main = chart["main"]
-    assert sorted(main.series.unique()) == ["Meta / Facebook", "Meta / Instagram"]
+    # Meta's services are also in apparebit/diaphanous: one line is one source, named so
+    fb, ig = "Meta / Facebook · meta_cser", "Meta / Instagram · meta_cser"
+    assert sorted(main.series.unique()) == [fb, ig]
     q2 = main[main.period_label == "2021-Q2"].set_index("series").shown
-    assert q2["Meta / Facebook"] == 25_700_000 and q2["Meta / Instagram"] == 1_400_000
+    assert q2[fb] == 25_700_000 and q2[ig] == 1_400_000
     caveats = texts(at)
     assert "Child Endangerment\\: Sexual Exploitation" in caveats
     assert "Pieces of content the platform took action on" in caveats
@@ -454,7 +502,11 @@ def test_compare_per_million_eu_recipients_uses_dsa_amar(default_db, monkeypatch
     rerun(at.selectbox(key="metric").select("dsa_own_initiative_tc_measures"))
     rerun(at.selectbox(key="area").select("protection_of_minors"))
     rerun(at.selectbox(key="scope").select("EU"))
-    rerun(at.multiselect(key="series").set_value(["snap/snapchat", "meta/facebook", "x/x"]))
+    rerun(
+        at.multiselect(key="series").set_value(
+            [f"{k}@dsa_harmonised_reports" for k in ("snap/snapchat", "meta/facebook", "x/x")]
+        )
+    )
     rerun(at.radio(key="mode").set_value("per_million"))
     main = charts(at)[0]["main"].set_index("series").shown
     assert main["Snap / Snapchat"] == pytest.approx(94_414 / 97.153476)
@@ -533,26 +585,31 @@ def test_scraped_text_is_escaped_not_rendered(fixture_db, tmp_path, monkeypatch)
 # ---------------------------------------------------------------- coverage
 
 
-def test_coverage_marks_reported_missing_and_overdue(fixture_db, monkeypatch):
+def test_coverage_uses_every_source_and_tells_not_collected_from_overdue(fixture_db, monkeypatch):
     at = open_page(fixture_db, "coverage", monkeypatch)
     rerun(at.multiselect(key="source").set_value(["meta_cser", "ncmec_reports_by_esp"]))
     rerun(at.multiselect(key="platform").set_value(["meta", "x"]))
     grid = charts(at)[0]["main"]
-    cell = grid.set_index(["row", "period"]).status
+    cell = grid.set_index(["row", "period"])
     fb = "Meta / Facebook · Content actioned (meta_cser)"
-    assert cell[fb, "2021-Q2"] == "reported"
-    assert cell[fb, "2021-Q3"] == "overdue"  # due 2021-12-14, not in the warehouse
+    assert cell.loc[(fb, "2021-Q2"), "status"] == "held"
+    # Meta's own CSER file in the warehouse ends in 2021-Q2, but apparebit/diaphanous holds the
+    # later quarters: held, not missing
+    assert cell.loc[(fb, "2021-Q3"), "status"] == "held"
+    assert cell.loc[(fb, "2021-Q3"), "held_by"] == "diaphanous_curated"
+    # after the last held quarter: due after meta_cser was last retrieved (2021-08-19), so the
+    # platform may well have published it: not collected, not overdue
+    assert cell.loc[(fb, "2024-Q3"), "status"] == "not collected"
     ncmec = "X / Twitter · CyberTipline reports received by NCMEC (ncmec_reports_by_esp)"
-    # NCMEC's per-provider reports of 2019, 2021 and 2023 are embedded, not 2020 and 2022
-    assert [cell[ncmec, y] for y in ("2019", "2020", "2021", "2022", "2023")] == [
-        "reported",
-        "missing",
-        "reported",
-        "missing",
-        "reported",
-    ]
+    # NCMEC's per-provider reports of 2019, 2021 and 2023 are embedded; 2020 and 2022 come from
+    # the apparebit/diaphanous transcription
+    assert [cell.loc[(ncmec, y), "status"] for y in ("2019", "2020", "2021", "2022", "2023")] == [
+        "held"
+    ] * 5
+    assert cell.loc[(ncmec, "2020"), "held_by"] == "diaphanous_curated"
     stopped = at.dataframe[0].value.set_index("row")
-    assert stopped.loc[fb, "last_reported"] == "2021-Q2"
+    assert stopped.loc[fb, "last_reported"] == "2024-Q2"
+    assert stopped.loc[fb, "status"] == "due after the last retrieval: not collected"
     assert stopped.loc[ncmec, "first_overdue"] == "2024"
 
 
@@ -560,15 +617,18 @@ def test_coverage_draws_a_readable_grid_of_many_series(fixture_db, monkeypatch):
     at = open_page(fixture_db, "coverage", monkeypatch)
     ((n,),) = sql(
         fixture_db,
-        """SELECT count(*) FROM (SELECT DISTINCT o.source_id, o.platform,
-                                   o.service, o.metric FROM current_observations o
-                               JOIN sources s USING (source_id)
+        """SELECT count(*) FROM (SELECT DISTINCT o.platform, coalesce(o.service, ''), o.metric
+                               FROM current_observations o JOIN sources s USING (source_id)
                                WHERE s.cadence IN ('quarterly', 'half-yearly', 'annual')
-                                 AND o.platform IS NOT NULL AND o.metric IS NOT NULL)""",
+                                 AND o.platform IS NOT NULL AND o.metric IS NOT NULL
+                                 AND o.period_start IS NOT NULL)""",
     )
     assert n > 1000  # DSA harmonised reports: one series per service and metric
-    assert charts(at)[0]["main"].row.nunique() == 60
+    grid = charts(at)[0]["main"]
+    assert grid.row.nunique() == 60
     assert f"{n:,} series match; the grid draws the 60 with the most periods reported" in texts(at)
+    # the grid keeps to the last years (no axis from 1998)
+    assert min(str(d)[:4] for d in grid.period_start) >= str(date.today().year - 7)
 
 
 # ---------------------------------------------------------------- revisions
@@ -899,6 +959,7 @@ def test_every_page_file_is_registered_with_its_own_url_path():
                 "dsa",
                 "data",
                 "sources",
+                "methodology",
             ]
         )
     )

@@ -46,6 +46,7 @@ PAGES = [
     ("dsa", "DSA statements of reasons", 3, 1, "Schema v2: new categories and keywords"),
     ("data", "Data and downloads", 0, 1, "Cite as:"),
     ("sources", "Sources", 0, 3, "Snapshots (raw files)"),
+    ("methodology", "Methodology", 0, 2, "Comparability caveats"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

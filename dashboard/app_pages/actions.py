@@ -199,7 +199,7 @@ if require_warehouse():
             "platform_name": "platform",
             "date_precision": "precision",
             "raw_platform_label": "respondent as named",
-            "amount": "amount (original currency)",
+            "amount": st.column_config.TextColumn("amount (original currency)", width="medium"),
             "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
             "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
             "source_url": st.column_config.LinkColumn("source"),

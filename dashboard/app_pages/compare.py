@@ -6,8 +6,16 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
-from data import metrics, policy_labels, q, require_warehouse, series_names
-from ui import chart_caption, empty, fmt_number, md, multiselect, radio, select
+from data import (
+    metrics,
+    own_platforms,
+    own_sources,
+    policy_labels,
+    q,
+    require_warehouse,
+    series_names,
+)
+from ui import chart_caption, chart_data, dates, empty, fmt_number, md, multiselect, radio, select
 
 MODES = {
     "absolute": "As published",
@@ -15,6 +23,52 @@ MODES = {
     "indexed": "Indexed (base period = 100)",
 }
 SCALES = {"linear": "Linear", "log": "Log"}
+DEFAULT_N = 8  # series drawn when none is chosen
+
+
+def default_series(data: pd.DataFrame, own: set[str]) -> tuple[list[str], list[str]]:
+    """The series drawn when none is chosen: one source per platform / service (the source with
+    the most periods; the platform's own report of a tie), then the platforms that publish their
+    own report (their largest series first, then their other services), then the largest other
+    platforms, up to DEFAULT_N; a general rule, not a list of names. Returns (keys, seed
+    platforms among them)."""
+    per = (
+        data.assign(own=data.platform.isin(own))
+        .sort_values("period_start")
+        .groupby(["key", "pair", "platform", "source_id"], sort=False)
+        .agg(periods=("value", "size"), latest=("value", "last"))
+        .reset_index()
+    )
+    per["own_source"] = [
+        src in own_sources() and own_sources()[src] == p
+        for src, p in zip(per.source_id, per.platform, strict=True)
+    ]
+    per = per.sort_values(["periods", "own_source", "latest"], ascending=False)
+    per = per.drop_duplicates("pair")  # one source per platform / service
+    per["seed"] = per.platform.isin(own)
+    per = per.sort_values("latest", ascending=False)
+    per["rank_in_platform"] = per.groupby("platform").cumcount()
+    order = per.sort_values(["seed", "rank_in_platform", "latest"], ascending=[False, True, False])
+    seeds = order[order.seed]
+    keys = seeds.key.head(DEFAULT_N).tolist()
+    if len(keys) < DEFAULT_N:
+        keys += order[~order.seed].key.head(DEFAULT_N - len(keys)).tolist()
+    return keys, sorted(set(seeds.platform))
+
+
+def shared_base(data: pd.DataFrame) -> str | None:
+    """The first period start every chosen series has a non-zero value for (else the period
+    most of them have)."""
+    if data.empty:
+        return None
+    ok = data[data.value > 0].assign(start=lambda d: d.period_start.astype(str).str[:10])
+    per = ok.groupby("start").key.nunique()
+    if per.empty:
+        return None
+    full = per[per == data.key.nunique()]
+    return str(full.index.min()) if not full.empty else str(per.idxmax())
+
+
 PER_USER_SCOPES = ("EU", "EEA")
 
 
@@ -164,20 +218,38 @@ if require_warehouse():
         area,
         scope,
     )
-    data["key"] = data.platform + "/" + data.service.fillna("")
+    # one line = one platform / service from one source (never two sources' numbers alternating)
+    data["pair"] = data.platform + "/" + data.service.fillna("")
+    data["key"] = data.pair + "@" + data.source_id
     data["series"] = series_names(data.platform, data.service)
+    multi = data.groupby("pair").source_id.nunique()
+    two = data.pair.map(multi) > 1
+    data.loc[two, "series"] = data.series[two] + " · " + data.source_id[two]
     names = dict(zip(data.key, data.series, strict=True))
-    keys = data.groupby("key").size().sort_values(ascending=False).index.tolist()
+    keys, seeds = default_series(data, own_platforms())
 
     chosen = multiselect(
         "Platforms / services",
-        sorted(keys, key=lambda k: names[k]),
+        sorted(names, key=lambda k: names[k].lower()),
         "series",
         format_func=lambda k: names.get(k, k),
-        placeholder="all (up to 8)",
-        help="Leave empty to compare every platform with this metric (the 8 with most values).",
+        placeholder="the main platforms for this metric",
+        help=f"Leave empty for the platforms with their own report that publish this metric "
+        f"(up to {DEFAULT_N} series), then the largest others.",
     )
-    chosen = chosen or keys[:8]
+    if not chosen:
+        chosen = keys
+        st.caption(
+            "Shown by default: "
+            + md(", ".join(names[k] for k in keys))
+            + (
+                f" ({len(seeds)} platform(s) with their own report first, then their other "
+                "services and the largest others)."
+                if seeds
+                else " (the largest)."
+            )
+            + " Choose others under Platforms / services."
+        )
     data = data[data.key.isin(chosen)]
 
     starts = sorted({str(d)[:10] for d in data.period_start})
@@ -206,7 +278,9 @@ if require_warehouse():
                 "Base period",
                 sorted({str(d)[:10] for d in data.period_start}),
                 "base",
-                help="Start date of the period set to 100 for every series.",
+                default=shared_base(data),
+                help="Start date of the period set to 100 for every series (default: the "
+                "first period every chosen series has).",
             )
 
     unit = (
@@ -216,6 +290,7 @@ if require_warehouse():
     shown["shown"] = shown.value
     y_title = unit
     problem = ""
+    dropped: list[tuple[str, str]] = []
     if mode == "per_million":
         if scope not in PER_USER_SCOPES:
             problem = (
@@ -226,9 +301,12 @@ if require_warehouse():
             shown = shown.iloc[0:0]
         else:
             shown = _with_amar(shown)
-            missing = sorted(set(shown.loc[shown.amar.isna(), "series"]))
-            if missing:
-                st.caption("No AMAR for an overlapping period, left out: " + md(", ".join(missing)))
+            missing = sorted(
+                set(shown.loc[shown.amar.isna(), "series"])
+                - set(shown.loc[shown.amar.notna(), "series"])
+            )
+            for m in missing:
+                dropped.append((m, "no DSA user count (AMAR) for an overlapping period"))
             shown = shown[shown.amar.notna()].assign(shown=lambda d: d.value / (d.amar / 1e6))
             if shown.empty:
                 problem = (
@@ -238,12 +316,17 @@ if require_warehouse():
         y_title = f"{unit} per million EU recipients"
     elif mode == "indexed" and base:
         b = shown[shown.period_start.astype(str).str[:10] == base].groupby("key").value.first()
+        for k in sorted(set(shown.key) - set(b.index[b > 0]), key=lambda k: names.get(k, k)):
+            why = "zero in the base period" if k in b.index else "no value in the base period"
+            dropped.append((names.get(k, k), f"{why} {base}"))
         shown = shown[shown.key.isin(b.index[b > 0])]
         shown["shown"] = shown.value / shown.key.map(b) * 100
         if shown.empty:
             problem = f"No chosen series has a non-zero value in the base period {base}."
         y_title = f"index ({base} = 100)"
     if scale == "log":
+        for sname in sorted(set(shown.series) - set(shown[shown.shown > 0].series)):
+            dropped.append((sname, "no value above zero (a log scale cannot draw it)"))
         shown = shown[shown.shown > 0]
 
     left, right = st.columns([3, 1])
@@ -275,6 +358,10 @@ if require_warehouse():
                         y_title=y_title,
                         tooltip=tips,
                         scale=scale,
+                        colours=ch.colour_scale(
+                            dict(zip(shown.series, shown.platform, strict=True))
+                        ),
+                        x_axis=ch.time_axis(shown.period_start),
                     )
                 ],
                 {
@@ -300,7 +387,14 @@ if require_warehouse():
                 ),
                 vintages=shown.vintage.tolist(),
                 note=f"Policy area: {md(areas_lbl.get(area, area))}; scope "
-                f"{md(scope)}; current vintage of each value.",
+                f"{md(scope)}; current vintage of each value. One colour per platform; "
+                "a line is one platform or service from one source.",
+            )
+        if dropped:
+            st.warning(
+                "Not drawn in this mode:\n"
+                + "\n".join(f"- {md(n)}: {md(why)}" for n, why in dropped),
+                icon=":material/visibility_off:",
             )
     with right, st.container(border=True):
         st.markdown("**Caveats of comparing**")
@@ -329,10 +423,22 @@ if require_warehouse():
             hide_index=True,
             width="stretch",
             column_config={
-                "value": st.column_config.NumberColumn("value as published", format="%,.6g")
+                "value": st.column_config.NumberColumn("value as published", format="%,.6g"),
+                **dates("period_start", "vintage"),
             },
         )
         st.caption(
             f"{len(table):,} values; {len(set(table.series))} series. "
             f"Largest: {md(fmt_number(table.value.max()))} {md(unit)}."
+        )
+        chart_data(
+            table,
+            name=f"compare-{metric}-{scope}",
+            dataset=f"Compare: {meta[metric].label if metric in meta else metric}, "
+            f"{areas_lbl.get(area, area)}, scope {scope} ({MODES[mode]})",
+            source_ids=sorted(
+                set(shown.source_id) | set(shown.get("amar_source", pd.Series()).dropna())
+            ),
+            filters={"metric": metric, "policy_area": area, "scope": scope, "mode": mode},
+            key="dl_compare",
         )

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 import charts as ch
-from data import has, platform_names, q, require_warehouse, series_names
-from ui import caption_text, empty, md, multiselect, toggle
+from data import has, own_sources, platform_names, q, require_warehouse, series_names
+from ui import caption_text, chart_data, empty, md, multiselect, toggle
 
 
 def _table(rows: pd.DataFrame) -> None:
@@ -36,6 +36,49 @@ def _table(rows: pd.DataFrame) -> None:
             "self_source_url": st.column_config.LinkColumn("platform source"),
             "ncmec_source_url": st.column_config.LinkColumn("NCMEC source"),
         },
+    )
+
+
+def _without_own_figure(df: pd.DataFrame) -> None:
+    """The largest reporters to NCMEC that the cross-check cannot check, and why."""
+    got = set(df.loc[df.self_reported.notna(), "platform"])
+    top = q("""WITH y AS (SELECT max(year(period_start)) AS y FROM current_observations
+                         WHERE metric = 'cybertipline_reports_received' AND value IS NOT NULL),
+                    per AS (
+                        SELECT o.platform, o.source_id, sum(o.value) AS received
+                        FROM current_observations o CROSS JOIN y
+                        LEFT JOIN platforms pl ON pl.platform_id = o.platform
+                        WHERE o.metric = 'cybertipline_reports_received' AND o.value IS NOT NULL
+                          -- totals the publisher counts itself (same web site) and entries the
+                          -- registry marks as not a platform are not reporters to check
+                          AND coalesce(regexp_extract(pl.homepage, '//([^/]+)', 1), '') NOT IN (
+                              SELECT regexp_extract(s2.homepage, '//([^/]+)', 1)
+                              FROM sources s2 WHERE s2.source_id IN (
+                                  SELECT DISTINCT source_id FROM current_observations
+                                  WHERE metric = 'cybertipline_reports_received'))
+                          AND coalesce(pl.company, '') NOT ILIKE '%not a platform%'
+                          AND year(o.period_start) = y.y AND o.scope = 'global'
+                          AND date_diff('day', o.period_start, o.period_end) > 300
+                        GROUP BY ALL)
+               SELECT platform, max(received) AS received, any_value(y.y) AS year
+               FROM per, y GROUP BY platform ORDER BY received DESC LIMIT 15""")
+    missing = top[~top.platform.isin(got)]
+    if missing.empty:
+        return
+    names = platform_names()
+    st.markdown("**Large reporters not in the cross-check**")
+    st.markdown(
+        "\n".join(
+            f"- {md(names.get(r.platform, r.platform))}: {int(r.received):,} reports received "
+            f"by NCMEC in {int(r.year)}; "
+            + (
+                "its own reports give no calendar-year CyberTipline count in this warehouse "
+                "(none, or only parts of a year)."
+                if r.platform in own_sources().values() or r.platform in set(df.platform)
+                else "no report of its own with a CyberTipline count is among the sources."
+            )
+            for r in missing.itertuples()
+        )
     )
 
 
@@ -124,6 +167,7 @@ if require_warehouse():
         ch.tip("ratio", "quantitative", "self ÷ NCMEC", ".3f"),
     ]
     data = f[["series", "year_label", "self_reported", "ncmec_received", "ratio"]]
+    colours = ch.colour_scale(dict(zip(f.series, f.platform, strict=True)))
     left, right = st.columns(2)
     with left:
         ch.render(
@@ -140,15 +184,10 @@ if require_warehouse():
                     y=ch.enc(
                         "ratio",
                         "quantitative",
-                        "self-reported ÷ NCMEC received",
-                        scale={"zero": False},
+                        "self-reported ÷ NCMEC received (log scale)",
+                        scale={"type": "log"},
                     ),
-                    color=ch.enc(
-                        "series",
-                        "nominal",
-                        "",
-                        legend={"orient": "bottom", "columns": 2, "labelLimit": 240},
-                    ),
+                    color=ch.enc("series", "nominal", "", legend=ch.LEGEND, scale=colours),
                     tooltip=tips,
                 ),
             ],
@@ -176,12 +215,7 @@ if require_warehouse():
                     y=ch.enc(
                         "self_reported", "quantitative", "self-reported", scale={"type": "log"}
                     ),
-                    color=ch.enc(
-                        "series",
-                        "nominal",
-                        "",
-                        legend={"orient": "bottom", "columns": 2, "labelLimit": 240},
-                    ),
+                    color=ch.enc("series", "nominal", "", legend=ch.LEGEND, scale=colours),
                     tooltip=tips,
                 ),
             ],
@@ -192,7 +226,8 @@ if require_warehouse():
     st.caption(
         caption_text(
             metric_ids=["cybertipline_reports", "cybertipline_reports_received"],
-            note="Left: ratio per year (dashed line = equal counts). Right: "
+            note="Left: ratio per year on a log scale, so that 2x and ½x sit equally far "
+            "from the dashed line of equal counts. Right: "
             "each platform-year, log scales (dashed diagonal = equal "
             "counts). Per calendar year. Self-reported counts come from "
             "each platform's own report; NCMEC counts from NCMEC's annual "
@@ -209,7 +244,16 @@ if require_warehouse():
         )
     )
 
+    chart_data(
+        data,
+        name="ncmec-crosscheck",
+        dataset="NCMEC cross-check: CyberTipline reports, self-reported and received by NCMEC",
+        source_ids=sorted({"ncmec_reports_by_esp", *own_sources()}),
+        urls=[*f.self_source_url.tolist(), *f.ncmec_source_url.tolist()],
+        key="dl_ncmec",
+    )
     _table(table_rows)
+    _without_own_figure(df)
     if one_sided and not show_one_sided:
         st.caption(
             f"{one_sided} platform-year(s) of this selection have only one of the two "

@@ -6,8 +6,32 @@ import pyarrow.compute as pc
 import streamlit as st
 
 import charts as ch
-from data import NAMES_JOIN, SERIES_SQL, has, platform_names, q, qa, require_warehouse
-from ui import chart_caption, dates, empty, fmt_amount, md, multiselect, radio, select, toggle
+from data import (
+    NAMES_JOIN,
+    SERIES_SQL,
+    has,
+    latest_figures,
+    metric_label,
+    platform_names,
+    q,
+    qa,
+    require_warehouse,
+    series_name,
+)
+from ui import (
+    blank,
+    chart_caption,
+    chart_data,
+    dates,
+    empty,
+    fmt_amount,
+    fmt_amount_full,
+    md,
+    multiselect,
+    radio,
+    select,
+    toggle,
+)
 
 AREAS = {"child": "Child safety policy areas", "all": "All policy areas"}
 # policy-area filter: a fixed SQL fragment, the choice itself is a parameter
@@ -49,6 +73,72 @@ def _events(platform: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return acts, com
 
 
+def _headline(platform: str, name: str) -> None:
+    """The platform's newest child-safety figures, at the top: value, period, change on the
+    same series' previous period of the same length, and how far its data reach."""
+    df = latest_figures(platform)
+    if df.empty:
+        return
+    st.markdown(f"**{md(name)}: newest child-safety figures**")
+    cols = st.columns(min(4, len(df)))
+    for col, r in zip(cols, df.head(4).itertuples(), strict=False):
+        delta = (
+            f"{(r.value - r.prev_value) / r.prev_value:+.0%} on {r.prev_period}"
+            if pd.notna(r.prev_value) and r.prev_value
+            else None
+        )
+        col.metric(
+            f"{metric_label(r.metric)}, {r.period_label}",
+            f"{r.value:,.0f}",
+            delta,
+            delta_color="off",
+            help=f"{series_name(r.platform, r.service)} · policy as printed: "
+            f"“{r.raw_policy_label}” (source {r.source_id}, release {str(r.vintage)[:10]}).",
+        )
+    through = df.data_through.max()
+    st.caption(
+        f"Data through {str(through)[:10]}; last report {str(df.last_report.max())[:10]}. "
+        "Global scope; the series with the newest period for each metric."
+    )
+
+
+MAX_LANES = 8
+
+
+def _all_markers(acts: pd.DataFrame) -> pd.DataFrame:
+    """Every regulator action as a marker (label, amount in full), made once per page run."""
+    if acts.empty:
+        return acts
+    inside = acts.assign(day=pd.to_datetime(acts.date)).sort_values("day")
+    amount = [
+        fmt_amount_full(a, c, e)
+        for a, c, e in zip(inside.amount, inside.currency, inside.amount_eur, strict=True)
+    ]
+    return inside.assign(
+        label=inside.regulator + ": " + inside.action,
+        marker=[
+            f"{r}: {a}" + (f", {m.split(' (')[0]}" if m != "—" else "")
+            for r, a, m in zip(inside.regulator, inside.action, amount, strict=True)
+        ],
+        amount_text=amount,
+    )
+
+
+def _markers(every: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
+    """The actions inside the charted periods: one lane (row) each in date order, up to
+    MAX_LANES, so that markers close together stay apart and can be hovered; labels of the
+    right half sit left of their marker."""
+    if every.empty:
+        return every
+    a, b = pd.Timestamp(lo), pd.Timestamp(hi)
+    inside = every[(every.day >= a) & (every.day <= b)]
+    n = len(inside)
+    return inside.assign(
+        lane=[i % MAX_LANES for i in range(n)],
+        right=(inside.day - a) > (b - a) / 2,
+    )
+
+
 st.title("Platform profile")
 if require_warehouse():
     platforms = _platforms()
@@ -64,6 +154,7 @@ if require_warehouse():
         format_func=lambda p: names.get(p, p),
     )
     acts, com = _events(platform)
+    _headline(platform, names.get(platform, platform))
 
     c1, c2, c3 = st.columns([2, 2, 1])
     has_child = bool(
@@ -140,9 +231,9 @@ if require_warehouse():
         )
         + ", "
         f"{0 if acts.empty else len(acts)} regulator actions, "
-        f"{0 if com.empty else len(com)} commitment(s). Red dashed lines: regulator actions; "
-        "green dotted lines: commitments made (hover for details). Ringed points were "
-        "restated in a later release."
+        f"{0 if com.empty else len(com)} commitment(s). Red diamonds at the top of a chart: "
+        "regulator actions, labelled (hover for the amount in its currency and in euros); "
+        "green dotted lines: commitments made. Ringed points were restated in a later release."
     )
     if per_metric.empty:
         empty(
@@ -157,30 +248,12 @@ if require_warehouse():
 
     datasets: dict = {}
     event_layers = []
-    if not acts.empty:
-        # Arrow once: every metric's chart carries the same event layers
-        datasets["actions"] = ch.arrow(
-            acts.assign(label=acts.regulator + ": " + acts.action)[
-                ["date", "label", "regulator", "action", "status"]
-            ]
-        )
-        event_layers.append(
-            ch.rules(
-                "actions",
-                tooltip=[
-                    ch.tip("date", "temporal"),
-                    ch.tip("regulator"),
-                    ch.tip("action"),
-                    ch.tip("status"),
-                ],
-            )
-        )
+    commitments = (
+        com.rename(columns={"made_on": "date"})[["date", "committed_to", "commitment", "status"]]
+        if not com.empty
+        else com
+    )
     if not com.empty:
-        datasets["commitments"] = ch.arrow(
-            com.rename(columns={"made_on": "date"})[
-                ["date", "committed_to", "commitment", "status"]
-            ]
-        )
         event_layers.append(
             ch.rules(
                 "commitments",
@@ -194,6 +267,13 @@ if require_warehouse():
                 ],
             )
         )
+    act_tips = [
+        ch.tip("date", "temporal"),
+        ch.tip("regulator"),
+        ch.tip("action"),
+        ch.tip("amount_text", title="amount (≈ EUR)"),
+        ch.tip("status"),
+    ]
 
     tips = [
         ch.tip("series"),
@@ -218,7 +298,9 @@ if require_warehouse():
                                  AS series,
                              strftime(o.period_start, '%Y-%m-%d') AS period_start, o.period_label,
                              o.value, o.value_text, strftime(o.vintage, '%Y-%m-%d') AS vintage,
-                             o.raw_policy_label, o.source_id, o.is_current,
+                             o.raw_policy_label, o.raw_metric_label,
+                             strftime(o.period_end, '%Y-%m-%d') AS period_end,
+                             o.source_id, o.is_current,
                              min(o.value) OVER k AS lo, max(o.value) OVER k AS hi,
                              min(o.snapshot_sha256) OVER k AS first_file,
                              max(o.snapshot_sha256) OVER k AS last_file
@@ -235,58 +317,136 @@ if require_warehouse():
         areas,
         bool(show_vintages),
     )
+    outside = 0
+    every_marker = _all_markers(acts)
     for r in todo.itertuples():
         data = allobs.filter(pc.equal(allobs["metric"], r.metric))
         st.subheader(str(r.label))
-        layers = [
-            ch.series_lines(
-                "obs",
-                x="period_start",
-                y="value",
-                color="series",
-                x_title="period (start)",
-                y_title=str(r.unit or ""),
-                tooltip=tips,
-                transform=[{"filter": "datum.is_current"}],
+        cur = data.filter(pc.equal(data["is_current"], True)).to_pandas()
+        printed = "; ".join(
+            f"{md(src)}: “{md(lbl)}”"
+            for src, lbl in sorted(set(zip(cur.source_id, cur.raw_metric_label, strict=True)))
+            if lbl
+        )
+        if cur.period_start.nunique() <= 1:
+            # one period: a chart of one point says nothing; the numbers are the point
+            st.dataframe(
+                cur[["series", "period_label", "value", "value_text", "source_id", "vintage"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "value": st.column_config.NumberColumn(format="%,.6g"),
+                    "period_label": "period",
+                    "value_text": "as printed",
+                    "source_id": "source",
+                },
             )
-        ]
-        if n_restated:
-            layers.append(
-                ch.layer(
+        else:
+            lo = str(cur.period_start.min())[:10]
+            hi = str(cur.period_end.max())[:10]
+            marks = _markers(every_marker, lo, hi)
+            outside = max(outside, len(acts) - len(marks))
+            layers = [
+                ch.series_lines(
                     "obs",
-                    {
-                        "type": "point",
-                        "size": 160,
-                        "color": "#b03a2e",
-                        "filled": False,
-                        "strokeWidth": 2,
-                    },
-                    transform=[{"filter": "datum.restated"}],
+                    x="period_start",
+                    y="value",
+                    color="series",
+                    x_title="period (start)",
+                    y_title=str(r.unit or ""),
                     tooltip=tips,
-                    **xy,
+                    transform=[{"filter": "datum.is_current"}],
+                    x_axis=ch.time_axis([lo, hi]),
+                    colours=ch.colour_scale(dict.fromkeys(cur.series, platform)),
                 )
-            )
-        if show_vintages:
-            layers.append(
-                ch.layer(
-                    "obs",
-                    {"type": "point", "shape": "diamond", "color": "grey", "size": 50},
-                    transform=[{"filter": "!datum.is_current"}],
-                    tooltip=tips,
-                    **xy,
+            ]
+            layers[0]["encoding"]["x"]["scale"] = {"domain": [lo, hi]}
+            if n_restated:
+                layers.append(
+                    ch.layer(
+                        "obs",
+                        {
+                            "type": "point",
+                            "size": 160,
+                            "color": "#b03a2e",
+                            "filled": False,
+                            "strokeWidth": 2,
+                        },
+                        transform=[{"filter": "datum.restated"}],
+                        tooltip=tips,
+                        **xy,
+                    )
                 )
+            if show_vintages:
+                layers.append(
+                    ch.layer(
+                        "obs",
+                        {"type": "point", "shape": "diamond", "color": "grey", "size": 50},
+                        transform=[{"filter": "!datum.is_current"}],
+                        tooltip=tips,
+                        **xy,
+                    )
+                )
+            sets = {**datasets, "obs": data}
+            layers_ev = list(event_layers)
+            if not commitments.empty:
+                cd = pd.to_datetime(commitments.date)
+                near = commitments[(cd >= pd.Timestamp(lo)) & (cd <= pd.Timestamp(hi))]
+                if near.empty:
+                    layers_ev = []
+                else:
+                    sets["commitments"] = ch.arrow(near)
+            if not marks.empty:
+                sets["actions"] = ch.arrow(
+                    marks[
+                        [
+                            "date",
+                            "label",
+                            "marker",
+                            "regulator",
+                            "action",
+                            "amount_text",
+                            "status",
+                            "lane",
+                            "right",
+                        ]
+                    ]
+                )
+                lanes = min(MAX_LANES, len(marks))
+                layers += ch.event_markers("actions", tooltip=act_tips, lanes=lanes)
+                top = float(cur.value.max())
+                if top > 0:  # headroom above the values for the marker lanes
+                    layers[0]["encoding"]["y"]["scale"] = {"domainMax": top * (1 + 0.07 * lanes)}
+            ch.render(
+                [*layers, *layers_ev],
+                sets,
+                key=f"chart_{r.metric}",
+                height=280,
             )
-        ch.render([*layers, *event_layers], {**datasets, "obs": data}, key=f"chart_{r.metric}")
         chart_caption(
             metric_ids=[r.metric],
             source_ids=list(r.sources),
             vintages=list(r.vintages),
-            note="Current values (latest release of each number)"
+            note=(f"As printed by each source: {printed}. " if printed else "")
+            + "Current values (latest release of each number)"
             + (
                 "; grey diamonds: values as published in earlier releases."
                 if show_vintages
                 else "."
             ),
+        )
+        chart_data(
+            cur.drop(columns=["is_current", "restated"], errors="ignore"),
+            name=f"{platform}-{r.metric}",
+            dataset=f"{names.get(platform, platform)}: {r.label}",
+            source_ids=list(r.sources),
+            filters={"platform": platform, "metric": r.metric, "policy areas": areas},
+            key=f"dl_{r.metric}",
+        )
+    if outside:
+        st.caption(
+            f"{outside} regulator action(s) fall outside the charted periods (the charts keep "
+            "to the periods with numbers); every action is in the table below."
         )
 
     # ---------------------------------------------------------------- actions and commitments
@@ -299,8 +459,14 @@ if require_warehouse():
     elif acts.empty:
         empty(f"No regulator actions about {names.get(platform, platform)} are recorded.")
     else:
-        shown = acts.assign(
-            amount=[fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency, strict=True)]
+        shown = blank(
+            acts.assign(
+                amount=[fmt_amount(a, c) for a, c in zip(acts.amount, acts.currency, strict=True)]
+            ),
+            "status",
+            "summary",
+            "legal_basis",
+            "jurisdiction",
         )
         st.dataframe(
             shown[
@@ -323,6 +489,7 @@ if require_warehouse():
             width="stretch",
             column_config={
                 "source_url": st.column_config.LinkColumn("source"),
+                "amount": st.column_config.TextColumn("amount", width="medium"),
                 "amount_eur": st.column_config.NumberColumn("≈ EUR", format="%,.0f"),
                 "amount_usd": st.column_config.NumberColumn("≈ USD", format="%,.0f"),
                 **dates("date"),
@@ -335,13 +502,18 @@ if require_warehouse():
         empty(f"No commitments by {names.get(platform, platform)} are recorded.")
     else:
         st.dataframe(
-            com,
+            blank(
+                com.assign(due=com.due.astype(str).str[:10].where(com.due.notna())),
+                "due",
+                "committed_to",
+                "status",
+            ),
             hide_index=True,
             width="stretch",
             column_config={
                 "source_url": st.column_config.LinkColumn("source"),
                 "evidence_url": st.column_config.LinkColumn("evidence"),
-                **dates("made_on", "due"),
+                **dates("made_on"),
             },
         )
 

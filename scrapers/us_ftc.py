@@ -24,7 +24,7 @@ from lxml import etree
 from scrapers._regulator_feeds import fetch_checked
 from transparency.accountability.feed_records import CandidateAction, prose_amount, rfc822_date
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -47,6 +47,8 @@ SOURCE = SourceDeclaration(
     reporter="Federal Trade Commission",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=1,
+    verification=UNVERIFIED,
+    verification_note="RSS feed items as the project reads sources/regulators.md",
 )
 REGULATOR, JURISDICTION = "Federal Trade Commission (FTC)", "US"
 CHILDREN = re.compile(

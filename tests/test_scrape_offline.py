@@ -95,9 +95,11 @@ def test_probe_bounds_a_hanging_resolver(offline):
     assert problem == "name lookup of example.invalid did not answer within 0.5 s"
     # answered from the cache for the next client: no second wait
     t1 = time.monotonic()
-    with PoliteClient(allowed_hosts=("example.invalid",)) as client:
-        with pytest.raises(NoNetwork, match=r"no network \(name lookup of example.invalid"):
-            client.get("https://example.invalid/report.csv")
+    with (
+        PoliteClient(allowed_hosts=("example.invalid",)) as client,
+        pytest.raises(NoNetwork, match=r"no network \(name lookup of example.invalid"),
+    ):
+        client.get("https://example.invalid/report.csv")
     assert time.monotonic() - t1 < 0.5
 
 
@@ -109,9 +111,11 @@ def test_a_closed_port_is_a_fast_failure_not_no_network(monkeypatch):
     port = srv.getsockname()[1]
     srv.close()  # nothing listens there now
     t0 = time.monotonic()
-    with PoliteClient(allowed_hosts=("127.0.0.1",)) as client:
-        with pytest.raises(FetchError, match="cannot connect to 127.0.0.1") as info:
-            client.get(f"http://127.0.0.1:{port}/x.csv")
+    with (
+        PoliteClient(allowed_hosts=("127.0.0.1",)) as client,
+        pytest.raises(FetchError, match="cannot connect to 127.0.0.1") as info,
+    ):
+        client.get(f"http://127.0.0.1:{port}/x.csv")
     assert not isinstance(info.value, NoNetwork)
     assert time.monotonic() - t0 < 2
 

@@ -88,10 +88,12 @@ def parse_actions(path: Path) -> list[CandidateAction]:
     """Candidate actions from one RSS file, item by item, in the feed's own words."""
     path = Path(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        root = etree.parse(str(path), parser).getroot()
-    except etree.XMLSyntaxError as exc:
+    try:  # from bytes: lxml reading a file raises OSError on some encoding errors
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(path, f"not an RSS feed ({exc})") from exc
+    if root is None:
+        raise ParseError(path, "not an RSS feed (no root element)")
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise ParseError(path, f"not an RSS 2.0 feed (root element {root.tag!r})")

@@ -114,6 +114,14 @@ def pytest_runtest_makereport(item, call):
     )
 
 
+def _still_exists(test_id: str) -> bool:
+    """Whether a recorded test id still names a test function in the repository."""
+    file, _, name = test_id.partition("::")
+    path = REPO / file
+    func = name.split("[", 1)[0].split("::")[-1]
+    return path.is_file() and f"def {func}(" in path.read_text(encoding="utf-8")
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not _RELIABILITY:
         return
@@ -124,8 +132,13 @@ def pytest_sessionfinish(session, exitstatus):
         / "reliability.json"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    # merge by test id: a partial run updates its own rows and keeps the others
-    merged = {r["test"]: r for r in (json.loads(out.read_text()) if out.exists() else [])}
+    # merge by test id: a partial run updates its own rows and keeps the others, except rows of
+    # tests that no longer exist (renamed or removed), which nothing observes any more
+    merged = {
+        r["test"]: r
+        for r in (json.loads(out.read_text()) if out.exists() else [])
+        if _still_exists(r["test"])
+    }
     merged.update({r["test"]: r for r in _RELIABILITY})
     rows = sorted(merged.values(), key=lambda r: (r["area"], r["test"]))
     out.write_text(json.dumps(rows, indent=2) + "\n")

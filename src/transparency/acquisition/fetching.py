@@ -253,6 +253,7 @@ class PoliteClient:
         self, url: str, data: dict | None = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
         host = self._check_host(url)
+        self._check_reachable(url)
         self._wait_turn(host)
         return self._client.post(url, data=data, headers=headers or {})
 

@@ -58,8 +58,8 @@ def test_offline_scrape_of_every_source_is_fast_and_says_so(offline, isolated_ho
     seen = {re.match(r"\[\d+/\d+\] (\w+): failed \(([\d.]+) s\) no network$", ln) for ln in lines}
     assert None not in seen, lines
     assert sorted(m[1] for m in seen if m) == sources
-    at = sorted(float(m[2]) for m in seen if m)
-    assert elapsed < WHOLE_RUN and at[-1] < WHOLE_RUN
+    at = sorted(float(m[2]) for m in seen if m)  # seconds from the start of the run
+    assert at[-1] < PER_SOURCE and elapsed < WHOLE_RUN
     n = len(sources)
     summary = re.compile(
         rf"{n} source\(s\) in [\d.]+ s: 0 new, 0 unchanged, {n} failed, 0 no fetcher "
@@ -74,7 +74,9 @@ def test_offline_scrape_of_every_source_is_fast_and_says_so(offline, isolated_ho
 
 
 def test_each_source_outcome_within_five_seconds(offline):
-    """Per source (the library call the CLI uses): time from start to its own outcome."""
+    """Per source (the library call the CLI uses): time from the run's start to its outcome. Every
+    host is probed at once up front, so even a source that contacts several hosts, or one after a
+    queue of others, answers within seconds."""
     finished: dict[str, float] = {}
     t0 = time.monotonic()
     runs = scrape(
@@ -83,8 +85,8 @@ def test_each_source_outcome_within_five_seconds(offline):
     )
     assert {r.status for r in runs} == {"failed"}
     assert {r.detail for r in runs} == {"no network"}
-    assert max(r.seconds for r in runs) < PER_SOURCE
-    assert max(finished.values()) < WHOLE_RUN
+    assert max(finished.values()) < PER_SOURCE  # from the start of the run, not of the source
+    assert time.monotonic() - t0 < WHOLE_RUN
     assert sorted(finished) == sorted(all_sources())
 
 

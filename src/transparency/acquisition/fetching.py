@@ -167,12 +167,7 @@ class PoliteClient:
         """Probe the host (or the proxy the request would go through) once, before any request."""
         if self.transport is not None:
             return  # a test transport: there is no network to probe
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        proxy = _proxy_for(parts.scheme, host)
-        if proxy is not None:
-            host, port = proxy
+        host, port = probe_target(url)
         if f"{host}:{port}" in self._reachable:
             return
         problem = probe(host, port, self.policy.probe_timeout)
@@ -317,6 +312,31 @@ def _probe(host: str, port: int, timeout: float) -> str | None:
     if isinstance(last, TimeoutError | socket.timeout):
         return f"no answer from {host}:{port} within {timeout:g} s"
     return f"cannot connect to {host}:{port}: {last}"
+
+
+def probe_target(url: str) -> tuple[str, int]:
+    """The (host, port) a request to ``url`` first connects to: the server, or the proxy."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return _proxy_for(parts.scheme, host) or (host, port)
+
+
+def probe_all(urls: list[str], timeout: float) -> dict[str, str | None]:
+    """Probe the targets of many URLs at once (one thread each): a run that will contact many
+    hosts learns in one ``timeout`` which are reachable, instead of one after another."""
+    targets = sorted({probe_target(u) for u in urls if urlsplit(u).hostname})
+    answers: dict[str, str | None] = {}
+
+    def one(target: tuple[str, int]) -> None:
+        answers[f"{target[0]}:{target[1]}"] = probe(target[0], target[1], timeout)
+
+    workers = [threading.Thread(target=one, args=(t,), daemon=True) for t in targets]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(3 * timeout)
+    return answers
 
 
 def _proxy_for(scheme: str, host: str) -> tuple[str, int] | None:

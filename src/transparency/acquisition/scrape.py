@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from transparency import paths
-from transparency.acquisition.fetching import FetchOutcome, FetchPolicy, client_for
+from transparency.acquisition.fetching import FetchOutcome, FetchPolicy, client_for, probe_all
 from transparency.acquisition.sources import Source
 from transparency.acquisition.store import SnapshotStore
 
@@ -71,6 +71,16 @@ def _summarise(source_id: str, outcomes: list[FetchOutcome]) -> SourceRun:
 PARALLEL = 6  # sources fetched at once (different publishers: politeness is per host)
 
 
+def first_contacts(src: Source) -> list[str]:
+    """URLs of the hosts a source's fetch will contact first: those of its homepage and download
+    URLs, and its declared hosts, which may be domains (``microsoft.com``), with their ``www.``."""
+    d = src.decl
+    urls = [u for u in (d.homepage, *d.download_urls) if u.startswith(("http://", "https://"))]
+    for h in d.hosts:
+        urls += [f"https://{h}/"] + ([f"https://www.{h}/"] if not h.startswith("www.") else [])
+    return urls
+
+
 def scrape_one(
     src: Source,
     store: SnapshotStore,
@@ -110,6 +120,11 @@ def scrape(
 ) -> list[SourceRun]:
     """Fetch every source; ``on_done`` hears each outcome as it finishes. Runs in input order."""
     store = store or SnapshotStore()
+    if transport is None:  # the real network: learn every host's reachability at once, up front
+        probe_all(
+            [url for src in sources if src.fetch is not None for url in first_contacts(src)],
+            (policy or FetchPolicy()).probe_timeout,
+        )
 
     def one(src: Source) -> SourceRun:
         if on_source:

@@ -22,9 +22,9 @@ from pathlib import Path
 import httpx
 
 from transparency.acquisition import embedded_release
-from transparency.acquisition.fetching import FetchPolicy
+from transparency.acquisition.fetching import FetchPolicy, probe_all
 from transparency.acquisition.parsing import parse_snapshot
-from transparency.acquisition.scrape import PARALLEL, scrape_one
+from transparency.acquisition.scrape import PARALLEL, first_contacts, scrape_one
 from transparency.acquisition.sources import Source
 from transparency.acquisition.store import SnapshotStore
 from transparency.harmonisation import registries
@@ -161,6 +161,11 @@ def check(
 ) -> list[LiveCheck]:
     """Check every source (a few at a time); ``on_done`` hears each as it finishes."""
     reg = registries.load()
+    if transport is None:  # the real network: every host's reachability at once, up front
+        probe_all(
+            [url for src in sources if src.fetch is not None for url in first_contacts(src)],
+            (policy or FetchPolicy()).probe_timeout,
+        )
 
     def one(src: Source) -> LiveCheck:
         try:

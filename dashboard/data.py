@@ -18,6 +18,7 @@ import pyarrow as pa
 import streamlit as st
 
 from transparency import paths
+from transparency.publishing import query as sandbox
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,9 +50,10 @@ def rebuilding() -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    # No replacement scans: a table missing from an older warehouse must be an error, never a
-    # Python object of the same name picked up from the caller's frame.
-    return duckdb.connect(path, read_only=True, config={"python_enable_replacements": False})
+    # The same read-only sandbox as `transparency query`: no file or URL but the warehouse, no
+    # extension loading, configuration locked, and no replacement scans (a table missing from an
+    # older warehouse is an error, never a Python object of the same name from the caller's frame).
+    return sandbox.connect(Path(path))
 
 
 def connection() -> duckdb.DuckDBPyConnection | None:
@@ -60,7 +62,7 @@ def connection() -> duckdb.DuckDBPyConnection | None:
         return None
     try:
         return _connect(str(path), version())
-    except duckdb.Error:
+    except (duckdb.Error, OSError):  # sandbox.WarehouseError is an OSError
         return None
 
 

@@ -9,7 +9,11 @@ import pytest
 
 from tests.conftest import REPO
 
-DASHBOARD_MAY_USE = {"transparency.publishing.table_download", "transparency.paths"}
+DASHBOARD_MAY_USE = {
+    "transparency.publishing.table_download",
+    "transparency.publishing.query",
+    "transparency.paths",
+}
 
 
 def imports(path: Path) -> list[tuple[int, str]]:

@@ -24,6 +24,7 @@ from tests.dashboard_fixture import (
     build_empty_warehouse,
     build_fixture_warehouse,
 )
+from transparency.publishing import query as sandbox
 from transparency.publishing import table_download as exports
 
 APP = str(REPO / "dashboard" / "app.py")
@@ -111,11 +112,9 @@ def charts(at: AppTest) -> list[dict[str, pd.DataFrame]]:
 
 
 def sql(db: Path, query: str, *params) -> list[tuple]:
-    """Read the warehouse the page read (same configuration as the app's connection: DuckDB
+    """Read the warehouse the page read (the same sandboxed connection as the app's: DuckDB
     refuses two differently configured connections to one file in one process)."""
-    with duckdb.connect(
-        str(db), read_only=True, config={"python_enable_replacements": False}
-    ) as con:
+    with sandbox.connect(db) as con:
         return con.execute(query, list(params)).fetchall()
 
 

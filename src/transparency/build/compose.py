@@ -365,7 +365,11 @@ def build(
         _clean_stale(db)
         tmp = db.with_name(f".{db.name}.building-{os.getpid()}")
         tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
+        try:
+            con = duckdb.connect(str(tmp))
+        except BaseException:  # Ctrl+C while the file is being made: no stray half file
+            tmp.unlink(missing_ok=True)
+            raise
         try:
             try:
                 reg = registries.load(data_dir)

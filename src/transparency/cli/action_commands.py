@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from transparency.cli.app import DbOption, app, fail, out
+from transparency.cli.app import DbOption, app, open_warehouse, out
 
 CSV_COLUMNS = [
     "case_id",
@@ -90,12 +90,7 @@ def actions(
     action's date. A date of the form YYYY-MM means only the month is known. CSV columns:
     case_id,date,regulator,jurisdiction,platform,action_type,amount,currency,amount_eur,status,source_url.
     """
-    from transparency.warehouse.database import WarehouseMissing, connect_readonly
-
-    try:
-        con = connect_readonly(db)
-    except WarehouseMissing as exc:
-        raise fail(str(exc)) from None
+    con = open_warehouse(db)
     params = {
         "platforms": _platform_ids(platform) if platform else None,
         "regulators": _regulator_ids(regulator) if regulator else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 import sys
 from datetime import date
@@ -12,8 +13,17 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from transparency.cli.app import DbOption, app, console, fail, out
+from transparency.cli.app import (
+    DbOption,
+    app,
+    check_writable_dir,
+    console,
+    fail,
+    open_warehouse,
+    out,
+)
 
 Multi = list[str] | None
 
@@ -154,8 +164,8 @@ def export(
     With no filter it exports everything current. Writes observations.<format>, the provenance
     resources (snapshots, sources, metrics, policy_areas) and datapackage.json into --out.
     """
+    from transparency.publishing.staging import staged_dir
     from transparency.publishing.tidy_export import FORMATS, LAYOUTS
-    from transparency.warehouse.database import WarehouseMissing, connect_readonly
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}")
@@ -174,14 +184,15 @@ def export(
         as_of,
         all_vintages,
     )
-    try:
-        con = connect_readonly(db)
-    except WarehouseMissing as exc:
-        raise fail(str(exc)) from None
-    main, pkg = write_package(con, out_dir, fmt, f, layout)
+    check_writable_dir(out_dir)
+    con = open_warehouse(db)
+    with staged_dir(out_dir) as tmp:  # nothing half-written in --out on failure or Ctrl+C
+        main, pkg = write_package(con, tmp, fmt, f, layout)
     if main.rows == 0:
         console.print(f"[yellow]no observations match ({f.describe()})[/]")
-    out.print(f"{main.rows:,} rows -> {main.path}; data package {pkg}")
+    out.print(
+        f"{main.rows:,} rows -> {out_dir / main.path.name}; data package {out_dir / pkg.name}"
+    )
 
 
 @app.command()
@@ -190,36 +201,64 @@ def query(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
     limit: Annotated[
-        int, typer.Option("--limit", help="At most this many rows in table format.")
+        int, typer.Option("--limit", help="At most this many rows in table format.", min=0)
     ] = 50,
+    max_rows: Annotated[
+        int,
+        typer.Option(
+            "--max-rows", help="Stop (exit 1) when the result has more rows than this.", min=1
+        ),
+    ] = 1_000_000,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Stop (exit 1) a query running longer (seconds).", min=0.1),
+    ] = 60.0,
 ) -> None:
-    """Run ad-hoc read-only SQL against the warehouse (tables: observations, snapshots, sources, ...)."""
-    import duckdb
+    """Run ad-hoc read-only SQL against the warehouse (tables: observations, snapshots, sources, ...).
 
-    from transparency.warehouse.database import WarehouseMissing, connect_readonly
+    Only reading statements (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, reading PRAGMAs) over
+    the warehouse's own tables and views: no file or URL is read or written, no extension installed
+    or loaded, no setting changed. Every DuckDB type prints (time-zone timestamps, intervals, lists,
+    structs, blobs as DuckDB writes them as text).
+    """
+    from transparency.publishing.query import QueryFailed, QueryRefused, connect, run
 
+    if fmt not in ("table", "csv"):
+        raise fail(f"--format must be table or csv, not {fmt!r}")
+    con = open_warehouse(db, connect)
     try:
-        con = connect_readonly(db)
-        cur = con.execute(sql)
-    except WarehouseMissing as exc:
+        res = run(con, sql, max_rows=max_rows, timeout=timeout)
+    except QueryRefused as exc:
         raise fail(str(exc)) from None
-    except duckdb.Error as exc:
-        raise fail(f"query failed: {str(exc).splitlines()[0]}") from None
-    if cur.description is None:
+    except QueryFailed as exc:
+        raise fail(str(exc), 1) from None
+    finally:
+        con.close()
+    if not res.columns:
         return
-    names = [d[0] for d in cur.description]
-    rows = cur.fetchall()
+    rows = [["" if v is None else v for v in r] for r in res.rows]
     if fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(names)
-        w.writerows([["" if v is None else v for v in r] for r in rows])
+        w.writerow(res.columns)
+        w.writerows(rows)
+        if res.truncated:
+            raise fail(
+                f"row limit reached: only the first {max_rows:,} rows were written; narrow the "
+                "query or raise --max-rows",
+                1,
+            )
         return
-    table = Table(*names)
+    table = Table()
+    for c in res.columns:  # Text: a name or value is never read as markup
+        table.add_column(Text(c))
     for r in rows[:limit]:
-        table.add_row(*("" if v is None else str(v) for v in r))
+        table.add_row(*(Text(str(v)) for v in r))
     out.print(table)
-    if len(rows) > limit:
-        console.print(f"{len(rows) - limit:,} more rows (use --format csv for all)")
+    more = len(rows) - limit
+    if res.truncated:
+        console.print(f"more than {max_rows - limit:,} more rows (use --format csv for all)")
+    elif more > 0:
+        console.print(f"{more:,} more rows (use --format csv for all)")
 
 
 @app.command()
@@ -238,33 +277,36 @@ def release(
     Rebuilding from the same snapshots gives byte-identical data files (the DuckDB file itself is
     not byte-stable; its table checksums are listed in CHECKSUMS.tables.csv instead).
     """
+    from transparency import paths
+    from transparency.publishing.staging import staged_dir
     from transparency.publishing.tidy_export import Filters
-    from transparency.warehouse.database import WarehouseMissing, checksums, connect_readonly
+    from transparency.warehouse.database import checksums
 
-    try:
-        con = connect_readonly(db)
-    except WarehouseMissing as exc:
-        raise fail(str(exc)) from None
+    if day is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", day):
+        raise fail(
+            f"--date: {day!r} is not a label (a date such as 2025-06-30; letters, digits, . _ -)"
+        )
+    check_writable_dir(out_root)
+    con = open_warehouse(db)
     newest = con.execute(
         "SELECT coalesce(max(vintage)::VARCHAR, 'empty') FROM observations"
     ).fetchone()
     label = day or str(newest[0] if newest else "empty")
     bundle = out_root / f"transparency-{label}"
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    for fmt in ("csv", "parquet"):
-        write_package(con, bundle / fmt, fmt, Filters())
-    from transparency import paths
-
+    if bundle.exists() and not bundle.is_dir():
+        raise fail(f"{bundle} is a file: move it away or choose another --out")
     src_db = Path(db or paths.default_db())
-    shutil.copy2(src_db, bundle / "warehouse.duckdb")
-    with (bundle / "CHECKSUMS.tables.csv").open("w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["table", "rows", "md5"])
-        for t, (n, d) in checksums(con).items():
-            w.writerow([t, n, d])
-    lines = []
-    for f in sorted(p for p in bundle.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
-        lines.append(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(bundle)}")
-    (bundle / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+    with staged_dir(bundle, replace=True) as tmp:  # the old bundle stays until the new one is whole
+        for fmt in ("csv", "parquet"):
+            write_package(con, tmp / fmt, fmt, Filters())
+        shutil.copy2(src_db, tmp / "warehouse.duckdb")
+        with (tmp / "CHECKSUMS.tables.csv").open("w", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["table", "rows", "md5"])
+            for t, (n, d) in checksums(con).items():
+                w.writerow([t, n, d])
+        lines = []
+        for f in sorted(p for p in tmp.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
+            lines.append(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(tmp)}")
+        (tmp / "SHA256SUMS").write_text("\n".join(lines) + "\n")
     out.print(f"release bundle {bundle} ({len(lines)} files; manifest SHA256SUMS)")

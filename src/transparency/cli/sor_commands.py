@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from transparency.cli.app import DbOption, app, console, fail, out
+from transparency.cli.app import DbOption, app, check_writable_dir, console, fail, out
 
 sor = typer.Typer(
     help="EU DSA Transparency Database statements of reasons: daily dumps -> sor_daily.",
@@ -42,6 +43,14 @@ def _run_build(db: Path | None, quiet: bool = False) -> None:
             f"warehouse {report.db}: sor_daily {rows:,} rows, sor_rejects "
             f"{report.tables.get('sor_rejects', (0, ''))[0]:,}, sor_files {report.tables.get('sor_files', (0, ''))[0]:,}"
         )
+
+
+def _check_files(files: list[Path]) -> None:
+    for p in files:
+        if p.is_dir():
+            raise fail(f"{p} is a folder: give the file itself")
+        if not p.is_file():
+            raise fail(f"{p}: no such file")
 
 
 def _summary(rec) -> str:
@@ -97,6 +106,10 @@ def synth(
 
     try:
         d = date.fromisoformat(day)
+    except ValueError:
+        raise fail(f"--date: {day!r} is not a date (YYYY-MM-DD)") from None
+    check_writable_dir(out_dir)
+    try:
         res = gen.generate(
             out_dir,
             d,
@@ -134,9 +147,9 @@ def ingest(
             help="Spark master URL (spark://…, yarn, local[4]) or Spark Connect URL (sc://…) [default: local[2]].",
         ),
     ] = None,
-    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads.")] = 2,
+    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads.", min=1)] = 2,
     lanes: Annotated[
-        int, typer.Option("--lanes", help="CSV parts streamed at once (DuckDB engine).")
+        int, typer.Option("--lanes", help="CSV parts streamed at once (DuckDB engine).", min=1)
     ] = 2,
     memory_limit: Annotated[
         str,
@@ -177,9 +190,11 @@ def ingest(
 
     if engine not in ("duckdb", "spark"):
         raise fail(f"unknown engine {engine!r}: use duckdb or spark")
-    for p in paths_:
-        if not p.is_file():
-            raise fail(f"{p}: no such file")
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(%|B|[KMGT]i?B)\s*", memory_limit, flags=re.IGNORECASE):
+        raise fail(f"--memory-limit {memory_limit!r} is not a size such as 256MB or 2GiB")
+    if max_ratio <= 0 or max_total <= 0:
+        raise fail("--max-ratio and --max-total-bytes must be more than 0")
+    _check_files(paths_)
     opts = Options(
         engine=engine,
         spark_master=spark_master,
@@ -225,9 +240,8 @@ def aggregates(
     from transparency.sor.aggregates import AggregatesError, is_aggregates
     from transparency.sor.ingest import ingest_aggregates
 
+    _check_files(paths_)
     for p in paths_:
-        if not p.is_file():
-            raise fail(f"{p}: no such file")
         if not is_aggregates(p):
             raise fail(
                 f"{p.name}: not an aggregates file name (expected aggregates-YYYY-MM-DD.csv)"

@@ -160,6 +160,10 @@ def embed(
     from transparency.acquisition.store import SnapshotStore
     from transparency.reading.records import ParseError
 
+    store_path = store_dir or paths.store_dir()
+    if not store_path.is_dir():
+        what = "is a file" if store_path.exists() else "does not exist"
+        raise fail(f"--store {store_path} {what}: give the snapshot store folder (var/store)")
     store = SnapshotStore(store_dir) if store_dir else SnapshotStore()
     sources = all_sources()
     parsed = []
@@ -172,6 +176,11 @@ def embed(
         except ParseError as exc:
             raise fail(str(exc)) from None
         parsed.append((snap, result, vintage, basis))
+    if not parsed:  # writing would empty data/release/
+        raise fail(
+            f"the store {store_path} holds no snapshot of a source with observations: "
+            "nothing to embed; data/release/ is unchanged"
+        )
     counts = release.write(parsed)
     for sid, n in counts.items():
         out.print(f"{sid}: {n:,} records")

@@ -15,7 +15,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from transparency import paths
-from transparency.cli.app import DbOption, app, console, fail, out
+from transparency.cli.app import (
+    DbOption,
+    PortOption,
+    app,
+    check_port_free,
+    check_warehouse_target,
+    console,
+    fail,
+    open_warehouse,
+    out,
+)
 
 
 @app.command()
@@ -34,12 +44,13 @@ def build(
     from transparency.build.compose import BuildError
     from transparency.build.compose import build as run_build
 
+    check_warehouse_target(Path(db or paths.default_db()))
     progress = Progress(
         TextColumn("[bold]build[/] {task.description:<14}"),
         BarColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,
         transient=True,
     )
     task = progress.add_task("inputs", total=1)
@@ -80,13 +91,9 @@ def build(
 @app.command()
 def checksums(db: DbOption = None) -> None:
     """Print row count and checksum of every warehouse table (to compare two builds)."""
-    from transparency.warehouse.database import WarehouseMissing, connect_readonly
     from transparency.warehouse.database import checksums as sums
 
-    try:
-        con = connect_readonly(db)
-    except WarehouseMissing as exc:
-        raise fail(str(exc)) from None
+    con = open_warehouse(db)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["table", "rows", "md5"])
     for name, (rows, digest) in sums(con).items():
@@ -100,15 +107,12 @@ def revisions(
         str | None, typer.Option("--platform", help="Only this platform id.")
     ] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="Only this metric id.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 0,
+    limit: Annotated[
+        int, typer.Option("--limit", help="At most this many rows (0: all).", min=0)
+    ] = 0,
 ) -> None:
     """List values a source restated in a later release (old and new value, both vintages), as CSV."""
-    from transparency.warehouse.database import WarehouseMissing, connect_readonly
-
-    try:
-        con = connect_readonly(db)
-    except WarehouseMissing as exc:
-        raise fail(str(exc)) from None
+    con = open_warehouse(db)
     sql = (
         "SELECT platform, service, scope, period_label, policy_area, metric, old_value, new_value, change, "
         "old_vintage, new_vintage, old_url, new_url, raw_policy_label, raw_metric_label FROM revisions "
@@ -127,10 +131,23 @@ def revisions(
 @app.command()
 def dashboard(
     db: DbOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port on localhost.")] = 8501,
+    port: PortOption = 8501,
 ) -> None:
-    """Serve the dashboard headless on localhost (no browser opened, no usage statistics)."""
+    """Serve the dashboard headless on localhost (no browser opened, no usage statistics).
+
+    A missing warehouse is explained on the page; a --db that is a folder or not a warehouse, or a
+    port in use, is refused before anything starts.
+    """
+    from transparency.warehouse.database import WarehouseMissing, check_warehouse_file
+
     db_path = Path(db or paths.default_db()).resolve()
+    try:
+        check_warehouse_file(db_path)
+    except WarehouseMissing:
+        console.print(f"note: no warehouse at {db_path} yet: the page says how to build it")
+    except OSError as exc:
+        raise fail(str(exc)) from None
+    check_port_free(port)
     entry = paths.REPO_ROOT / "dashboard" / "app.py"
     env = {
         **os.environ,

@@ -85,6 +85,9 @@ def test_cli_check_offline_lists_every_source_and_exits_1(offline, isolated_home
     assert all(": fetch failed (" in ln for ln in lines)
     assert "2 source(s): 0 reads, 0 does not read, 2 fetch failed, 0 no fetcher" in res.output
     assert "what changed" in res.output and "verification" in res.output
+    assert res.stderr.rstrip().splitlines()[-1] == (
+        "error: 2 of 2 source(s) failed or no longer parse; see above"
+    )
     assert not (isolated_home / "store").exists()
 
 

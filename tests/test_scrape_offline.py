@@ -66,6 +66,9 @@ def test_offline_scrape_of_every_source_is_fast_and_says_so(offline, isolated_ho
         rf"\({n} with no network\)$"
     )
     assert sum(bool(summary.match(ln)) for ln in res.output.splitlines()) == 1, res.output
+    assert res.stderr.rstrip().splitlines()[-1] == (
+        f"error: {n} of {n} source(s) failed (no network); see above"
+    )
     assert not (isolated_home / "store").exists() or not any((isolated_home / "store").rglob("*"))
     request.node.user_properties.append(("offline_scrape_seconds", round(elapsed, 1)))
     request.node.user_properties.append(

@@ -112,8 +112,10 @@ def scrape(
             console.print(f"warehouse rebuilt: {report.tables['observations'][0]:,} observations")
         except BuildError as exc:
             raise fail(str(exc), 1) from None
-    if any(r.failed for r in runs):
-        raise typer.Exit(1)
+    failed = sum(r.failed for r in runs)
+    if failed:
+        why = " (no network)" if offline == failed else ""
+        raise fail(f"{failed} of {len(runs)} source(s) failed{why}; see above", 1)
 
 
 def _check(sources: list) -> None:
@@ -142,5 +144,6 @@ def _check(sources: list) -> None:
         ),
         highlight=False,
     )
-    if any(r.failed for r in results):
-        raise typer.Exit(1)
+    failed = sum(r.failed for r in results)
+    if failed:
+        raise fail(f"{failed} of {len(results)} source(s) failed or no longer parse; see above", 1)

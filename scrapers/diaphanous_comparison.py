@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 from transparency.reading.textfiles import csv_rows, year_of
@@ -43,6 +43,7 @@ SOURCE = SourceDeclaration(
     platform="",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=300,
+    verification=VERIFIED,
 )
 
 HEADER = ["year", "observer", "count", "topic"]

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.periods import Period, PeriodError, parse_period
 from transparency.reading.records import ParseError, ParseResult, RawRecord
@@ -62,6 +62,7 @@ SOURCE = SourceDeclaration(
     platform="",
     coverage=__doc__.split("\n\n")[2].replace("\n", " "),
     expected_lag_days=300,
+    verification=VERIFIED,
 )
 
 # A parenthesised qualifier that is not a policy: the column counts a mode or a schema, and the

@@ -40,7 +40,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.numbers import NumberError, parse_number
 from transparency.reading.periods import Period, PeriodError, find_period, parse_period
@@ -64,6 +64,7 @@ SOURCE = SourceDeclaration(
     platform="discord",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
     expected_lag_days=120,
+    verification=VERIFIED,
 )
 
 PLATFORM = "Discord"

@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapers._dsa_harmonised import checks, emit, inputs, tables, vlop_json
 from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED_PARTLY, SourceDeclaration
 from transparency.acquisition.store import Snapshot, SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -56,6 +56,8 @@ SOURCE = SourceDeclaration(
     reporter="platform",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=61,  # published within two months of the period's end
+    verification=VERIFIED_PARTLY,
+    verification_note="vlop-dsa.json, the Annex I CSV templates and the providers' report-list pages are real files; a provider's own CSV is checked only on a transcribed excerpt (Snap's), its XLSX/ZIP forms not at all",
 )
 
 LINK_PAGES = (SOURCE.download_urls[0],)

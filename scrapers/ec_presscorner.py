@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from scrapers._regulator_feeds import fetch_checked
 from transparency.accountability.feed_records import CandidateAction, prose_amount
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -53,6 +53,8 @@ SOURCE = SourceDeclaration(
     reporter="European Commission",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=1,
+    verification=UNVERIFIED,
+    verification_note="Press Corner search and document JSON shaped as the project reads sources/regulators.md",
 )
 REGULATOR, JURISDICTION = "European Commission", "EU"
 PAGE_SIZE = 100

@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading import xssi
 from transparency.reading.periods import PeriodError, parse_period
@@ -50,6 +50,8 @@ SOURCE = SourceDeclaration(
     platform="google",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=150,
+    verification=UNVERIFIED,
+    verification_note="the )]}' JSON layout is the project's assumption",
 )
 
 COLUMNS = (  # field order of a service row after its name (assumed, see the docstring)

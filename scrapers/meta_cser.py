@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.periods import PeriodError, parse_period
 from transparency.reading.records import ParseError, ParseResult
@@ -40,6 +40,7 @@ SOURCE = SourceDeclaration(
     platform="meta",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=75,
+    verification=VERIFIED,
 )
 
 HEADER = ["app", "policy_area", "metric", "period", "value"]

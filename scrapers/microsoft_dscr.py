@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.periods import Period, PeriodError, parse_period
 from transparency.reading.records import ParseError, ParseResult
@@ -53,6 +53,7 @@ SOURCE = SourceDeclaration(
     platform="microsoft",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
     expected_lag_days=150,
+    verification=VERIFIED,
 )
 
 PLATFORM = "Microsoft"

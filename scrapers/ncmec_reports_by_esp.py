@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.pdfs import open_pdf
 from transparency.reading.periods import parse_period
@@ -51,6 +51,7 @@ SOURCE = SourceDeclaration(
     reporter="NCMEC",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
     expected_lag_days=120,
+    verification=VERIFIED,
 )
 
 POLICY_LABEL = (

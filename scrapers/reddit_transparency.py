@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.htmltables import HtmlTable, read_tables, soup_of, text_of
 from transparency.reading.periods import Period, PeriodError, half, parse_period
@@ -47,6 +47,8 @@ SOURCE = SourceDeclaration(
     platform="reddit",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=120,
+    verification=UNVERIFIED,
+    verification_note="no saved Reddit report page was available",
 )
 
 MONTH_RANGE = re.compile(

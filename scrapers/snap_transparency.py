@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED_PARTLY, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.htmltables import HtmlTable, read_tables, soup_of
 from transparency.reading.numbers import NumberError, parse_number
@@ -63,6 +63,8 @@ SOURCE = SourceDeclaration(
     platform="snap",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=150,
+    verification=VERIFIED_PARTLY,
+    verification_note="the CSV (2024 H1 on) is checked on verbatim rows of Snap's files; the per-period HTML pages are a layout written by the project",
 )
 
 HEADER = ["period", "section", "category", "sub_category_1", "sub_category_2", "metric", "value"]

@@ -29,7 +29,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.htmltables import heading_before, soup_of, text_of
 from transparency.reading.periods import Period, year_to_date
@@ -49,6 +49,8 @@ SOURCE = SourceDeclaration(
     platform="telegram",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=2,
+    verification=UNVERIFIED,
+    verification_note="the page's tchart markup was never saved",
 )
 
 READING_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")

@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.periods import Period, PeriodError, month_end, parse_period
 from transparency.reading.records import ParseError, ParseResult, RawRecord
@@ -56,6 +56,7 @@ SOURCE = SourceDeclaration(
     platform="tiktok",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
     expected_lag_days=75,
+    verification=VERIFIED,
 )
 
 PLATFORM = "TikTok"

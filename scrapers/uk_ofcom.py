@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from scrapers._regulator_feeds import fetch_checked
 from transparency.accountability.feed_records import CandidateAction, prose_amount, prose_date
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -52,6 +52,8 @@ SOURCE = SourceDeclaration(
     reporter="Ofcom",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=1,
+    verification=UNVERIFIED,
+    verification_note="case-page label sequence as the project reads sources/regulators.md",
 )
 REGULATOR, JURISDICTION = "Ofcom", "UK"
 _DATE = r"\d{1,2} [A-Z][a-z]+ \d{4}"

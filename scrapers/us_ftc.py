@@ -24,7 +24,7 @@ from lxml import etree
 from scrapers._regulator_feeds import fetch_checked
 from transparency.accountability.feed_records import CandidateAction, prose_amount, rfc822_date
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -47,6 +47,8 @@ SOURCE = SourceDeclaration(
     reporter="Federal Trade Commission",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=1,
+    verification=UNVERIFIED,
+    verification_note="RSS feed items as the project reads sources/regulators.md",
 )
 REGULATOR, JURISDICTION = "Federal Trade Commission (FTC)", "US"
 CHILDREN = re.compile(
@@ -86,10 +88,12 @@ def parse_actions(path: Path) -> list[CandidateAction]:
     """Candidate actions from one RSS file, item by item, in the feed's own words."""
     path = Path(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        root = etree.parse(str(path), parser).getroot()
-    except etree.XMLSyntaxError as exc:
+    try:  # from bytes: lxml reading a file raises OSError on some encoding errors
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(path, f"not an RSS feed ({exc})") from exc
+    if root is None:
+        raise ParseError(path, "not an RSS feed (no root element)")
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise ParseError(path, f"not an RSS 2.0 feed (root element {root.tag!r})")

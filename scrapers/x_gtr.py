@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.numbers import NumberError, parse_number
 from transparency.reading.pdfs import open_pdf
@@ -63,6 +63,7 @@ SOURCE = SourceDeclaration(
     platform="x",
     coverage=" ".join(__doc__.split("\n\n")[1].split()),
     expected_lag_days=100,
+    verification=VERIFIED,
 )
 
 PLATFORM = "X"

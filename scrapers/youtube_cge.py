@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading import xssi
 from transparency.reading.periods import PeriodError, parse_period, quarter
@@ -50,6 +50,8 @@ SOURCE = SourceDeclaration(
     platform="google",
     coverage=__doc__.split("\n\n")[1].replace("\n", " "),
     expected_lag_days=75,
+    verification=UNVERIFIED,
+    verification_note="the )]}' JSON layout is the project's assumption",
 )
 
 FIRST_QUARTER = (2017, 4)

@@ -6,7 +6,7 @@ ground-truth folder), checked against nothing but its own content hash, added to
 store with its source URL and dates, parsed by the project's parsers, and written to
 data/release/. The raw files are never copied into the repository.
 
-    python scripts/refresh_embedded.py [--shared ../shared]
+    python scripts/refresh_embedded.py [--shared ../shared] [--out data/release]
 """
 
 from __future__ import annotations
@@ -34,7 +34,14 @@ def main() -> int:
         default=paths.REPO_ROOT.parent / "shared",
         help="folder holding the public files (default: ../shared)",
     )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write the release to (default: data/release; tests regenerate elsewhere)",
+    )
     args = ap.parse_args()
+    out = args.out or paths.release_dir()
     manifest = paths.data_dir() / "embedded_files.csv"
     with tempfile.TemporaryDirectory(prefix="transparency-embed-") as tmp:
         store = SnapshotStore(Path(tmp))
@@ -59,8 +66,8 @@ def main() -> int:
                 f"{len(result.warnings):>3} warnings"
             )
             parsed.append((snap, result, vintage, basis))
-        counts = release.write(parsed)
-    print(f"wrote {paths.release_dir()}: {sum(counts.values()):,} records from {len(parsed)} files")
+        counts = release.write(parsed, out)
+    print(f"wrote {out}: {sum(counts.values()):,} records from {len(parsed)} files")
     return 0
 
 

@@ -146,8 +146,9 @@ def _build_cmd(db: Path) -> list[str]:
 
 @pytest.mark.reliability(
     "build",
-    "build killed (SIGKILL) at random points, 6 times (4 inside the build)",
-    "previous warehouse intact and readable; next build completes",
+    "build killed (SIGKILL) while running, 6 times: early (start-up, before its new file exists) "
+    "and inside the build (its new file being written)",
+    "every kill hit a running build; previous warehouse intact and readable; next build completes",
 )
 def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     db = tmp_path / "w.duckdb"
@@ -160,29 +161,38 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     before = sums(db)
     add_meta_fixture("meta-cser-sample-2021q3.csv", "2021-11-09")  # the next build has new input
     rng = random.Random(42)
-    mid_build_kills = 0
+    hit = {"early": 0, "mid_build": 0}
     for i in range(6):
+        stale = set(tmp_path.glob(".w.duckdb.building-*"))  # left by earlier kills
         proc = subprocess.Popen(_build_cmd(db), env=env)
         if i % 3 == 2:  # a random early point (start-up, before the new file exists)
-            time.sleep(rng.uniform(0.0, 0.5))
+            time.sleep(rng.uniform(0.0, 0.25))
         else:  # a random point inside the build: wait for its new file, then a little more
             deadline = time.monotonic() + 60
             while (
-                not list(tmp_path.glob(".w.duckdb.building-*"))
+                not set(tmp_path.glob(".w.duckdb.building-*")) - stale
                 and time.monotonic() < deadline
                 and proc.poll() is None
             ):
                 time.sleep(0.02)
             time.sleep(rng.uniform(0.0, 0.6))
-        building = list(tmp_path.glob(".w.duckdb.building-*"))
+        building = set(tmp_path.glob(".w.duckdb.building-*")) - stale  # this build's own file
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        mid_build_kills += bool(building)
+        # the kill hit a running build: it died of SIGKILL, it did not finish on its own
+        assert proc.returncode == -signal.SIGKILL, (i, proc.returncode)
+        hit["mid_build" if building else "early"] += 1
         assert sums(db) == before  # the old warehouse, readable and unchanged
-    assert mid_build_kills >= 4
+    assert hit["mid_build"] >= 4 and hit["early"] >= 1, hit  # both kinds really happened
     request.node.user_properties += [
-        ("builds_killed", 6),
-        ("builds_killed_mid_build", mid_build_kills),
+        ("builds_killed", sum(hit.values())),
+        ("builds_killed_mid_build", hit["mid_build"]),
+        ("builds_killed_early", hit["early"]),
+        (
+            "observed",
+            f"{sum(hit.values())} kills, each of a running build ({hit['early']} early, "
+            f"{hit['mid_build']} inside the build); warehouse unchanged",
+        ),
     ]
     subprocess.run(_build_cmd(db), env=env, check=True)  # a later build completes and cleans up
     after = sums(db)

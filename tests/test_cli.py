@@ -69,6 +69,39 @@ def test_sources_lists_declarations():
     assert p.returncode == 0 and "meta_cser" in p.stdout
 
 
+def test_sources_says_how_far_each_parser_is_verified():
+    """The last column says, per source, whether its parser was checked against real files."""
+    from transparency.acquisition.sources import UNVERIFIED, VERIFICATIONS, all_sources
+
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}", "COLUMNS": "400"}
+    p = subprocess.run(
+        [sys.executable, "-m", "transparency", "sources"], capture_output=True, text=True, env=env
+    )
+    assert p.returncode == 0, p.stderr
+    header = next(line for line in p.stdout.splitlines() if "publisher" in line)
+    assert header.rstrip(" ┃|").split()[-1] == "verification"
+    decls = {sid: s.decl for sid, s in all_sources().items()}
+    assert {d.verification for d in decls.values()} <= set(VERIFICATIONS)
+    unverified = sorted(sid for sid, d in decls.items() if d.verification == UNVERIFIED)
+    # the sources whose real pages the project never saw (the issue-16 audit)
+    assert unverified == [
+        "ec_presscorner",
+        "google_csam",
+        "reddit_transparency",
+        "telegram_moderation",
+        "uk_ofcom",
+        "us_ftc",
+        "youtube_cge",
+    ]
+    assert decls["snap_transparency"].verification == "real file, partial"
+    assert decls["meta_cser"].verification == "real file"
+    for sid in unverified:
+        line = next(line for line in p.stdout.splitlines() if f" {sid} " in line)
+        assert line.rstrip(" │|").endswith(
+            "layout written by the project, not yet checked against a live page"
+        ), line
+
+
 @pytest.mark.reliability(
     "store", "unreadable file given to `transparency add`", "exit 2; nothing stored"
 )

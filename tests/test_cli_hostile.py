@@ -51,6 +51,7 @@ def place(tmp_path, monkeypatch):
     of the commands replaced by stubs (no server, no network, no rebuild, no write into the repo)."""
     import transparency.acquisition.scrape as scrape_mod
     import transparency.build.compose as compose
+    import transparency.build.live_check as live_check
     from transparency import paths
 
     (tmp_path / "afile.txt").write_text("not a warehouse, not a folder\n")
@@ -63,7 +64,8 @@ def place(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(paths, "REPO_ROOT", repo)
     monkeypatch.setattr(subprocess, "call", lambda *a, **k: 0)
-    monkeypatch.setattr(scrape_mod, "scrape", lambda sources, on_source=None: [])
+    monkeypatch.setattr(scrape_mod, "scrape", lambda sources, **kw: [])
+    monkeypatch.setattr(live_check, "check", lambda sources, **kw: [])  # scrape --check
 
     def no_build(*a, **k):
         raise compose.BuildError("build stubbed in this test")

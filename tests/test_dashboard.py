@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -963,7 +962,6 @@ def test_every_page_file_is_registered_with_its_own_url_path():
             ]
         )
     )
-    assert os.sep  # keep imports used
 
 
 def test_a_warehouse_from_an_older_version_gives_a_message(fixture_db, tmp_path, monkeypatch):

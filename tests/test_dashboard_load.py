@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import chromium_path
 from tests.dashboard_server import serve
 from transparency.build.compose import build
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -78,14 +76,14 @@ async def _session(browser, base: str, seed: int, loads: list[float], errors: li
     await context.close()
 
 
-async def _run(base: str) -> tuple[list[float], list[str]]:
+async def _run(base: str, executable: str) -> tuple[list[float], list[str]]:
     from playwright.async_api import async_playwright
 
     loads: list[float] = []
     errors: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(
-            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            executable_path=executable,
             args=ARGS,
         )
         await asyncio.wait_for(
@@ -102,13 +100,11 @@ async def _run(base: str) -> tuple[list[float], list[str]]:
     "every page loads in every session; no exception; load figures recorded",
 )
 def test_concurrent_sessions_switching_pages(tmp_path, request):
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("chromium is not installed (apt-get install chromium); never downloaded")
-    pytest.importorskip("playwright.async_api")
+    executable = chromium_path()  # skips saying why (fails under CI=true) without chromium
     db = build().db
     started = time.perf_counter()
     with serve(db, tmp_path / "dashboard.log") as base:
-        loads, errors = asyncio.run(_run(base))
+        loads, errors = asyncio.run(_run(base, executable))
     elapsed = time.perf_counter() - started
     assert errors == []
     assert len(loads) == SESSIONS * ROUNDS * len(PAGES)

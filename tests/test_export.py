@@ -142,6 +142,17 @@ def test_data_package_validates(restated_db, tmp_path):
     names = [r["name"] for r in pkg["resources"]]
     assert names == ["observations", "snapshots", "sources", "metrics", "policy-areas"]
     assert "citation" in pkg and pkg["sources"][0]["path"].startswith("https://")
+    verified = {s["description"].split(";")[0]: s["verification"] for s in pkg["sources"]}
+    assert verified["source_id meta_cser"] == "real file"
+    assert all(
+        v.split(" (")[0]
+        in (
+            "real file",
+            "real file, partial",
+            "layout written by the project, not yet checked against a live page",
+        )
+        for v in verified.values()
+    )
     snap_rows = rows(tmp_path / "snapshots.csv")
     assert {r["sha256"] for r in snap_rows} >= {
         "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"

@@ -17,6 +17,7 @@ DECL = SourceDeclaration(
     cadence="daily",
     licence="l",
     hosts=("a.example", "b.example"),
+    verification="real file",
 )
 
 

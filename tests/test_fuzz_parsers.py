@@ -1,5 +1,8 @@
 """Fuzzing every parser (hypothesis): mutated fixture files and generated ones may only give
-parsed records or a clean ParseError naming the file, never another exception or a hang."""
+parsed records or a clean ParseError naming the file, never another exception or a hang.
+
+Every declared source is fuzzed, the regulator feeds included (EC press corner, FTC, Ofcom: they
+publish actions, not observations, so their ``parse_actions`` is fuzzed beside ``parse``)."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ from transparency.acquisition.sources import all_sources
 from transparency.reading.records import ParseError, ParseResult
 
 PARSERS = sorted(
-    sid
-    for sid, s in all_sources().items()
-    if callable(getattr(s.module, "parse", None))
-    and getattr(s.module, "OBSERVATIONS", True) is not False
+    sid for sid, s in all_sources().items() if callable(getattr(s.module, "parse", None))
+)
+ACTION_PARSERS = sorted(
+    sid for sid in PARSERS if callable(getattr(all_sources()[sid].module, "parse_actions", None))
 )
 SKIP_SUFFIXES = {".md", ".py", ".pyc"}
 TIME_LIMIT = 20  # seconds for one parse: a longer one counts as a hang
@@ -43,12 +46,18 @@ def _alarm(signum, frame):
 
 
 def parse_once(source_id: str, path: Path) -> None:
-    parse = all_sources()[source_id].module.parse
+    module = all_sources()[source_id].module
+    _parse_with(source_id, path, module.parse, ParseResult)
+    if hasattr(module, "parse_actions"):  # a regulator feed: its actions parser too
+        _parse_with(source_id, path, module.parse_actions, list)
+
+
+def _parse_with(source_id: str, path: Path, parse, returns: type) -> None:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(TIME_LIMIT)
     try:
         result = parse(path)
-        assert isinstance(result, ParseResult)
+        assert isinstance(result, returns)
     except ParseError as exc:
         assert path.name in str(exc), f"ParseError does not name the file: {exc}"
     except Hang:
@@ -96,6 +105,11 @@ def test_every_parser_has_a_fixture(source_id):
     assert seeds(source_id), f"{source_id}: no fixture under tests/fixtures/{source_id}/ to fuzz"
 
 
+def test_every_source_is_fuzzed_the_regulator_feeds_included():
+    assert sorted(all_sources()) == PARSERS
+    assert ACTION_PARSERS == ["ec_presscorner", "uk_ofcom", "us_ftc"]
+
+
 @pytest.mark.reliability(
     "parse",
     "mutated fixture files (truncation, byte flips, inserted bytes, duplicated/dropped lines), every parser",
@@ -110,10 +124,7 @@ def test_every_parser_has_a_fixture(source_id):
 )
 @given(data=st.data())
 def test_mutated_fixtures_parse_or_fail_cleanly(source_id, data, tmp_path_factory, request):
-    files = seeds(source_id)
-    if not files:
-        pytest.skip("no fixture")
-    seed = data.draw(st.sampled_from(files))
+    seed = data.draw(st.sampled_from(seeds(source_id)))  # every parser has one (test above)
     blob = data.draw(mutated(seed.read_bytes()))
     target = tmp_path_factory.mktemp("fuzz") / seed.name
     target.write_bytes(blob)

@@ -18,7 +18,7 @@ if require_warehouse():
                       max(sn.vintage) AS latest_release,
                       (SELECT count(*) FROM observations o WHERE o.source_id = s.source_id)
                           AS observations,
-                      s.coverage
+                      s.coverage, s.verification
                FROM sources s LEFT JOIN snapshots sn USING (source_id)
                GROUP BY ALL ORDER BY s.source_id""")
     if src.empty:
@@ -36,7 +36,14 @@ if require_warehouse():
                 "download_urls": "download URLs",
                 "expected_lag_days": "expected lag (days)",
                 "observations": st.column_config.NumberColumn("rows (observations)", format="%,d"),
+                "verification": "parser verified against",
             },
+        )
+        st.caption(
+            "verification: *real file* (the parser is tested on real published files), *real "
+            "file, partial* (some of its formats only) or *layout written by the project, not yet "
+            "checked against a live page* (no real page was available; `transparency scrape "
+            "--check` tries the live one)."
         )
 
     st.subheader("Snapshots (raw files)")

@@ -5,7 +5,6 @@ rows and rejects as DuckDB on the same days; an unreachable master fails fast wi
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require_spark
 from tests.dashboard_server import free_port
 from tests.sor.helpers import daily_rows, query, run_cli
 from transparency.sor import synth
@@ -54,7 +53,10 @@ def test_unreachable_master_fails_fast_with_exit_2(tmp_path):
 
 # ---------------------------------------------------------------- a real cluster on loopback
 
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no java on PATH")
+
+@pytest.fixture(scope="module")
+def needs_java() -> None:
+    require_spark()  # skips saying why (fails under CI=true) without pyspark or a JVM
 
 
 def _spark_home() -> Path:
@@ -173,9 +175,10 @@ def duckdb_db(tmp_path_factory, days) -> Path:
 
 @pytest.mark.spark
 @pytest.mark.slow
-@needs_java
 @pytest.mark.parametrize("kind", ["master", "connect"])
-def test_cluster_and_connect_agree_with_duckdb(tmp_path, cluster, days, duckdb_db, kind):
+def test_cluster_and_connect_agree_with_duckdb(
+    tmp_path, needs_java, cluster, days, duckdb_db, kind
+):
     db = _ingest(tmp_path, kind, days, "--engine", "spark", "--spark-master", cluster[kind])
     assert daily_rows(db) == daily_rows(duckdb_db)
     assert query(db, REJECTS) == query(duckdb_db, REJECTS)

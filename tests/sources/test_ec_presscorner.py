@@ -1,4 +1,10 @@
-"""ec_presscorner: Press Corner JSON (own fixtures in the API's shape), fetch offline."""
+"""ec_presscorner: Press Corner JSON (own fixtures in the API's shape), fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ SEARCH = FIXTURES / "ec_presscorner" / "presscorner-search-20251201-20260731-p1.
 DOC = FIXTURES / "ec_presscorner" / "presscorner-ip_26_312.json"
 
 
-def test_search_page_gives_one_candidate_per_action_release():
+def test_project_layout_search_page_gives_one_candidate_per_action_release():
     found = ec.parse_actions(SEARCH)
     assert [(c.date.isoformat(), c.action_type, c.ref) for c in found] == [
         ("2026-07-24", "preliminary_findings", "IP/26/1679"),
@@ -44,7 +50,7 @@ def test_search_page_gives_one_candidate_per_action_release():
     assert found[4].row_ref == "docuLanguageListResources[5]"
 
 
-def test_document_gives_its_candidate():
+def test_project_layout_document_gives_its_candidate():
     [c] = ec.parse_actions(DOC)
     assert (c.date, c.action_type, c.ref, c.row_ref) == (
         date(2026, 2, 6),

@@ -1,5 +1,11 @@
 """google_csam: the project's own API response (Google's real figures), every Google CSAM-report
-figure in ../shared/reference/platform_figures.csv, malformed responses, and fetch offline."""
+figure in ../shared/reference/platform_figures.csv, malformed responses, and fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -59,7 +65,7 @@ def test_shape_of_the_parse(rows):
     )
 
 
-def test_known_values_hard_coded(rows):
+def test_project_layout_fixture_gives_the_values_typed_into_it(rows):
     # INHOPE quotes Google's totals for 2020 directly
     assert value(rows, "2020-01-01", "media_reported", "all") == 1_533_536
     assert value(rows, "2020-07-01", "media_reported", "all") == 2_904_317
@@ -104,7 +110,7 @@ def _expected(rows, ref) -> float:
     return value(rows, start, ids[metric], "all")  # Google's own total (INHOPE)
 
 
-def test_every_google_csam_reference_figure(rows):
+def test_project_layout_fixture_reads_back_every_transcribed_reference_figure(rows):
     refs = reference_figures(
         lambda r: (
             r["platform"] == "Google"

@@ -1,5 +1,11 @@
 """reddit_transparency: the project's own report pages (Reddit's real figures), every Reddit report
-figure in ../shared/reference/platform_figures.csv, overlapping periods, malformed pages, fetch offline."""
+figure in ../shared/reference/platform_figures.csv, overlapping periods, malformed pages, fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -38,7 +44,7 @@ def value(rows, start, end, policy, metric):
     return found[0]["value"]
 
 
-def test_known_values_hard_coded(rows):
+def test_project_layout_fixture_gives_the_values_typed_into_it(rows):
     assert len(rows) == 43
     h2 = ("2023-07-01", "2023-12-31")
     assert value(rows, *h2, MS, "content_removed") == 349_189
@@ -106,7 +112,7 @@ REF_METRICS = {
 }
 
 
-def test_every_reddit_report_reference_figure(rows):
+def test_project_layout_fixture_reads_back_every_transcribed_reference_figure(rows):
     refs = reference_figures(
         lambda r: r["platform"] == "Reddit" and "redditinc.com" in r["source_url"]
     )

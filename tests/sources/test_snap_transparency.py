@@ -1,5 +1,11 @@
 """snap_transparency: the project's own CSV and HTML fixtures (real Snap figures), checked against
-every Snap figure in ../shared/reference/platform_figures.csv, plus offline fetch tests."""
+every Snap figure in ../shared/reference/platform_figures.csv, plus offline fetch tests.
+
+The CSV tests read verbatim rows of Snap's files; the HTML page layout is the project's own (the
+source's verification is "real file, partial"): tests named ``test_project_html_layout_*`` show
+that the parser reads that layout and gives back the figures typed into it, not that it reads a
+live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -132,7 +138,7 @@ def test_csv_2025_h2_reported_cse_and_empty_section_warning(obs):
     assert [(w.row, "empty section" in w.message) for w in result.warnings] == [("line 14", True)]
 
 
-def test_html_pages_2019_to_2023(obs):
+def test_project_html_layout_2019_to_2023_reads_back_transcribed_figures(obs):
     rows, _ = obs
 
     def v(start, metric, **kw):
@@ -195,7 +201,7 @@ def _reference_match(rows, ref) -> float:
     return found[0]["value"]
 
 
-def test_every_snap_reference_figure(obs):
+def test_reference_figures_read_back_from_real_csv_rows_and_project_html_layout(obs):
     rows, _ = obs
     refs = reference_figures(
         lambda r: r["platform"] == "Snap" and "missingkids.org" not in r["source_url"]

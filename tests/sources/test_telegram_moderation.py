@@ -1,6 +1,12 @@
 """telegram_moderation: the project's own saved readings of telegram.org/moderation (Telegram's
 figures as reported), the Telegram figures of ../shared/reference/platform_figures.csv, the page's
-quirks, malformed pages, and fetch offline."""
+quirks, malformed pages, and fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ def rows():
     return rows
 
 
-def test_known_values_hard_coded(rows):
+def test_project_layout_fixture_gives_the_values_typed_into_it(rows):
     assert len(rows) == 10
     ytd = {
         (r["file"], r["policy_area"]): (r["period_start"], r["period_end"], r["value"])
@@ -78,7 +84,7 @@ def test_gaps_in_a_daily_chart_are_a_warning():
     assert parse_file(SOURCE, DIR / "telegram-moderation-2024-12-11.html").warnings == []
 
 
-def test_every_telegram_moderation_reference_figure(rows):
+def test_project_layout_fixture_reads_back_every_transcribed_reference_figure(rows):
     refs = reference_figures(
         lambda r: r["platform"] == "Telegram" and "missingkids.org" not in r["source_url"]
     )

@@ -1,4 +1,10 @@
-"""uk_ofcom: case pages with the fixed label sequence (own fixtures), fetch offline."""
+"""uk_ofcom: case pages with the fixed label sequence (own fixtures), fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ FORUM = FIXTURES / "uk_ofcom" / "suicide-forum.html"
 FOURCHAN = FIXTURES / "uk_ofcom" / "4chan.html"
 
 
-def test_forum_page_opening_provisional_decision_and_penalty():
+def test_project_layout_forum_page_opening_provisional_decision_and_penalty():
     found = ofcom.parse_actions(FORUM)
     assert [(c.date, c.action_type, c.amount, c.currency, c.row_ref) for c in found] == [
         (date(2025, 4, 9), "investigation_opened", None, "", "Case opened"),
@@ -35,7 +41,7 @@ def test_forum_page_opening_provisional_decision_and_penalty():
     )
 
 
-def test_labels_on_the_next_line_and_updates_that_are_not_decisions():
+def test_project_layout_labels_on_the_next_line_and_updates_that_are_not_decisions():
     found = ofcom.parse_actions(FOURCHAN)
     assert [(c.date, c.action_type, c.amount) for c in found] == [
         (date(2025, 6, 10), "investigation_opened", None),

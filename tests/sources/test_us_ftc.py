@@ -1,4 +1,10 @@
-"""us_ftc: the press-release RSS feed (own fixture in the feed's shape), fetch offline."""
+"""us_ftc: the press-release RSS feed (own fixture in the feed's shape), fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from transparency.reading.records import ParseError
 FEED = FIXTURES / "us_ftc" / "press-release.xml"
 
 
-def test_child_safety_items_become_candidates():
+def test_project_layout_feed_child_safety_items_become_candidates():
     found = ftc.parse_actions(FEED)
     assert [(c.date, c.action_type, c.amount, c.currency, c.row_ref) for c in found] == [
         (date(2025, 9, 11), "information_request", None, "", "item 1"),

@@ -1,6 +1,12 @@
 """youtube_cge: the project's own API responses (YouTube's real published shares and totals), the
 YouTube Community Guidelines figures of ../shared/reference/platform_figures.csv, a revised
-quarter as two vintages, malformed responses, and fetch offline."""
+quarter as two vintages, malformed responses, and fetch offline.
+
+The page layout these tests feed the parser is the project's own (the source's verification is
+"layout written by the project, not yet checked against a live page"): tests named
+``test_project_layout_*`` show that the parser reads that layout and gives back the figures
+typed into it, not that it reads the live page (``transparency scrape --check`` tries that).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +45,7 @@ def rows():
     return rows
 
 
-def test_known_values_hard_coded(rows):
+def test_project_layout_fixture_gives_the_values_typed_into_it(rows):
     q4 = find(
         rows, period_start="2023-10-01", period_end="2023-12-31", metric="share_of_video_removals"
     )
@@ -64,7 +70,7 @@ def test_first_release_of_the_quarter_is_read_too():
     ]
 
 
-def test_youtube_reference_figures(rows):
+def test_project_layout_fixture_reads_back_every_transcribed_reference_figure(rows):
     refs = reference_figures(
         lambda r: (
             r["platform"] == "Google"

@@ -6,12 +6,21 @@ timeouts, bounded retries with exponential backoff on 429/5xx and connection err
 redirects followed only to the source's own hosts, a cap on response size, and conditional
 requests (``If-None-Match`` / ``If-Modified-Since``) built from the last stored snapshot of the
 URL. :func:`fetch_to_store` puts what it gets into the snapshot store and says what happened.
+
+Before its first request to a host, a client on the real network probes it once: name lookup and
+a TCP connect, each bounded by ``FetchPolicy.probe_timeout`` (the result is shared by every client
+of the process for a minute). A host that cannot be resolved or reached fails at once with "no
+network" instead of waiting out resolver and connect timeouts and retries, so an offline
+``transparency scrape`` answers in seconds. Clients given a transport (tests) are not probed.
 """
 
 from __future__ import annotations
 
 import email.utils
+import socket
+import threading
 import time
+import urllib.request
 import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +41,10 @@ class FetchError(RuntimeError):
     """A fetch that failed for good (after retries); the message says why."""
 
 
+class NoNetwork(FetchError):
+    """The host cannot be resolved or reached: retrying (or asking robots.txt) will not help."""
+
+
 @dataclass
 class FetchPolicy:
     timeout: float = 30.0
@@ -42,6 +55,8 @@ class FetchPolicy:
     max_bytes: int = 512 * 1024 * 1024
     max_redirects: int = 5
     respect_robots: bool = True
+    connect_timeout: float = 10.0  # seconds to open a connection (the rest may take `timeout`)
+    probe_timeout: float = 2.0  # seconds for the first-contact name lookup, and for its connect
 
 
 @dataclass
@@ -63,12 +78,15 @@ class PoliteClient:
     def __post_init__(self) -> None:
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
-            timeout=self.policy.timeout,
+            timeout=httpx.Timeout(
+                self.policy.timeout, connect=min(self.policy.timeout, self.policy.connect_timeout)
+            ),
             follow_redirects=False,
             transport=self.transport,
         )
         self._last: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._reachable: set[str] = set()
 
     def close(self) -> None:
         self._client.close()
@@ -109,6 +127,8 @@ class PoliteClient:
                     parser.parse(resp.text.splitlines())  # type: ignore[union-attr]
                 else:
                     parser = None  # no robots.txt (or not readable): everything allowed
+            except NoNetwork:
+                raise  # the page itself cannot be fetched either: say so now, once
             except FetchError:
                 parser = None
             self._robots[base] = parser
@@ -143,10 +163,25 @@ class PoliteClient:
             return resp
         raise FetchError(f"{url}: more than {self.policy.max_redirects} redirects")
 
+    def _check_reachable(self, url: str) -> None:
+        """Probe the host (or the proxy the request would go through) once, before any request."""
+        if self.transport is not None:
+            return  # a test transport: there is no network to probe
+        host, port = probe_target(url)
+        if f"{host}:{port}" in self._reachable:
+            return
+        problem = probe(host, port, self.policy.probe_timeout)
+        if problem is not None and "refused" in problem.lower():
+            raise FetchError(f"{url}: {problem}")  # reachable, but nothing listens: not offline
+        if problem is not None:
+            raise NoNetwork(f"{url}: no network ({problem})")
+        self._reachable.add(f"{host}:{port}")
+
     def _attempts(
         self, method: str, url: str, headers: dict[str, str], host: str
     ) -> httpx.Response:
         error = ""
+        self._check_reachable(url)
         for attempt in range(self.policy.max_retries + 1):
             self._wait_turn(host)
             try:
@@ -155,7 +190,7 @@ class PoliteClient:
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 if _no_network(exc):
-                    raise FetchError(f"{url}: no network ({exc})") from exc
+                    raise NoNetwork(f"{url}: no network ({exc})") from exc
                 if attempt < self.policy.max_retries:
                     self.sleep(min(self.policy.backoff * 2**attempt, self.policy.max_backoff))
                 continue
@@ -213,6 +248,7 @@ class PoliteClient:
         self, url: str, data: dict | None = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
         host = self._check_host(url)
+        self._check_reachable(url)
         self._wait_turn(host)
         return self._client.post(url, data=data, headers=headers or {})
 
@@ -224,6 +260,95 @@ _NO_NETWORK = (
     "network is unreachable",
     "no address associated",
 )
+
+
+_PROBE_TTL = 60.0  # seconds a probe's answer is reused by every client of the process
+_probes: dict[tuple[str, int], tuple[float, str | None]] = {}
+_probe_lock = threading.Lock()
+
+
+def probe(host: str, port: int, timeout: float) -> str | None:
+    """None when ``host:port`` accepts a TCP connection; otherwise why not, within ~2 x timeout.
+
+    The name lookup runs in a daemon thread so that a resolver that never answers costs
+    ``timeout``, not the system's own retries. Answers are cached for a minute per host and port.
+    """
+    key = (host, port)
+    with _probe_lock:
+        hit = _probes.get(key)
+        if hit is not None and time.monotonic() - hit[0] < _PROBE_TTL:
+            return hit[1]
+    problem = _probe(host, port, timeout)
+    with _probe_lock:
+        _probes[key] = (time.monotonic(), problem)
+    return problem
+
+
+def _probe(host: str, port: int, timeout: float) -> str | None:
+    found: list = []
+
+    def lookup() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=lookup, name=f"probe-{host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not found:
+        return f"name lookup of {host} did not answer within {timeout:g} s"
+    if isinstance(found[0], OSError):
+        return f"name lookup of {host} failed: {found[0]}"
+    last: OSError | None = None
+    for family, kind, proto, _, addr in found[0][:3]:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.settimeout(timeout)
+                sock.connect(addr)
+            return None
+        except OSError as exc:
+            last = exc
+    if isinstance(last, TimeoutError | socket.timeout):
+        return f"no answer from {host}:{port} within {timeout:g} s"
+    return f"cannot connect to {host}:{port}: {last}"
+
+
+def probe_target(url: str) -> tuple[str, int]:
+    """The (host, port) a request to ``url`` first connects to: the server, or the proxy."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return _proxy_for(parts.scheme, host) or (host, port)
+
+
+def probe_all(urls: list[str], timeout: float) -> dict[str, str | None]:
+    """Probe the targets of many URLs at once (one thread each): a run that will contact many
+    hosts learns in one ``timeout`` which are reachable, instead of one after another."""
+    targets = sorted({probe_target(u) for u in urls if urlsplit(u).hostname})
+    answers: dict[str, str | None] = {}
+
+    def one(target: tuple[str, int]) -> None:
+        answers[f"{target[0]}:{target[1]}"] = probe(target[0], target[1], timeout)
+
+    workers = [threading.Thread(target=one, args=(t,), daemon=True) for t in targets]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(3 * timeout)
+    return answers
+
+
+def _proxy_for(scheme: str, host: str) -> tuple[str, int] | None:
+    """The proxy (host, port) httpx would use for this request, from the environment, if any."""
+    proxies = urllib.request.getproxies()
+    url = proxies.get(scheme) or proxies.get("all")
+    if not url or urllib.request.proxy_bypass(host):
+        return None
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if not parts.hostname:
+        return None
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def _no_network(exc: Exception) -> bool:

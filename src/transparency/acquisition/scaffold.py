@@ -25,7 +25,7 @@ from pathlib import Path
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
 from transparency.reading.periods import PeriodError, parse_period
 from transparency.reading.records import ParseError, ParseResult
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import UNVERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 
 SOURCE = SourceDeclaration(
@@ -41,6 +41,8 @@ SOURCE = SourceDeclaration(
     hosts=("example.org",),  # TODO
     platform="",  # TODO registry id
     coverage="TODO",
+    # TODO once a real published file parses: VERIFIED (or VERIFIED_PARTLY, saying which part)
+    verification=UNVERIFIED,
 )
 
 HEADER = ["platform", "policy_area", "metric", "period", "value"]

@@ -18,7 +18,23 @@ from types import ModuleType
 # "curated transcription": a third party's transcription of other publishers' figures; where the
 # publisher's own file is also loaded, views that pick one source prefer the publisher's.
 KINDS = ("platform report", "third party", "curated transcription", "regulator", "DSA")
-REQUIRED_FIELDS = ("id", "publisher", "kind", "title", "homepage", "formats", "cadence", "licence")
+REQUIRED_FIELDS = (
+    "id",
+    "publisher",
+    "kind",
+    "title",
+    "homepage",
+    "formats",
+    "cadence",
+    "licence",
+    "verification",
+)
+# How far a source's parser is verified: against real published files (all the formats it reads,
+# or only some), or only against a layout the project wrote because no real page was available.
+VERIFIED = "real file"
+VERIFIED_PARTLY = "real file, partial"
+UNVERIFIED = "layout written by the project, not yet checked against a live page"
+VERIFICATIONS = (VERIFIED, VERIFIED_PARTLY, UNVERIFIED)
 
 
 @dataclass(frozen=True)
@@ -39,10 +55,18 @@ class SourceDeclaration:
     coverage: str = ""  # what the parser does and does not extract
     expected_lag_days: int = 90  # how long after a period ends a release is due
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # one of VERIFICATIONS; every source must say it (the default fails the check below)
+    verification: str = ""
+    verification_note: str = ""  # what exactly was (not) checked, e.g. which formats
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"source {self.id}: kind {self.kind!r} is not one of {KINDS}")
+        if self.verification not in VERIFICATIONS:
+            raise ValueError(
+                f"source {self.id}: verification {self.verification!r} is not one of "
+                f"{VERIFICATIONS}"
+            )
 
 
 @dataclass(frozen=True)

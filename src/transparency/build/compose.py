@@ -75,6 +75,7 @@ SOURCE_COLUMNS = [
     "platform",
     "coverage",
     "expected_lag_days",
+    "verification",
 ]
 
 
@@ -186,6 +187,9 @@ def load_sources(ctx: BuildContext) -> None:
                 d.platform,
                 d.coverage,
                 d.expected_lag_days,
+                f"{d.verification} ({d.verification_note})"
+                if d.verification_note
+                else d.verification,
             ]
         )
     insert_rows(ctx.con, "sources", SOURCE_COLUMNS, rows)

@@ -18,15 +18,21 @@ from transparency.cli.app import app, console, fail, out
 
 @app.command()
 def sources() -> None:
-    """List every declared source: id, publisher, kind, format, cadence, licence."""
+    """List every declared source: id, publisher, kind, format, cadence, licence, verification.
+
+    verification says how far the parser is checked: "real file", "real file, partial", or
+    "layout written by the project, not yet checked against a live page".
+    """
     from transparency.acquisition.sources import all_sources
 
     table = Table()
-    for col in ("id", "publisher", "kind", "formats", "cadence", "licence"):
+    for col in ("id", "publisher", "kind", "formats", "cadence", "licence", "verification"):
         table.add_column(col, overflow="fold")
     for sid, src in sorted(all_sources().items()):
         d = src.decl
-        table.add_row(sid, d.publisher, d.kind, ", ".join(d.formats), d.cadence, d.licence)
+        table.add_row(
+            sid, d.publisher, d.kind, ", ".join(d.formats), d.cadence, d.licence, d.verification
+        )
     out.print(table)
 
 

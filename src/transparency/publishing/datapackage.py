@@ -95,7 +95,8 @@ def write(
 ) -> Path:
     """Write datapackage.json describing ``resources`` (already written into ``out``)."""
     src_rows = con.execute(
-        "SELECT source_id, publisher, title, homepage, licence FROM sources WHERE source_id IN "
+        "SELECT source_id, publisher, title, homepage, licence, verification FROM sources "
+        "WHERE source_id IN "
         "(SELECT unnest(?::VARCHAR[])) ORDER BY source_id",
         [source_ids],
     ).fetchall()
@@ -123,9 +124,10 @@ def write(
             {
                 "title": f"{pub}: {title}",
                 "path": home,
-                "description": f"source_id {sid}; licence: {lic}",
+                "description": f"source_id {sid}; licence: {lic}; parser verified: {ver}",
+                "verification": ver,
             }
-            for sid, pub, title, home, lic in src_rows
+            for sid, pub, title, home, lic, ver in src_rows
         ],
         "citation": (
             f"transparency observatory, platform enforcement observations (selection: {filters}), "

@@ -295,12 +295,15 @@ def run(
     if errors:
         raise errors[0]
     modes: Counter = Counter()
+    part_modes: dict[str, str] = {}  # part label -> the path it took (tests assert it per part)
     for i in sorted(results):
         result.add(results[i])
         modes[results[i].mode] += 1
+        part_modes[results[i].label] = results[i].mode
         if results[i].note and "duckdb_error" not in result.stats:
             result.stats["duckdb_error"] = results[i].note
     result.rejects.sort(key=lambda r: (r.file, r.line))
     result.stats["seconds"] = time.perf_counter() - t0
     result.stats.update({f"parts_{k}": v for k, v in modes.items()})
+    result.stats["part_modes"] = part_modes
     return result

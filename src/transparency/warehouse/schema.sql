@@ -4,7 +4,7 @@ CREATE TABLE sources (
     source_id VARCHAR PRIMARY KEY, publisher VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     title VARCHAR NOT NULL, homepage VARCHAR NOT NULL, formats VARCHAR NOT NULL,
     cadence VARCHAR NOT NULL, licence VARCHAR NOT NULL, download_urls VARCHAR, reporter VARCHAR,
-    platform VARCHAR, coverage VARCHAR, expected_lag_days INTEGER
+    platform VARCHAR, coverage VARCHAR, expected_lag_days INTEGER, verification VARCHAR
 );
 
 CREATE TABLE snapshots (

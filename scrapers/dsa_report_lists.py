@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED_PARTLY, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.htmltables import soup_of
 from transparency.reading.records import ParseError, ParseResult
@@ -54,6 +54,8 @@ SOURCE = SourceDeclaration(
     formats=("html",),
     cadence="event-driven",
     licence="The platforms' own pages; only titles, periods, dates and links are carried",
+    verification=VERIFIED_PARTLY,
+    verification_note="checked on Open Terms Archive captures of ten platforms' report-list pages; Google's pages (YouTube, Maps) keep their periods behind scripts, so they give one undated row; no live page fetched",
     download_urls=tuple(PAGES),
     hosts=(
         "values.snap.com",

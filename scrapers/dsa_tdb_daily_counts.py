@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from transparency.acquisition.fetching import FetchOutcome, PoliteClient, fetch_to_store
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 from transparency.reading.textfiles import read_text
@@ -46,6 +46,7 @@ SOURCE = SourceDeclaration(
     cadence="daily",
     licence="Counts: European Commission, DSA Transparency Database (CC BY 4.0); table by "
     "transparency-in-content-moderation (Apache-2.0)",
+    verification=VERIFIED,
     download_urls=(f"{REPO_RAW}/main/metrics/conversion_results.md",),
     hosts=("raw.githubusercontent.com",),
     reporter="European Commission",

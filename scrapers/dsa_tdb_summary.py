@@ -31,7 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from transparency.acquisition.fetching import FetchError, FetchOutcome, PoliteClient
-from transparency.acquisition.sources import SourceDeclaration
+from transparency.acquisition.sources import VERIFIED, SourceDeclaration
 from transparency.acquisition.store import SnapshotStore
 from transparency.reading.records import ParseError, ParseResult
 
@@ -53,6 +53,7 @@ SOURCE = SourceDeclaration(
     cadence="irregular (each shantay release)",
     licence="Data CC BY 4.0 (European Commission, DSA Transparency Database); summary statistics "
     "computed by shantay (Robert Grimm, Apache-2.0)",
+    verification=VERIFIED,
     download_urls=(WHEEL_URL,),
     hosts=("files.pythonhosted.org",),
     reporter="platform",

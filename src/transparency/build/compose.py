@@ -298,7 +298,10 @@ def load_observations(ctx: BuildContext) -> None:
     ctx.con.execute(f"""
         INSERT INTO observations
         SELECT o.*, row_number() OVER (PARTITION BY {keys}
-                                       ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256) = 1
+                                       ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256,
+                                                -- a total order: rows of one file sharing a key
+                                                o.series_id, o.row_ref, o.raw_policy_label,
+                                                o.raw_metric_label, o.value_text, o.value) = 1
         FROM staged_observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
         ORDER BY o.source_id, o.platform, o.service, o.policy_area, o.metric, o.scope, o.period_start, o.vintage
     """)

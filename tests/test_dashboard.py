@@ -404,16 +404,27 @@ def test_platform_profile_rings_restated_values_and_lists_vintages(restated_db, 
     rerun(at.multiselect(key="metrics").set_value(["content_actioned"]))
     obs = charts(at)[0]["obs"]
     ringed = obs[obs.restated]
-    assert ringed[["series", "period_label", "value"]].values.tolist() == [
-        ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_800_000]
-    ]
+    got = ringed[["series", "period_label", "value"]].values.tolist()
+    # real restatements of Meta's 13 releases (issue 13), current values ringed: 2021-Q2 was
+    # 25.7M (2021Q2 release), 25.8M (the fixture), 25.6M (2021Q3 release onward); 2020-Q2 of
+    # the retired combined area went 9.5M, 9.4M, 2.8M (2022Q1), 9.4M again (2022Q4)
+    assert ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_600_000] in got
+    assert [
+        "Meta / Facebook · Child nudity and sexual exploitation (combined, retired)",
+        "2020-Q2",
+        9_400_000,
+    ] in got
     rerun(at.toggle(key="vintages").set_value(True))
     obs = charts(at)[0]["obs"]
-    earlier = obs[~obs.is_current & (obs.series == "Meta / Facebook · Child sexual exploitation")]
-    assert set(earlier.value) == {25_700_000}
+    earlier = obs[
+        ~obs.is_current
+        & (obs.series == "Meta / Facebook · Child sexual exploitation")
+        & (obs.period_label == "2021-Q2")
+    ]
+    assert set(earlier.value) == {25_700_000, 25_800_000, 25_600_000}
     releases = at.dataframe[-1].value
-    assert {str(v)[:10] for v in releases.vintage} >= {"2021-08-18", "2021-11-09"}
-    assert "1 value(s) about this platform were restated" in texts(at)
+    assert {str(v)[:10] for v in releases.vintage} >= {"2021-08-18", "2021-11-09", "2024-09-13"}
+    assert any("value(s) about this platform were restated" in t for t in texts(at))
 
 
 # ---------------------------------------------------------------- compare
@@ -428,7 +439,8 @@ def test_compare_two_services_draws_two_series_with_published_values(default_db,
     main = chart["main"]
     assert sorted(main.series.unique()) == ["Meta / Facebook", "Meta / Instagram"]
     q2 = main[main.period_label == "2021-Q2"].set_index("series").shown
-    assert q2["Meta / Facebook"] == 25_700_000 and q2["Meta / Instagram"] == 1_400_000
+    # current values: Meta's 2021Q3 and later releases restate 2021Q2 (25.7M -> 25.6M)
+    assert q2["Meta / Facebook"] == 25_600_000 and q2["Meta / Instagram"] == 1_400_000
     caveats = texts(at)
     assert "Child Endangerment\\: Sexual Exploitation" in caveats
     assert "Pieces of content the platform took action on" in caveats
@@ -577,22 +589,35 @@ def test_coverage_draws_a_readable_grid_of_many_series(fixture_db, monkeypatch):
 
 def test_revisions_show_old_and_new_with_both_sources(restated_db, monkeypatch):
     at = open_page(restated_db, "revisions", monkeypatch)
-    table = at.dataframe[0].value
-    assert len(table) == 1
-    r = table.iloc[0]
+    summary, table = at.dataframe[0].value, at.dataframe[1].value
+    # the fixture's imagined release between Meta's real 2021Q2 and 2021Q3 files
+    [r] = [
+        r
+        for r in table.itertuples()
+        if str(r.new_vintage)[:10] == "2021-11-09" and r.old_value == 25_700_000
+    ]
     assert (r.old_value, r.new_value) == (25_700_000, 25_800_000)
-    assert (str(r.old_vintage)[:10], str(r.new_vintage)[:10]) == ("2021-08-18", "2021-11-09")
+    assert str(r.old_vintage)[:10] == "2021-08-18"
     assert r.old_url == META_URL and r.new_url == META_URL
     assert r.old_snapshot == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
     assert r.relative_change == pytest.approx(100_000 / 25_700_000)
-    assert {m.label: m.value for m in at.metric}["Restated"] == "1"
+    assert r.old_file == "meta-cser-2021-q2.csv" and not r.said_by_publisher
+    ((n,),) = sql(restated_db, "SELECT count(*) FROM revisions WHERE change = 'restated'")
+    assert {m.label: m.value for m in at.metric}["Restated"] == f"{n:,}"
+    assert "meta-cser-sample-2021q3.csv" in set(summary.filename)
 
 
-def test_revisions_empty_state_says_why(default_db, monkeypatch):
+def test_revisions_of_the_default_show_each_release_s_restatements(default_db, monkeypatch):
+    """Issue 13: the embedded default holds every Meta release, so the page shows real
+    restatements, per release (said by the publisher or silent) and value by value."""
     at = open_page(default_db, "revisions", monkeypatch)
-    ((n, s),) = sql(default_db, "SELECT count(*), count(DISTINCT source_id) FROM snapshots")
-    text = at.info[0].value
-    assert f"holds {n} release(s) from {s} source(s)" in text
+    summary = at.dataframe[0].value
+    meta = summary[summary.source_id == "meta_cser"]
+    ((n,),) = sql(
+        default_db, "SELECT count(*) FROM revisions WHERE source_id = 'meta_cser' AND change = 'restated'"
+    )
+    assert int(meta.values_restated.sum()) == n >= 600 and int(meta.silent.sum()) == n
+    assert "What each release changed" in [h.value for h in at.subheader]
     # rows of one file sharing a key (unmapped labels in the DSA reports) are not restatements:
     # the revisions view never pairs values from one and the same file
     assert sql(default_db, "SELECT count(*) FROM revisions WHERE old_snapshot = new_snapshot") == [

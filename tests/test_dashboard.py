@@ -614,7 +614,8 @@ def test_revisions_of_the_default_show_each_release_s_restatements(default_db, m
     summary = at.dataframe[0].value
     meta = summary[summary.source_id == "meta_cser"]
     ((n,),) = sql(
-        default_db, "SELECT count(*) FROM revisions WHERE source_id = 'meta_cser' AND change = 'restated'"
+        default_db,
+        "SELECT count(*) FROM revisions WHERE source_id = 'meta_cser' AND change = 'restated'",
     )
     assert int(meta.values_restated.sum()) == n >= 600 and int(meta.silent.sum()) == n
     assert "What each release changed" in [h.value for h in at.subheader]

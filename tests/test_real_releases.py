@@ -247,7 +247,15 @@ def test_revisions_view_on_made_up_rows():
         [
             ("s1", "2021-01-01", "r1.csv", 0.781, "0.781", "", ""),
             ("s2", "2021-04-01", "r2.csv", 0.7809999999999999, "0.7809999999999999", "", ""),
-            ("s3", "2021-07-01", "r3.csv", 0.9, "0.9*", "footnote", "restated: a calculation error"),
+            (
+                "s3",
+                "2021-07-01",
+                "r3.csv",
+                0.9,
+                "0.9*",
+                "footnote",
+                "restated: a calculation error",
+            ),
             ("s4", "2021-10-01", "r4.csv", 0.781, "0.781", "", ""),
         ]
     )

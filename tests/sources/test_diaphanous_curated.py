@@ -7,6 +7,7 @@ from datetime import date
 import httpx
 import pytest
 
+from scrapers.diaphanous_curated import REDUNDANT_SUFFIX
 from tests.conftest import FIXTURES, reference_figures, shared_file
 from transparency.acquisition.fetching import FetchPolicy, PoliteClient
 from transparency.acquisition.parsing import parse_file
@@ -14,7 +15,6 @@ from transparency.acquisition.sources import get_source
 from transparency.acquisition.store import SnapshotStore
 from transparency.harmonisation import registries
 from transparency.harmonisation.normalise import Context, normalise
-from scrapers.diaphanous_curated import REDUNDANT_SUFFIX
 from transparency.reading.records import ParseError
 
 SOURCE = get_source("diaphanous_curated")

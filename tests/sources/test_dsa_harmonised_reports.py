@@ -993,4 +993,6 @@ def test_vlop_json_other_rows_with_different_codes_keep_each_code(vlop):
     for code in ("FINANCIAL_FRAUDS_SCAMS", "FRAUD_AND_DECEPTION"):
         label = f"{scams} / KEYWORD_OTHER_{code}"
         assert reg.label("dsa_harmonised_reports", "policy", label) == "-"
-    assert sum(r.raw_policy_label.startswith(scams + " / KEYWORD_OTHER_") for r in vlop.records) == 87
+    assert (
+        sum(r.raw_policy_label.startswith(scams + " / KEYWORD_OTHER_") for r in vlop.records) == 87
+    )

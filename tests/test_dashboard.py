@@ -193,18 +193,17 @@ def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp
                          AND period_label = '2021-Q2' AND metric = 'content_actioned'
                          AND raw_policy_label = 'Child Endangerment: Sexual Exploitation'""")
     at = open_page(db, "revisions", monkeypatch)
-    (r,) = at.dataframe[0].value.itertuples()
-    assert (r.metric, r.policy_area, r.old_value, r.new_value) == (
-        None,
-        None,
-        25_700_000,
-        25_800_000,
-    )
+    table = at.dataframe[1].value  # [0] is the per-release summary
+    unmapped = table[table.metric.isna() & table.policy_area.isna()]
+    assert [(r.old_value, r.new_value) for r in unmapped.itertuples()] == [
+        (25_700_000, 25_800_000),  # the fixture's imagined release
+        (25_800_000, 25_600_000),  # Meta's real 2021Q3 release
+    ]
     (chart,) = charts(at)
-    assert chart["main"].series.tolist() == [
+    assert (
         "Meta / Facebook · “Child Endangerment: Sexual Exploitation” (not mapped) · "
         "“Content Actioned” (not mapped) · 2021-Q2"
-    ]
+    ) in chart["main"].series.tolist()
     at = open_page(db, "platform", monkeypatch)
     rerun(at.radio(key="areas").set_value("all"))
     assert None not in {s.value for s in at.subheader}
@@ -227,7 +226,7 @@ def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypat
         & (trend.period_label == "2021-Q2")
     ]
     assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
-    assert fb.value.tolist() == [25_700_000]
+    assert fb.value.tolist() == [25_600_000]  # as restated by Meta's 2021Q3 and later releases
     x = (
         trend[(trend.series == "X · Child sexual exploitation") & (trend.period_label == "2024-H1")]
         .set_index("metric")
@@ -554,18 +553,13 @@ def test_coverage_marks_reported_missing_and_overdue(fixture_db, monkeypatch):
     cell = grid.set_index(["row", "period"]).status
     fb = "Meta / Facebook · Content actioned (meta_cser)"
     assert cell[fb, "2021-Q2"] == "reported"
-    assert cell[fb, "2021-Q3"] == "overdue"  # due 2021-12-14, not in the warehouse
+    # every Meta release 2021Q2 ... 2024Q2 is embedded (issue 13); 2024Q3 is overdue
+    assert cell[fb, "2021-Q3"] == "reported" and cell[fb, "2024-Q2"] == "reported"
     ncmec = "X / Twitter · CyberTipline reports received by NCMEC (ncmec_reports_by_esp)"
-    # NCMEC's per-provider reports of 2019, 2021 and 2023 are embedded, not 2020 and 2022
-    assert [cell[ncmec, y] for y in ("2019", "2020", "2021", "2022", "2023")] == [
-        "reported",
-        "missing",
-        "reported",
-        "missing",
-        "reported",
-    ]
+    # NCMEC's per-provider reports of 2019 to 2023 are all embedded
+    assert [cell[ncmec, y] for y in ("2019", "2020", "2021", "2022", "2023")] == ["reported"] * 5
     stopped = at.dataframe[0].value.set_index("row")
-    assert stopped.loc[fb, "last_reported"] == "2021-Q2"
+    assert stopped.loc[fb, "last_reported"] == "2024-Q2"
     assert stopped.loc[ncmec, "first_overdue"] == "2024"
 
 
@@ -645,8 +639,9 @@ def test_ncmec_cross_check_self_reported_vs_received(fixture_db, monkeypatch):
     table = at.dataframe[0].value.set_index(["series", "year"])
     snap22 = table.loc[("Snap / Snapchat", 2022)]
     assert snap22.self_reported == 550_755
-    # no NCMEC PDF of 2022 here: NCMEC's count as apparebit/diaphanous compiled it
-    assert snap22.ncmec_received == 551_086 and "apparebit/diaphanous" in snap22.ncmec_source_url
+    # NCMEC's own 2022 PDF is embedded now (issue 13): its count, with its URL
+    assert snap22.ncmec_received == 551_086
+    assert snap22.ncmec_source_url.endswith("2022-reports-by-esp.pdf")
     assert pd.isna(table.loc[("Snap / Snapchat", 2021)].self_reported)
     assert table.loc[("Snap / Snapchat", 2021)].ncmec_received == 512_522
     assert len(charts(at)[0]["main"]) == 2  # Snap 2022 and 2023 have both
@@ -656,7 +651,7 @@ def test_ncmec_cross_check_of_the_embedded_default(default_db, monkeypatch):
     """apparebit/diaphanous's transcriptions give the embedded default platforms' own counts."""
     at = open_page(default_db, "ncmec", monkeypatch)
     ((n,),) = sql(default_db, "SELECT count(*) FROM cybertipline_crosscheck")
-    assert n == 106
+    assert n == 115  # with NCMEC's 2020 and 2022 PDFs (issue 13)
     table = at.dataframe[0].value.set_index(["series", "year"])
     amazon = table.loc[("Amazon (all services)", 2022)]
     assert (amazon.self_reported, amazon.ncmec_received) == (67_073, 70_157)
@@ -732,11 +727,14 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
     rerun(at.multiselect(key="metric").set_value(["content_actioned"]))
     rerun(at.multiselect(key="area").set_value(["protection_of_minors.child_sexual_exploitation"]))
     shown = at.dataframe[0].value
-    # Meta's CSV: 2021Q2 is the first quarter with this policy; Meta printed N/A for the 14
-    # quarters before. apparebit/diaphanous: Facebook and Instagram 2021Q2-2024Q2 (26 values).
-    assert len(shown) == 56
+    # Meta's CSV (current values: its 2024Q2 release): 2021Q2 is the first quarter with this
+    # policy, N/A printed for the 14 quarters before; 13 quarters 2021Q2-2024Q2 reported per app.
+    # apparebit/diaphanous: Facebook and Instagram 2021Q2-2024Q2 (26 values).
+    assert len(shown) == 80
     own = shown[shown.source_id == "meta_cser"]
-    assert len(own) == 30 and sorted(own.value.dropna()) == [1_400_000, 25_700_000]
+    assert len(own) == 54 and own.value.notna().sum() == 26
+    fb = own[own.service == "facebook"].set_index("period_label").value
+    assert fb.loc["2021-Q2"] == 25_600_000 and fb.loc["2024-Q2"] == 9_700_000
     assert set(own[own.value.isna()].value_text) == {"N/A"}
     assert set(own.source_url) == {META_URL}
     curated = shown[shown.source_id == "diaphanous_curated"].set_index(["service", "period_label"])
@@ -745,7 +743,7 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
     (cite,) = at.code
     assert "dataset 'observations_with_provenance'" in cite.value
     assert "platform=meta" in cite.value and "metric=content_actioned" in cite.value
-    assert "56 rows" in cite.value
+    assert "80 rows" in cite.value
     assert "Meta, Community Standards Enforcement Report (CSV)" in cite.value
     assert "Robert Grimm, apparebit/diaphanous" in cite.value
     back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(shown)))
@@ -774,23 +772,29 @@ def test_downloads_switch_tables(fixture_db, restated_db, monkeypatch):
     )
     assert len(shown) == n and str(shown.date.min())[:10] == str(first)
     assert "opens on its last 7 days" in texts(at)
-    rerun(at.selectbox(key="table").select("revisions"))  # only same-file pairs: no restatement
-    assert "empty in this warehouse" in at.info[0].value
+    rerun(at.selectbox(key="table").select("revisions"))  # Meta's real restatements (issue 13)
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM revisions")
+    assert len(at.dataframe[0].value) == n > 600
     at = open_page(restated_db, "downloads", monkeypatch)
     rerun(at.selectbox(key="table").select("revisions"))
-    (r,) = at.dataframe[0].value.itertuples()
-    assert (r.old_value, r.new_value, r.change) == (25_700_000, 25_800_000, "restated")
+    shown = at.dataframe[0].value
+    ((n,),) = sql(restated_db, "SELECT count(*) FROM revisions")
+    assert len(shown) == min(n, 5_000)  # the preview draws at most 5,000 rows
+    hit = shown[(shown.old_value == 25_700_000) & (shown.new_value == 25_800_000)]
+    assert hit.change.tolist() == ["restated"]
 
 
 def test_sources_page_lists_urls_licences_sha256_and_row_counts(default_db, monkeypatch):
     at = open_page(default_db, "sources", monkeypatch)
     src = at.dataframe[0].value.set_index("source_id")
     assert src.loc["meta_cser", "licence"].startswith("Public document (Meta Platforms, Inc.)")
-    assert src.loc["meta_cser", "observations"] == 1904
-    assert str(src.loc["meta_cser", "last_retrieved"])[:10] == "2021-08-19"
+    # every Meta release is its own vintage (issue 13): 1,904 rows in 2021Q2 ... 3,809 in 2024Q2
+    assert src.loc["meta_cser", "observations"] == 37_910
+    assert str(src.loc["meta_cser", "last_retrieved"])[:10] == "2024-10-22"
     snaps = at.dataframe[1].value
-    (snap,) = snaps[snaps.source_id == "meta_cser"].itertuples()
-    assert snap.sha256 == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
+    meta = snaps[snaps.source_id == "meta_cser"].set_index("sha256")
+    assert len(meta) == 13
+    snap = meta.loc["494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"]
     assert snap.url == META_URL and snap.observations == 1904
     ((n_snap,),) = sql(default_db, "SELECT count(*) FROM snapshots")
     assert len(snaps) == n_snap

@@ -127,19 +127,42 @@ def _open_text(path: Path):
 _FIELDS = fields(RawRecord)
 
 
-def _record(row: dict[str, str]) -> RawRecord:
-    kwargs: dict[str, object] = {}
-    for f in _FIELDS:
-        if f.name not in row and f.default is not MISSING:  # a column added after the release
-            continue
-        v = row[f.name]
-        if f.name in ("period_start", "period_end"):
-            kwargs[f.name] = date.fromisoformat(v)
-        elif f.name == "value":
-            kwargs[f.name] = float(v) if v != "" else None
-        else:
-            kwargs[f.name] = v
-    return RawRecord(**kwargs)  # type: ignore[arg-type]
+def _read_records(f: Path, fh, records: dict[str, list[RawRecord]]) -> None:
+    """The rows of one records file, by column position (the file's own header order)."""
+    reader = csv.reader(fh)
+    header = next(reader, None) or []
+    where = {name: i for i, name in enumerate(header)}
+    if "snapshot_sha256" not in where:
+        raise ValueError(f"{f}, line 1: malformed release header (no snapshot_sha256)")
+    sha_at = where["snapshot_sha256"]
+    plan = []  # (field name, column or None, converter)
+    for fd in _FIELDS:
+        col = where.get(fd.name)
+        if col is None and fd.default is MISSING:
+            raise ValueError(f"{f}, line 1: malformed release header (no {fd.name})")
+        plan.append((fd.name, col))
+    width = len(header)
+    dates = {"period_start", "period_end"}
+    for i, row in enumerate(reader, start=2):
+        if len(row) != width:
+            raise ValueError(
+                f"{f}, line {i}: malformed release row (expected {width} fields, found {len(row)})"
+            )
+        kwargs: dict[str, object] = {}
+        try:
+            for name, col in plan:
+                if col is None:  # a column added after the release was written
+                    continue
+                v = row[col]
+                if name in dates:
+                    kwargs[name] = date.fromisoformat(v)
+                elif name == "value":
+                    kwargs[name] = float(v) if v != "" else None
+                else:
+                    kwargs[name] = v
+        except ValueError as exc:
+            raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+        records[row[sha_at]].append(RawRecord(**kwargs))  # type: ignore[arg-type]
 
 
 def read(
@@ -170,11 +193,7 @@ def read(
             )
     for f in _record_files(root / "records"):
         with _open_text(f) as fh:
-            for i, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    records[row["snapshot_sha256"]].append(_record(row))
-                except (KeyError, ValueError) as exc:
-                    raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+            _read_records(f, fh, records)
     if (root / "warnings.csv").exists():
         with (root / "warnings.csv").open(newline="", encoding="utf-8") as fh:
             warnings = list(csv.DictReader(fh))

@@ -143,6 +143,9 @@ def _read_records(f: Path, fh, records: dict[str, list[RawRecord]]) -> None:
         plan.append((fd.name, col))
     width = len(header)
     dates = {"period_start", "period_end"}
+    if header == RECORD_COLUMNS:  # the layout write() makes: fields in order after the sha256
+        _read_in_order(f, reader, records, width)
+        return
     for i, row in enumerate(reader, start=2):
         if len(row) != width:
             raise ValueError(
@@ -163,6 +166,36 @@ def _read_records(f: Path, fh, records: dict[str, list[RawRecord]]) -> None:
         except ValueError as exc:
             raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
         records[row[sha_at]].append(RawRecord(**kwargs))  # type: ignore[arg-type]
+
+
+def _read_in_order(f: Path, reader, records: dict[str, list[RawRecord]], width: int) -> None:
+    """Rows whose columns are the sha256 then RawRecord's fields in order: built positionally,
+    with the few distinct dates parsed once."""
+    start_at = RECORD_COLUMNS.index("period_start") - 1
+    end_at = RECORD_COLUMNS.index("period_end") - 1
+    value_at = RECORD_COLUMNS.index("value") - 1
+    parsed_dates: dict[str, date] = {}
+
+    def day(text: str) -> date:
+        d = parsed_dates.get(text)
+        if d is None:
+            d = parsed_dates[text] = date.fromisoformat(text)
+        return d
+
+    for i, row in enumerate(reader, start=2):
+        if len(row) != width:
+            raise ValueError(
+                f"{f}, line {i}: malformed release row (expected {width} fields, found {len(row)})"
+            )
+        vals: list = row[1:]
+        try:
+            vals[start_at] = day(vals[start_at])
+            vals[end_at] = day(vals[end_at])
+            v = vals[value_at]
+            vals[value_at] = float(v) if v != "" else None
+        except ValueError as exc:
+            raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+        records[row[0]].append(RawRecord(*vals))
 
 
 def read(

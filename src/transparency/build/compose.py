@@ -292,7 +292,9 @@ def load_observations(ctx: BuildContext) -> None:
     insert_rows(ctx.con, "snapshots", SNAPSHOT_COLUMNS, snap_rows)
     import pyarrow as pa
 
-    staged = pa.Table.from_pylist(rows, schema=_observation_schema())
+    staged = pa.Table.from_pydict(  # column by column: faster than from_pylist on 150k rows
+        {c: [r[c] for r in rows] for c in OBSERVATION_COLUMNS}, schema=_observation_schema()
+    )
     ctx.con.register("staged_observations", staged)
     keys = ", ".join(f"o.{k}" for k in KEY_COLUMNS)
     ctx.con.execute(f"""

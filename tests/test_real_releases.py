@@ -268,3 +268,29 @@ def test_revisions_view_on_made_up_rows():
         "FROM release_revisions_summary ORDER BY vintage"
     ).fetchall()
     assert summary == [("r3.csv", 1, 1, 0, 1), ("r4.csv", 1, 0, 1, 1)]
+
+
+def test_one_series_per_thing_across_files(db):
+    """Snap's recipients printed as 'Snap' (its own AMAR CSV) and 'Snapchat' (vlop-dsa.json) are
+    one series per Member State; TikTok's XLSX ('global') and CSV ('all') totals are one scope."""
+    snap = sql(
+        db,
+        """SELECT scope, count(DISTINCT series_id), count(DISTINCT raw_platform_label)
+           FROM observations WHERE source_id = 'dsa_harmonised_reports' AND platform = 'snap'
+             AND metric = 'amar' GROUP BY 1""",
+    )
+    assert len(snap) == 28 and all(n == 1 and labels == 2 for _, n, labels in snap)
+    tiktok = sql(
+        db,
+        """SELECT DISTINCT raw_scope_label, scope FROM observations
+           WHERE source_id = 'tiktok_cger' AND raw_scope_label IN ('global', 'all', 'All')""",
+    )
+    assert {s for _, s in tiktok} == {"global"} and len(tiktok) >= 2
+    # total videos removed, Jul-Sep 2020: one series from the XLSX and CSV releases alike
+    ((series, files),) = sql(
+        db,
+        """SELECT count(DISTINCT series_id), count(DISTINCT snapshot_sha256) FROM observations
+           WHERE source_id = 'tiktok_cger' AND policy_area = 'all' AND metric = 'content_removed'
+             AND scope = 'global' AND period_start = DATE '2020-07-01'""",
+    )
+    assert series == 1 and files == 12

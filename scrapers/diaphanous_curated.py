@@ -20,9 +20,13 @@ applies: rows repeating a period are parts of it unless marked redundant, so Mic
 rows per half-year are Bing, then its hosted consumer services (twice: content and accounts,
 then CyberTipline reports), as Microsoft's own report confirms; NCMEC entries repeating a
 platform name in one year (Microsoft, Amazon, Aylo, MindGeek, Pornhub) are separate entities the
-transcription does not name, kept as entries 1, 2, 3...; a redundant cell that repeats a
-non-redundant one is dropped, with a warning where its value differs; a "F / 100 * N" cell is
-computed and marked approximate. The "Google" rows exclude YouTube (the repository's own split).
+transcription does not name, kept as entries 1, 2, 3...; a "F / 100 * N" cell is computed and
+marked approximate. A row the curator marks redundant (Twitch within Amazon's
+totals, Reddit's 2022 half-years within the annual row, Snap's computed account counts beside
+the published ones) is kept, every one alike, under its column label followed by
+``REDUNDANT_SUFFIX`` and a note, which the label map leaves unharmonised: the figure stays
+visible as transcribed and no total counts it twice. The "Google" rows exclude YouTube (the
+repository's own split).
 
 Not covered: the free-text ``comments`` and ``features`` (descriptions, not figures). The same
 repository's ``comparable-reports-by-provider.csv`` is the ``diaphanous_comparison`` source and
@@ -95,6 +99,11 @@ def parse(path: Path) -> ParseResult:
 
 
 # ------------------------------------------------------------------ JSON collection
+
+
+# The metric label's suffix for a cell of a row the curator marks redundant (codebook 3.5).
+REDUNDANT_SUFFIX = " | marked redundant by the curator"
+REDUNDANT_NOTE = "marked redundant by the curator: the figure is included in another row's"
 
 
 @dataclass
@@ -211,7 +220,10 @@ def _platform_rows(
             result.records.pop()  # kept below, once per part, period and column
             if approx:
                 rec.qualifier, rec.value_text = "approx", str(cell)
-            key = (service, label, column)
+            if redundant:
+                rec.raw_metric_label += REDUNDANT_SUFFIX
+                rec.note = "; ".join(n for n in (rec.note, REDUNDANT_NOTE) if n)
+            key = (service, label, column, redundant)
             _keep(result, file, key, _Cell(rec, redundant), kept)
     result.records += [c.record for c in kept.values()]
 

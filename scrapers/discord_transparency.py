@@ -583,12 +583,12 @@ def _keyed_table(ctx: Ctx, table: Table) -> None:
             _emit_row(ctx, table, r, table.section, scope=r.label)
         else:
             _emit_row(ctx, table, r, r.label, scope=scope)
-    if total is not None:
+    if total is not None:  # the total row keeps its own label, under its section's name
         _emit_row(
             ctx,
             table,
             total,
-            table.section,
+            f"{table.section} / {total.label}",
             scope="global" if table.kind == "country" and scope != "International" else scope,
         )
     _check_sums(ctx, table, parts, total)

@@ -50,16 +50,25 @@ def test_build_twice_is_identical_and_second_is_a_no_op():
 
 
 def test_embedded_default_holds_real_meta_figures():
+    """Every Meta release is its own vintage: the 2021Q2 file's 25.7M stays, restated to 25.6M
+    by the next release, which later releases repeat (the 2024Q2 release's value is current)."""
     report = build()
     with duckdb.connect(str(report.db), read_only=True) as con:
-        value, url, sha = con.execute("""
-            SELECT value, source_url, snapshot_sha256 FROM observations_with_provenance
+        rows = con.execute("""
+            SELECT value, source_url, snapshot_sha256, source_file, is_current
+            FROM observations_with_provenance
             WHERE source_id = 'meta_cser' AND service = 'facebook' AND metric = 'content_actioned'
               AND policy_area = 'protection_of_minors.child_sexual_exploitation'
-              AND period_start = DATE '2021-04-01' AND is_current""").fetchone()
-    assert value == 25_700_000
-    assert url == META_URL
-    assert sha == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
+              AND period_start = DATE '2021-04-01' ORDER BY vintage""").fetchall()
+    first = rows[0]
+    assert first[:3] == (
+        25_700_000,
+        META_URL,
+        "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652",
+    )
+    assert first[3] == "meta-cser-2021-q2.csv" and not first[4]
+    assert len(rows) == 13 and [r[3] for r in rows if r[4]] == ["meta-cser-2024-q2.csv"]
+    assert {r[0] for r in rows[1:]} == {25_600_000}
 
 
 def test_zero_observations_without_snapshot_and_source():
@@ -88,15 +97,22 @@ def test_vintages_keep_old_values_and_revisions_list_them():
         rev = con.execute("""
             SELECT old_value, new_value, old_vintage::VARCHAR, new_vintage::VARCHAR, change
             FROM revisions WHERE source_id = 'meta_cser' AND service = 'facebook'
-              AND period_start = DATE '2021-04-01'
-              AND policy_area = 'protection_of_minors.child_sexual_exploitation'""").fetchall()
-    # the embedded real release and the fixture share vintage 2021-08-18 and value 25.7M
-    assert history == [
+              AND period_start = DATE '2021-04-01' AND metric = 'content_actioned'
+              AND policy_area = 'protection_of_minors.child_sexual_exploitation'
+            ORDER BY new_vintage""").fetchall()
+    # the embedded real 2021Q2 release and the fixture share vintage 2021-08-18 and value 25.7M;
+    # the fixture's 2021-11-09 vintage says 25.8M; the real later releases (from 2021-12-14) 25.6M
+    assert history[:4] == [
         ("2021-08-18", 25_700_000, False),
         ("2021-08-18", 25_700_000, False),
-        ("2021-11-09", 25_800_000, True),
+        ("2021-11-09", 25_800_000, False),
+        ("2021-12-14", 25_600_000, False),
     ]
-    assert rev == [(25_700_000, 25_800_000, "2021-08-18", "2021-11-09", "restated")]
+    assert history[-1][1:] == (25_600_000, True) and len(history) == 15
+    assert rev == [
+        (25_700_000, 25_800_000, "2021-08-18", "2021-11-09", "restated"),
+        (25_800_000, 25_600_000, "2021-11-09", "2021-12-14", "restated"),
+    ]
 
 
 @pytest.mark.reliability(
@@ -207,6 +223,10 @@ def test_killed_builds_leave_the_previous_warehouse_intact(tmp_path, request):
     "snapshot skipped with a finding naming file and difference; previous data stays current; other sources load",
 )
 def test_schema_drift_is_isolated_and_reported(tmp_path):
+    with duckdb.connect(str(build().db), read_only=True) as con:
+        before = con.execute(
+            "SELECT count(*) FROM current_observations WHERE source_id = 'meta_cser'"
+        ).fetchone()[0]
     drifted = tmp_path / "meta-cser-2022q1.csv"
     drifted.write_text(
         'app,policy_area,metric,period,value,region\nFacebook,Spam,Content Actioned,2022Q1,"1,000",EU\n'
@@ -226,7 +246,8 @@ def test_schema_drift_is_isolated_and_reported(tmp_path):
             con.execute(
                 "SELECT count(*) FROM current_observations WHERE source_id = 'meta_cser'"
             ).fetchone()[0]
-            == 1904
+            == before
+            > 3800  # the 2024Q2 release's 3,809 rows and keys only earlier releases gave
         )
 
 

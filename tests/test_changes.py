@@ -28,6 +28,7 @@ def test_feed_lists_new_releases_and_restated_values(isolated_home):
     assert kinds.count("new_release") == len(first) + 1 and "restated" in kinds
     restated = next(e for e in feed if e["kind"] == "restated")
     assert "meta/facebook content_actioned 2021-Q2: 25,700,000 -> 25,800,000" in restated["summary"]
+    assert restated["summary"].startswith("all silently (no note in the file)")
     atom = ET.parse(isolated_home / "feed" / "changes.atom").getroot()
     ns = "{http://www.w3.org/2005/Atom}"
     assert len(atom.findall(f"{ns}entry")) == len(feed)

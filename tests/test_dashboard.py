@@ -194,18 +194,14 @@ def test_pages_label_or_drop_values_whose_labels_are_not_mapped(restated_db, tmp
                          AND period_label = '2021-Q2' AND metric = 'content_actioned'
                          AND raw_policy_label = 'Child Endangerment: Sexual Exploitation'""")
     at = open_page(db, "revisions", monkeypatch)
-    (r,) = at.dataframe[0].value.itertuples()
-    assert (r.metric, r.policy_area, r.old_value, r.new_value) == (
-        None,
-        None,
-        25_700_000,
-        25_800_000,
-    )
-    (chart,) = charts(at)
-    assert chart["main"].series.tolist() == [
-        "Meta / Facebook · “Child Endangerment: Sexual Exploitation” (not mapped) · "
-        "“Content Actioned” (not mapped) · 2021-Q2"
+    table = at.dataframe[1].value  # [0] is the per-release summary
+    unmapped = table[table.metric.isna() & table.policy_area.isna()]
+    assert [(r.old_value, r.new_value) for r in unmapped.itertuples()] == [
+        (25_700_000, 25_800_000),  # the fixture's imagined release
+        (25_800_000, 25_600_000),  # Meta's real 2021Q3 release
     ]
+    assert set(unmapped.raw_policy_label) == {"Child Endangerment: Sexual Exploitation"}
+    assert set(unmapped.raw_metric_label) == {"Content Actioned"}
     at = open_page(db, "platform", monkeypatch)
     rerun(at.radio(key="areas").set_value("all"))
     assert None not in {s.value for s in at.subheader}
@@ -249,7 +245,7 @@ def test_overview_shows_counts_trend_actions_and_freshness(fixture_db, monkeypat
         & (content.period_label == "2021-Q2")
     ]
     assert fb.raw_policy_label.tolist() == ["Child Endangerment: Sexual Exploitation"]
-    assert fb.value.tolist() == [25_700_000]
+    assert fb.value.tolist() == [25_600_000]  # as restated by Meta's 2021Q3 and later releases
     xs = {
         m: df[
             (df.series == "X · Child sexual exploitation") & (df.period_label == "2024-H1")
@@ -444,16 +440,27 @@ def test_platform_profile_rings_restated_values_and_lists_vintages(restated_db, 
     rerun(at.multiselect(key="metrics").set_value(["content_actioned"]))
     obs = charts(at)[0]["obs"]
     ringed = obs[obs.restated]
-    assert ringed[["series", "period_label", "value"]].values.tolist() == [
-        ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_800_000]
-    ]
+    got = ringed[["series", "period_label", "value"]].values.tolist()
+    # real restatements of Meta's 13 releases (issue 13), current values ringed: 2021-Q2 was
+    # 25.7M (2021Q2 release), 25.8M (the fixture), 25.6M (2021Q3 release onward); 2020-Q2 of
+    # the retired combined area went 9.5M, 9.4M, 2.8M (2022Q1), 9.4M again (2022Q4)
+    assert ["Meta / Facebook · Child sexual exploitation", "2021-Q2", 25_600_000] in got
+    assert [
+        "Meta / Facebook · Child nudity and sexual exploitation (combined, retired)",
+        "2020-Q2",
+        9_400_000,
+    ] in got
     rerun(at.toggle(key="vintages").set_value(True))
     obs = charts(at)[0]["obs"]
-    earlier = obs[~obs.is_current & (obs.series == "Meta / Facebook · Child sexual exploitation")]
-    assert set(earlier.value) == {25_700_000}
+    earlier = obs[
+        ~obs.is_current
+        & (obs.series == "Meta / Facebook · Child sexual exploitation")
+        & (obs.period_label == "2021-Q2")
+    ]
+    assert set(earlier.value) == {25_700_000, 25_800_000, 25_600_000}
     releases = at.dataframe[-1].value
-    assert {str(v)[:10] for v in releases.vintage} >= {"2021-08-18", "2021-11-09"}
-    assert "1 value(s) about this platform were restated" in texts(at)
+    assert {str(v)[:10] for v in releases.vintage} >= {"2021-08-18", "2021-11-09", "2024-09-13"}
+    assert "value(s) about this platform were restated" in texts(at)
 
 
 # ---------------------------------------------------------------- compare
@@ -470,11 +477,13 @@ def test_compare_two_services_draws_two_series_with_published_values(default_db,
     )
     (chart,) = charts(at)
     main = chart["main"]
-    # Meta's services are also in apparebit/diaphanous: one line is one source, named so
-    fb, ig = "Meta / Facebook · meta_cser", "Meta / Instagram · meta_cser"
+    # Meta's own releases now cover every quarter apparebit/diaphanous transcribes, so the
+    # curated rows give way and each line has one source: no source suffix in its name
+    fb, ig = "Meta / Facebook", "Meta / Instagram"
     assert sorted(main.series.unique()) == [fb, ig]
     q2 = main[main.period_label == "2021-Q2"].set_index("series").shown
-    assert q2[fb] == 25_700_000 and q2[ig] == 1_400_000
+    # current values: Meta's 2021Q3 and later releases restate 2021Q2 (25.7M -> 25.6M)
+    assert q2[fb] == 25_600_000 and q2[ig] == 1_400_000
     caveats = texts(at)
     assert "Child Endangerment\\: Sexual Exploitation" in caveats
     assert "Pieces of content the platform took action on" in caveats
@@ -592,23 +601,18 @@ def test_coverage_uses_every_source_and_tells_not_collected_from_overdue(fixture
     cell = grid.set_index(["row", "period"])
     fb = "Meta / Facebook · Content actioned (meta_cser)"
     assert cell.loc[(fb, "2021-Q2"), "status"] == "held"
-    # Meta's own CSER file in the warehouse ends in 2021-Q2, but apparebit/diaphanous holds the
-    # later quarters: held, not missing
+    # every Meta release 2021Q2 ... 2024Q2 is embedded (issue 13): Meta's own file holds them
     assert cell.loc[(fb, "2021-Q3"), "status"] == "held"
-    assert cell.loc[(fb, "2021-Q3"), "held_by"] == "diaphanous_curated"
-    # after the last held quarter: due after meta_cser was last retrieved (2021-08-19), so the
-    # platform may well have published it: not collected, not overdue
-    assert cell.loc[(fb, "2024-Q3"), "status"] == "not collected"
+    assert cell.loc[(fb, "2021-Q3"), "held_by"] == "diaphanous_curated, meta_cser"
+    assert cell.loc[(fb, "2024-Q2"), "status"] == "held"
     ncmec = "X / Twitter · CyberTipline reports received by NCMEC (ncmec_reports_by_esp)"
-    # NCMEC's per-provider reports of 2019, 2021 and 2023 are embedded; 2020 and 2022 come from
-    # the apparebit/diaphanous transcription
+    # NCMEC's per-provider reports of 2019 to 2023 are all embedded
     assert [cell.loc[(ncmec, y), "status"] for y in ("2019", "2020", "2021", "2022", "2023")] == [
         "held"
     ] * 5
-    assert cell.loc[(ncmec, "2020"), "held_by"] == "diaphanous_curated"
+    assert "ncmec_reports_by_esp" in cell.loc[(ncmec, "2020"), "held_by"].split(", ")
     stopped = at.dataframe[0].value.set_index("row")
     assert stopped.loc[fb, "last_reported"] == "2024-Q2"
-    assert stopped.loc[fb, "status"] == "due after the last retrieval: not collected"
     assert stopped.loc[ncmec, "first_overdue"] == "2024"
 
 
@@ -635,22 +639,36 @@ def test_coverage_draws_a_readable_grid_of_many_series(fixture_db, monkeypatch):
 
 def test_revisions_show_old_and_new_with_both_sources(restated_db, monkeypatch):
     at = open_page(restated_db, "revisions", monkeypatch)
-    table = at.dataframe[0].value
-    assert len(table) == 1
-    r = table.iloc[0]
+    summary, table = at.dataframe[0].value, at.dataframe[1].value
+    # the fixture's imagined release between Meta's real 2021Q2 and 2021Q3 files
+    [r] = [
+        r
+        for r in table.itertuples()
+        if str(r.new_vintage)[:10] == "2021-11-09" and r.old_value == 25_700_000
+    ]
     assert (r.old_value, r.new_value) == (25_700_000, 25_800_000)
-    assert (str(r.old_vintage)[:10], str(r.new_vintage)[:10]) == ("2021-08-18", "2021-11-09")
+    assert str(r.old_vintage)[:10] == "2021-08-18"
     assert r.old_url == META_URL and r.new_url == META_URL
     assert r.old_snapshot == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
     assert r.relative_change == pytest.approx(100_000 / 25_700_000)
-    assert {m.label: m.value for m in at.metric}["Restated"] == "1"
+    assert r.old_file == "meta-cser-2021-q2.csv" and not r.said_by_publisher
+    ((n,),) = sql(restated_db, "SELECT count(*) FROM revisions WHERE change = 'restated'")
+    assert {m.label: m.value for m in at.metric}["Restated"] == f"{n:,}"
+    assert "meta-cser-sample-2021q3.csv" in set(summary.filename)
 
 
-def test_revisions_empty_state_says_why(default_db, monkeypatch):
+def test_revisions_of_the_default_show_each_release_s_restatements(default_db, monkeypatch):
+    """Issue 13: the embedded default holds every Meta release, so the page shows real
+    restatements, per release (said by the publisher or silent) and value by value."""
     at = open_page(default_db, "revisions", monkeypatch)
-    ((n, s),) = sql(default_db, "SELECT count(*), count(DISTINCT source_id) FROM snapshots")
-    text = at.info[0].value
-    assert f"holds {n} release(s) from {s} source(s)" in text
+    summary = at.dataframe[0].value
+    meta = summary[summary.source_id == "meta_cser"]
+    ((n,),) = sql(
+        default_db,
+        "SELECT count(*) FROM revisions WHERE source_id = 'meta_cser' AND change = 'restated'",
+    )
+    assert int(meta.values_restated.sum()) == n >= 600 and int(meta.silent.sum()) == n
+    assert "What each release changed" in [h.value for h in at.subheader]
     # rows of one file sharing a key (unmapped labels in the DSA reports) are not restatements:
     # the revisions view never pairs values from one and the same file
     assert sql(default_db, "SELECT count(*) FROM revisions WHERE old_snapshot = new_snapshot") == [
@@ -677,8 +695,9 @@ def test_ncmec_cross_check_self_reported_vs_received(fixture_db, monkeypatch):
     table = at.dataframe[0].value.set_index(["series", "year"])
     snap22 = table.loc[("Snap / Snapchat", 2022)]
     assert snap22.self_reported == 550_755
-    # no NCMEC PDF of 2022 here: NCMEC's count as apparebit/diaphanous compiled it
-    assert snap22.ncmec_received == 551_086 and "apparebit/diaphanous" in snap22.ncmec_source_url
+    # NCMEC's own 2022 PDF is embedded now (issue 13): its count, with its URL
+    assert snap22.ncmec_received == 551_086
+    assert snap22.ncmec_source_url.endswith("2022-reports-by-esp.pdf")
     assert pd.isna(table.loc[("Snap / Snapchat", 2021)].self_reported)
     assert table.loc[("Snap / Snapchat", 2021)].ncmec_received == 512_522
     assert len(charts(at)[0]["main"]) == 2  # Snap 2022 and 2023 have both
@@ -688,10 +707,12 @@ def test_ncmec_cross_check_of_the_embedded_default(default_db, monkeypatch):
     """apparebit/diaphanous's transcriptions give the embedded default platforms' own counts."""
     at = open_page(default_db, "ncmec", monkeypatch)
     ((n,),) = sql(default_db, "SELECT count(*) FROM cybertipline_crosscheck")
-    assert n == 106
+    assert n == 116  # with NCMEC's 2020 and 2022 PDFs (issue 13)
     table = at.dataframe[0].value.set_index(["series", "year"])
     amazon = table.loc[("Amazon (all services)", 2022)]
-    assert (amazon.self_reported, amazon.ncmec_received) == (67_073, 70_157)
+    # NCMEC's own 2022 PDF (issue 13): Amazon's entries summed, 70,205 (the curator's 70,157)
+    assert (amazon.self_reported, amazon.ncmec_received) == (67_073, 70_205)
+    assert amazon.ncmec_source_url.endswith("2022-reports-by-esp.pdf")
     discord = table.loc[("Discord", 2023)]
     assert (discord.self_reported, discord.ncmec_received) == (164_478, 339_412)
     assert discord.ncmec_source_url.endswith("2023-reports-by-esp.pdf")
@@ -832,11 +853,14 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
     rerun(at.multiselect(key="metric").set_value(["content_actioned"]))
     rerun(at.multiselect(key="area").set_value(["protection_of_minors.child_sexual_exploitation"]))
     shown = at.dataframe[0].value
-    # Meta's CSV: 2021Q2 is the first quarter with this policy; Meta printed N/A for the 14
-    # quarters before. apparebit/diaphanous: Facebook and Instagram 2021Q2-2024Q2 (26 values).
-    assert len(shown) == 56
+    # Meta's CSV (current values: its 2024Q2 release): 2021Q2 is the first quarter with this
+    # policy, N/A printed for the 14 quarters before; 13 quarters 2021Q2-2024Q2 reported per app.
+    # apparebit/diaphanous: Facebook and Instagram 2021Q2-2024Q2 (26 values).
+    assert len(shown) == 80
     own = shown[shown.source_id == "meta_cser"]
-    assert len(own) == 30 and sorted(own.value.dropna()) == [1_400_000, 25_700_000]
+    assert len(own) == 54 and own.value.notna().sum() == 26
+    fb = own[own.service == "facebook"].set_index("period_label").value
+    assert fb.loc["2021-Q2"] == 25_600_000 and fb.loc["2024-Q2"] == 9_700_000
     assert set(own[own.value.isna()].value_text) == {"N/A"}
     assert set(own.source_url) == {META_URL}
     curated = shown[shown.source_id == "diaphanous_curated"].set_index(["service", "period_label"])
@@ -845,7 +869,7 @@ def test_downloads_offer_exactly_the_rows_shown_with_a_citation(default_db, monk
     (cite,) = at.code
     assert "dataset 'observations_with_provenance'" in cite.value
     assert "platform=meta" in cite.value and "metric=content_actioned" in cite.value
-    assert "56 rows" in cite.value
+    assert "80 rows" in cite.value
     assert "Meta, Community Standards Enforcement Report (CSV)" in cite.value
     assert "Robert Grimm, apparebit/diaphanous" in cite.value
     back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(shown)))
@@ -874,23 +898,29 @@ def test_downloads_switch_tables(fixture_db, restated_db, monkeypatch):
     )
     assert len(shown) == n and str(shown.date.min())[:10] == str(first)
     assert "opens on its last 7 days" in texts(at)
-    rerun(at.selectbox(key="table").select("revisions"))  # only same-file pairs: no restatement
-    assert "empty in this warehouse" in at.info[0].value
+    rerun(at.selectbox(key="table").select("revisions"))  # Meta's real restatements (issue 13)
+    ((n,),) = sql(fixture_db, "SELECT count(*) FROM revisions")
+    assert len(at.dataframe[0].value) == n > 600
     at = open_page(restated_db, "downloads", monkeypatch)
     rerun(at.selectbox(key="table").select("revisions"))
-    (r,) = at.dataframe[0].value.itertuples()
-    assert (r.old_value, r.new_value, r.change) == (25_700_000, 25_800_000, "restated")
+    shown = at.dataframe[0].value
+    ((n,),) = sql(restated_db, "SELECT count(*) FROM revisions")
+    assert len(shown) == min(n, 5_000)  # the preview draws at most 5,000 rows
+    hit = shown[(shown.old_value == 25_700_000) & (shown.new_value == 25_800_000)]
+    assert hit.change.tolist() == ["restated"]
 
 
 def test_sources_page_lists_urls_licences_sha256_and_row_counts(default_db, monkeypatch):
     at = open_page(default_db, "sources", monkeypatch)
     src = at.dataframe[0].value.set_index("source_id")
     assert src.loc["meta_cser", "licence"].startswith("Public document (Meta Platforms, Inc.)")
-    assert src.loc["meta_cser", "observations"] == 1904
-    assert str(src.loc["meta_cser", "last_retrieved"])[:10] == "2021-08-19"
+    # every Meta release is its own vintage (issue 13): 1,904 rows in 2021Q2 ... 3,809 in 2024Q2
+    assert src.loc["meta_cser", "observations"] == 37_910
+    assert str(src.loc["meta_cser", "last_retrieved"])[:10] == "2024-10-22"
     snaps = at.dataframe[1].value
-    (snap,) = snaps[snaps.source_id == "meta_cser"].itertuples()
-    assert snap.sha256 == "494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"
+    meta = snaps[snaps.source_id == "meta_cser"].set_index("sha256")
+    assert len(meta) == 13
+    snap = meta.loc["494c6ff5b1aec5fc6f510ef487d38b91d5e93e92947ca7c88e5a96daa6f17652"]
     assert snap.url == META_URL and snap.observations == 1904
     ((n_snap,),) = sql(default_db, "SELECT count(*) FROM snapshots")
     assert len(snaps) == n_snap

@@ -84,16 +84,16 @@ def test_export_contract_gives_exactly_the_current_values_with_source_url(restat
         "25600000.0",  # the 2021-Q2 value as Meta's 2024 releases print it
         "pieces (Child Endangerment: Sexual Exploitation)",
     )
+    # the fixture's 2021-11-09 release (25.8M) is itself restated by Meta's later real releases
+    # in the embedded default (13 vintages, issue 13): the current value is the 2024Q2 file's
     [hit] = [r for r in pick(got) if r["source_id"] == "meta_cser"]
     assert (hit["value"], hit["vintage"], hit["value_text"]) == (
-        "25800000.0",
-        "2021-11-09",
-        "25,800,000",
+        "25600000.0",
+        "2024-09-13",
+        "25,600,000",
     )
-    assert (
-        hit["source_file"] == "meta-cser-sample-2021q3.csv"
-        and hit["retrieved_at"] == "2021-11-10T08:00:00Z"
-    )
+    assert hit["source_file"] == "meta-cser-2024-q2.csv"
+    assert hit["retrieved_at"].startswith("2024-10-22")
 
 
 def test_as_of_gives_values_as_published_then(restated_db, tmp_path):
@@ -253,6 +253,7 @@ def test_query_is_read_only_and_outputs_csv():
         "csv",
         "SELECT platform, count(*) AS n FROM observations WHERE source_id = 'meta_cser' GROUP BY platform ORDER BY platform",
     )
-    assert p.returncode == 0 and p.stdout.splitlines() == ["platform,n", "meta,1904"]
+    # every row of the 13 Meta releases (1,904 in 2021Q2 ... 3,809 in 2024Q2), each its own vintage
+    assert p.returncode == 0 and p.stdout.splitlines() == ["platform,n", "meta,37910"]
     p = cli("query", "--db", str(db), "DELETE FROM observations")
     assert p.returncode == 2 and "read-only" in p.stderr.lower()

@@ -255,9 +255,10 @@ def test_the_build_creates_the_view_over_parsed_ncmec_files():
     ]
     assert len(got) == 5 and cols == ncmec.CROSSCHECK_COLUMNS
     # the embedded default's own counts (apparebit/diaphanous) against NCMEC's
-    assert report.stats["cybertipline_crosscheck"] == n == 106
-    amazon = cross[("amazon", "all", 2022)]  # no NCMEC PDF of 2022: the curated comparison
-    assert amazon[:2] == (67_073, 70_157) and "apparebit/diaphanous" in amazon[2]
+    # 116 with NCMEC's 2020 and 2022 PDFs in the embedded default (issue 13)
+    assert report.stats["cybertipline_crosscheck"] == n == 116
+    amazon = cross[("amazon", "all", 2022)]  # NCMEC's own 2022 PDF wins over the transcription
+    assert amazon[:2] == (67_073, 70_205) and amazon[2].endswith("2022-reports-by-esp.pdf")
     discord = cross[
         ("discord", "discord", 2023)
     ]  # NCMEC's own 2023 PDF wins over the transcription

@@ -12,7 +12,7 @@ import streamlit as st
 from data import has, metrics, platform_names, policy_labels, q, qa, require_warehouse
 from ui import date_range, downloads, empty, multiselect, select, toggle
 
-LIMIT = 50_000
+LIMIT = 100_000  # the embedded default alone has ~64,000 current values (issue 13)
 PREVIEW = 5_000  # rows drawn in the browser table; the downloads hold every matching row
 
 

@@ -213,7 +213,7 @@ if require_warehouse():
                               SELECT 1 FROM observations WHERE platform = ? AND value IS NOT NULL
                               GROUP BY source_id, service, scope, policy_area, metric, reporter,
                                        period_start, period_end
-                              HAVING min(value) <> max(value)
+                              HAVING max(value) - min(value) > 1e-9 * greatest(abs(min(value)), abs(max(value)))
                                  AND min(snapshot_sha256) <> max(snapshot_sha256))""",
             platform,
         ).n.iloc[0]
@@ -288,10 +288,12 @@ if require_warehouse():
     todo = charted
     # one query for every chosen metric; a value is ringed when its key had another value in
     # another release (restated), computed over this platform's rows only (rows of one file that
-    # share a key because some label is not mapped are not restatements)
+    # share a key because some label is not mapped are not restatements; float rounding alone,
+    # 0.781 printed as 0.7809999999999999, is not a restatement either, as in `revisions`)
     allobs = qa(
         f"""SELECT * EXCLUDE (lo, hi, first_file, last_file),
-                         lo <> hi AND first_file <> last_file AND is_current AS restated FROM (
+                         hi - lo > 1e-9 * greatest(abs(lo), abs(hi)) AND first_file <> last_file AND is_current
+                             AS restated FROM (
                       SELECT o.metric,
                              {SERIES_SQL} || ' · ' || coalesce(p.label, o.raw_policy_label)
                                  || CASE WHEN o.scope = 'global' THEN '' ELSE ' · ' || o.scope END

@@ -23,6 +23,46 @@ def _label(harmonised, labels: dict, raw) -> str:
     return f"“{raw}” (not mapped)" if isinstance(raw, str) and raw else "(not mapped)"
 
 
+def _release_summary(plats: list, names: dict) -> None:
+    """Per release, for advocates: how many earlier values it changed, the largest relative
+    changes, and whether the publisher said so (a footnote or note) or changed them silently."""
+    summ = q("""SELECT source_id, platform, filename, vintage, vintage_basis, previous_vintage,
+                       values_repeated, values_restated, said_by_publisher, silent,
+                       max_abs_relative_change, largest_changes, url
+                FROM release_revisions_summary ORDER BY source_id, vintage""")
+    if plats:
+        summ = summ[summ.platform.isin(plats)]
+    if summ.empty:
+        return
+    st.subheader("What each release changed")
+    said, silent = int(summ.said_by_publisher.sum()), int(summ.silent.sum())
+    st.caption(
+        f"{len(summ):,} release(s) restated {said + silent:,} value(s) published before: "
+        f"{said:,} with a footnote or note in the file saying so, {silent:,} silently. "
+        "Values repeated: the release's values for periods an earlier release already gave."
+    )
+    st.dataframe(
+        summ.assign(platform=[names.get(p, p) for p in summ.platform]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "filename": "release (file)",
+            "vintage_basis": "date is",
+            "values_repeated": st.column_config.NumberColumn("values repeated", format="%,d"),
+            "values_restated": st.column_config.NumberColumn("restated", format="%,d"),
+            "said_by_publisher": st.column_config.NumberColumn("said so", format="%,d"),
+            "silent": st.column_config.NumberColumn("silent", format="%,d"),
+            "max_abs_relative_change": st.column_config.NumberColumn(
+                "largest change", format="percent"
+            ),
+            "largest_changes": st.column_config.TextColumn("largest relative changes"),
+            "url": st.column_config.LinkColumn("source"),
+            **dates("vintage", "previous_vintage"),
+        },
+    )
+    st.subheader("Every restated value")
+
+
 st.title("Revisions")
 st.caption(
     "Every release is kept: when a platform publishes a different number for a period it "
@@ -34,7 +74,8 @@ if require_warehouse():
     rev = q("""SELECT platform, service, scope, period_label, period_start, policy_area, metric,
                       unit, old_value, new_value, old_value_text, new_value_text, change,
                       relative_change, old_vintage, new_vintage, source_id, raw_policy_label,
-                      raw_metric_label, old_url, new_url, old_snapshot, new_snapshot
+                      raw_metric_label, old_url, new_url, old_snapshot, new_snapshot,
+                      old_file, new_file, said_by_publisher
                FROM revisions WHERE old_snapshot IS DISTINCT FROM new_snapshot
                ORDER BY platform, service, metric, policy_area, period_start, new_vintage""")
     same_file = int(
@@ -95,6 +136,7 @@ if require_warehouse():
     m1.metric("Restated", int(counts.get("restated", 0)))
     m2.metric("Added later", int(counts.get("added", 0)))
     m3.metric("Withdrawn", int(counts.get("withdrawn", 0)))
+    _release_summary(plats, names)
     if f.empty:
         empty("No change of this kind for the chosen platforms and metrics.")
         st.stop()
@@ -179,6 +221,9 @@ if require_warehouse():
                 "change",
                 "old_vintage",
                 "new_vintage",
+                "said_by_publisher",
+                "old_file",
+                "new_file",
                 "old_url",
                 "new_url",
                 "old_value_text",
@@ -195,6 +240,9 @@ if require_warehouse():
             "old_value": st.column_config.NumberColumn("old value", format="%,.6g"),
             "new_value": st.column_config.NumberColumn("new value", format="%,.6g"),
             "relative_change": st.column_config.NumberColumn("change", format="percent"),
+            "said_by_publisher": st.column_config.CheckboxColumn(
+                "said so", help="the new file marks or notes the change (else: silent)"
+            ),
             "old_url": st.column_config.LinkColumn("old source"),
             "new_url": st.column_config.LinkColumn("new source"),
             **dates("old_vintage", "new_vintage"),

@@ -32,7 +32,8 @@ def subcategory_sums(cells: list[Cell], warn: Warn) -> int:
     """Sub-categories vs their category, and categories vs TOTAL (parts 3-6, count columns)."""
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for c in cells:
-        if c.part in (3, 4, 5, 6) and c.kind in SUMMABLE:
+        # an "Other" code's own figures are already in the summed "Other" row: not added twice
+        if c.part in (3, 4, 5, 6) and c.kind in SUMMABLE and not c.own_code:
             groups[(c.part, loose(c.service), c.scope, c.metric_label, c.period)].append(c)
     n = 0
     for group in groups.values():

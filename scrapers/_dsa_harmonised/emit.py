@@ -14,6 +14,11 @@
   category's "Other" row (``<category>.other``), and the metric label
   ``"<indicator> | one of several 'Other' rows"``, which is deliberately left without a metric:
   no single row's median is the category's "Other" median, and one key cannot hold several;
+  when the rows carry different provider codes (``KEYWORD_OTHER_FINANCIAL_FRAUDS_SCAMS`` and
+  ``KEYWORD_OTHER_FRAUD_AND_DECEPTION`` under one category), the summed figure names every code
+  (not the first one's alone) and each code's figures are also kept as printed under its own
+  raw policy label ``"<category> / <code>"``, which the label map leaves unharmonised so that
+  no total counts them twice;
 - a second figure for the same service, scope, category and indicator is dropped with a warning
   naming both rows when it repeats the value, else kept apart as ``... | repeat 2`` (the first,
   i.e. the newest report version, keeps the metric).
@@ -140,6 +145,7 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         if c.other:
             groups[(c.report, *_key(c, c.policy_label))].append(c)
     merged: dict[int, Cell | None] = {}
+    apart: dict[int, list[Cell]] = {}  # each code's own figures, after the summed one
     told: set[tuple[str, int]] = set()
     for group in groups.values():
         if len(group) < 2:
@@ -151,6 +157,8 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
                 c.metric_label += OTHER_APART
             continue
         values = [c.value for c in group if c.value is not None]
+        codes_printed = [_printed_code(c) for c in group]
+        own_codes = len(set(codes_printed)) > 1
         total = Cell(**{**first.__dict__, "notes": list(first.notes)})
         total.value = sum(values) if values else None
         total.value_text = " + ".join(c.value_text for c in group)
@@ -160,6 +168,15 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
             n[len("Other: ") :] for c in group for n in c.notes if n.startswith("Other: ")
         ]
         total.notes = [n for n in first.notes if not n.startswith(("Other: ", "context: "))]
+        if own_codes:  # the sum is no single code's figure: name them all
+            total.notes = [n for n in total.notes if not n.startswith(_PRINTED)]
+            total.notes.append(
+                "printed categories "
+                + ", ".join(
+                    f"{code or codes.KEYWORD_OTHER!r} ({c.row})"
+                    for code, c in zip(codes_printed, group, strict=True)
+                )
+            )
         total.notes.append(
             f"sum of {len(group)} 'Other' rows"
             + (f": {'; '.join(descriptions)}" if descriptions else "")
@@ -167,6 +184,11 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         merged[id(first)] = total
         for c in group[1:]:
             merged[id(c)] = None
+        if own_codes:
+            for code, c in zip(codes_printed, group, strict=True):
+                if code:
+                    c.own_code = code
+                    apart.setdefault(id(first), []).append(c)
         if (first.file, first.part) not in told:
             told.add((first.file, first.part))
             warn(
@@ -181,7 +203,21 @@ def combine_others(cells: list[Cell], warn: Warn) -> list[Cell]:
         m = merged.get(id(c), c)
         if m is not None:
             out.append(m)
+        out.extend(apart.get(id(c), []))
     return out
+
+
+_PRINTED = "printed category "
+
+
+def _printed_code(c: Cell) -> str:
+    """The provider's own "Other" code a row was printed with (KEYWORD_OTHER_<...>), or ""."""
+    for n in c.notes:
+        if n.startswith(_PRINTED):
+            code = n[len(_PRINTED) :].strip("'\"")
+            if code.upper().startswith(codes.KEYWORD_OTHER + "_"):
+                return code.strip().upper()
+    return ""
 
 
 def _rows(group: list[Cell]) -> str:

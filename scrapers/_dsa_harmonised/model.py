@@ -29,6 +29,7 @@ class Cell:
     notes: list[str] = field(default_factory=list)
     report: str = ""  # the folder or workbook of the report it came from (several in one input)
     other_no: int = 0  # the n-th of several "Other" rows whose figures cannot be summed (medians)
+    own_code: str = ""  # an "Other" row kept under its own printed code (KEYWORD_OTHER_<...>)
     value: float | None = None  # set by emit.coerce
     qualifier: str = ""  # set by emit.coerce: "", "approx", "lower_bound", "not_a_number", ...
     value_text: str = ""
@@ -36,6 +37,8 @@ class Cell:
     @property
     def policy_label(self) -> str:
         """The raw policy label: the category code; "Other" rows name their parent."""
+        if self.other and self.own_code:
+            return f"{self.parent} / {self.own_code}" if self.parent else self.own_code
         if self.other:
             label = other_label(self.parent) if self.parent else self.category
             return f"{label} #{self.other_no}" if self.other_no else label

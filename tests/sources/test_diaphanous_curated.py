@@ -1,12 +1,13 @@
 """diaphanous_curated: every reference figure naming the curated files, and the own fixtures."""
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 import httpx
 import pytest
 
+from scrapers.diaphanous_curated import REDUNDANT_SUFFIX
 from tests.conftest import FIXTURES, reference_figures, shared_file
 from transparency.acquisition.fetching import FetchPolicy, PoliteClient
 from transparency.acquisition.parsing import parse_file
@@ -27,16 +28,23 @@ NCMEC_METRIC = {
 
 
 def _by_key(records):
-    """Values by (file's platform name, period start, period end, raw metric label)."""
+    """Values by (file's platform name, period start, period end, raw metric label); a redundant
+    row's figure (kept under a marked label) stands for its column where no other row gives it."""
     out = defaultdict(list)
+    marked = defaultdict(list)
     for r in records:
-        out[(r.platform_label, r.period_start, r.period_end, r.raw_metric_label)].append(r.value)
+        column = r.raw_metric_label.removesuffix(REDUNDANT_SUFFIX)
+        into = marked if column != r.raw_metric_label else out
+        into[(r.platform_label, r.period_start, r.period_end, column)].append(r.value)
+    for key, values in marked.items():
+        if key not in out:
+            out[key] = values
     return out
 
 
 def test_real_json_gives_every_reference_figure():
     result = parse_file(SOURCE, shared_file(CURATED + "ocse-reports-per-platform.json"))
-    assert len(result.records) == 930
+    assert len(result.records) == 934  # 930 + the 4 redundant Snap cells, kept marked (issue 13)
     got = _by_key(result.records)
     refs = reference_figures(lambda r: "ocse-reports-per-platform" in r["source_note"])
     assert len(refs) == 399
@@ -61,11 +69,13 @@ def test_real_json_gives_every_reference_figure():
 
 def test_real_json_rules_of_the_codebook():
     result = parse_file(SOURCE, shared_file(CURATED + "ocse-reports-per-platform.json"))
-    # Snap's redundant "F / 100 * N" cells differ from the published counts: dropped, each named
-    assert len(result.warnings) == 4
-    assert all(
-        w.row.startswith("Snap row") and "marked redundant" in w.message for w in result.warnings
-    )
+    # every row the curator marks redundant is treated alike (issue 13): Twitch within Amazon's
+    # totals (8 half-years), Reddit's 2022 half-years within the annual row (3 cells) and Snap's
+    # computed account counts (4) are all kept under a marked label, none dropped, none merged
+    assert result.warnings == []
+    marked = [r for r in result.records if r.raw_metric_label.endswith(REDUNDANT_SUFFIX)]
+    assert Counter(r.platform_label for r in marked) == {"Twitch": 8, "Reddit": 3, "Snap": 4}
+    assert all("marked redundant" in r.note for r in marked)
     recs = {
         (r.platform_label, r.service_label, r.period_label, r.raw_metric_label): r
         for r in result.records
@@ -155,7 +165,8 @@ def test_fixture_normalises_with_services_and_reporters():
         == 79_971
     )
     assert got[("snap", "snapchat", "2021-H1", "accounts_suspended", csa, "platform")] == 119_134
-    assert got[("amazon", "twitch", "2023-H2", "cybertipline_reports", csa, "platform")] == 3_272
+    # Twitch's row is marked redundant (within Amazon's totals): kept, but in no harmonised total
+    assert ("amazon", "twitch", "2023-H2", "cybertipline_reports", csa, "platform") not in got
     assert (
         got[
             (
@@ -229,15 +240,26 @@ def test_fixture_normalises_with_services_and_reporters():
         got[("cybertipline_all", "all", "2021", "cybertipline_reports_received", csa, "NCMEC")]
         == 29_397_681
     )
-    # the redundant 2019 H2 cell has nothing to collide with: kept, computed, marked approximate
-    approx = [r for r in result.records if r.qualifier == "approx"]
+    # both redundant "F / 100 * N" cells are kept alike: computed and marked approximate
+    approx = sorted(
+        (r for r in result.records if r.qualifier == "approx"), key=lambda r: r.period_start
+    )
     assert [(r.period_label, r.value_text) for r in approx] == [
-        ("2019 H2", "2.51 / 100 * 1,355,163")
+        ("2019 H2", "2.51 / 100 * 1,355,163"),
+        ("2021 H1", "5.43 / 100 * 2,510,798"),
     ]
     assert approx[0].value == pytest.approx(34_014.59, abs=0.01)
-    # the 2021 H1 one repeats a published count with a different value: dropped, and said so
-    assert [w.row for w in result.warnings] == ["Snap row 2 (2021 H1, redundant)"]
-    assert len(rows) == 36
+    # the 2021 H1 one beside a published count: kept apart under its marked label, not
+    # harmonised, so no total counts it (nor Twitch's redundant 2023 H2) twice
+    assert result.warnings == []
+    marked = [r for r in rows if r["raw_metric_label"].endswith(REDUNDANT_SUFFIX)]
+    assert sorted((r["raw_platform_label"], r["period_label"]) for r in marked) == [
+        ("Snap", "2019-H2"),
+        ("Snap", "2021-H1"),
+        ("Twitch", "2023-H2"),
+    ]
+    assert all(r["metric"] is None for r in marked)
+    assert len(rows) == 37
 
 
 @pytest.mark.parametrize(
@@ -298,4 +320,4 @@ def test_fetch_stores_the_file_then_asks_conditionally(tmp_path):
         assert [o.status for o in outcomes] == expected
     assert [o.snapshot.filename for o in outcomes] == ["ocse-reports-per-platform.json"]
     assert [inm is not None for _, inm in seen] == [False, True]
-    assert len(parse_file(SOURCE, store.path_for(outcomes[0].snapshot.sha256)).records) == 36
+    assert len(parse_file(SOURCE, store.path_for(outcomes[0].snapshot.sha256)).records) == 37

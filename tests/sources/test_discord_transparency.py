@@ -760,3 +760,59 @@ def test_label_without_values_and_text_only_row_do_not_open_tables(tmp_path):
         ("line 5", "section 'Accounts Disabled'"),
         ("line 6", "'Accounts Disabled | Accounts Disabled' for 'Misinformation' 2023-Q1"),
     ]
+
+
+def test_legal_request_totals_keep_their_total_label(tmp_path):
+    """A legal-request table's Total row is printed 'Total': it keeps that label (under its
+    section's name), not the section's name alone, and maps to the section's request type."""
+    f = tmp_path / "discord-2024-h1.csv"
+    f.write_text(  # made-up figures in the 2024 layout
+        "US Gov Info Requests,,\nRequest Type,Requests,Information Produced\n"
+        "Subpoenas,10,8\nSearch Warrants,5,4\n,,\nTotal,15,12\n,,\n"
+        "Emergency Requests,,\nCountry,Requests,Complied\nNorway,2,1\nSweden,3,3\n,,\nTotal,5,4\n"
+    )
+    result = parse(f)
+    totals = {
+        (r.raw_policy_label, r.scope, r.raw_metric_label): r.value
+        for r in result.records
+        if r.raw_policy_label.endswith("/ Total")
+    }
+    assert totals == {
+        ("US Gov Info Requests / Total", "United States", "US Gov Info Requests | Requests"): 15,
+        (
+            "US Gov Info Requests / Total",
+            "United States",
+            "US Gov Info Requests | Information Produced",
+        ): 12,
+        ("Emergency Requests / Total", "global", "Emergency Requests | Requests"): 5,
+        ("Emergency Requests / Total", "global", "Emergency Requests | Complied"): 4,
+    }
+    reg = registries.load()
+    assert reg.label(SOURCE.id, "policy", "US Gov Info Requests / Total") == (
+        "legal_requests.information"
+    )
+    assert (
+        reg.label(SOURCE.id, "policy", "Emergency Requests / Total") == "legal_requests.emergency"
+    )
+
+
+def test_real_legal_totals_are_one_series_across_releases():
+    """The US information-request totals of 2023 Q3 ('United States Government Information
+    Requests') and 2024 H1 ('US Gov Info Requests') are one harmonised series."""
+    reg = registries.load()
+    keys = set()
+    for name in ("discord-2023-q3.csv", "discord-2024-h1.csv"):
+        result = parse(shared_file(f"real/platforms/discord/{name}"))
+        rows, _ = normalise(result.records, reg, Context(SOURCE.id, "platform", "x", None, name))
+        keys |= {
+            (r["policy_area"], r["metric"], r["scope"], r["raw_policy_label"])
+            for r in rows
+            if r["raw_policy_label"].endswith("Requests / Total")
+            and "Info" in r["raw_policy_label"]
+            and r["scope"] == "US"
+        }
+    assert {k[:3] for k in keys} == {
+        ("legal_requests.information", "requests_received", "US"),
+        ("legal_requests.information", "requests_complied", "US"),
+    }
+    assert len(keys) == 4  # two printed section names, one series each metric

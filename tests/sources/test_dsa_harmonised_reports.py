@@ -187,7 +187,8 @@ def vlop():
 
 
 def test_vlop_json_known_values(vlop):
-    assert len(vlop.records) == 24968
+    # 24,968 figures, plus 443 "Other" rows kept under their own provider code (issue 13)
+    assert len(vlop.records) == 25411
     assert {(r.period_start, r.period_end) for r in vlop.records} == {H2_2025}
     main = {
         r.service_label
@@ -944,3 +945,41 @@ def test_localised_wide_part_read_by_template_position(tmp_path):
         == 205
     )
     assert len(result.records) == 10 and "header not in English" in result.warnings[0].message
+
+
+def test_vlop_json_other_rows_with_different_codes_keep_each_code(vlop):
+    """Facebook's scams category prints two "Other" rows with different codes: their sum is the
+    category's one "Other" figure (naming both codes, not the first alone), and each code's
+    figures are kept as printed under its own raw label, which the label map leaves
+    unharmonised (no total counts them twice)."""
+    scams = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+    orders = (
+        "Orders from Member States' authorities | "
+        "Number of orders to act against illegal content received"
+    )
+    got = {
+        r.raw_policy_label: r
+        for r in vlop.records
+        if r.service_label == "Facebook"
+        and r.scope == "EU"
+        and r.raw_metric_label == orders
+        and r.raw_policy_label.startswith(scams + " / KEYWORD_OTHER")
+    }
+    assert {k: (v.value, v.value_text) for k, v in got.items()} == {
+        f"{scams} / KEYWORD_OTHER": (428, "0 + 428"),
+        f"{scams} / KEYWORD_OTHER_FINANCIAL_FRAUDS_SCAMS": (0, "0"),
+        f"{scams} / KEYWORD_OTHER_FRAUD_AND_DECEPTION": (428, "428"),
+    }
+    summed = got[f"{scams} / KEYWORD_OTHER"].note
+    assert "'KEYWORD_OTHER_FINANCIAL_FRAUDS_SCAMS'" in summed
+    assert "'KEYWORD_OTHER_FRAUD_AND_DECEPTION'" in summed
+    reg = registries.load()
+    assert reg.label("dsa_harmonised_reports", "policy", f"{scams} / KEYWORD_OTHER") == (
+        "scams_and_fraud.other"
+    )
+    for code in ("FINANCIAL_FRAUDS_SCAMS", "FRAUD_AND_DECEPTION"):
+        label = f"{scams} / KEYWORD_OTHER_{code}"
+        assert reg.label("dsa_harmonised_reports", "policy", label) == "-"
+    assert (
+        sum(r.raw_policy_label.startswith(scams + " / KEYWORD_OTHER_") for r in vlop.records) == 87
+    )

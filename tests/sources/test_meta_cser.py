@@ -213,3 +213,55 @@ def test_bad_period_names_row(tmp_path):
     )
     with pytest.raises(ParseError, match=r"y.csv, line 2"):
         parse_file(SOURCE, Path(bad))
+
+
+def test_accounts_actioned_of_later_releases_is_mapped(tmp_path):
+    """From the 2021Q3 release Meta prints 'Accounts Actioned' (Fake Accounts): a metric of its
+    own, mapped. Values are the project's own; the real releases are checked in
+    tests/test_real_releases.py."""
+    from transparency.harmonisation.normalise import normalise
+    from transparency.harmonisation.registries import load
+
+    f = tmp_path / "meta-cser-accounts.csv"
+    f.write_text(
+        "app,policy_area,metric,period,value\n"
+        'Facebook,Fake Accounts,Accounts Actioned,2021Q3,"1,800,000,000"\n'
+        "Facebook,Violence And Incitement,Content Actioned,2021Q3,100\n"
+    )
+    result = parse_file(SOURCE, f)
+    rows, findings = normalise(result.records, load(), _ctx(f))
+    assert findings == []
+    got = {(r["policy_area"], r["metric"]): r["value"] for r in rows}
+    assert got == {
+        ("scams_and_fraud.fake_accounts", "accounts_actioned"): 1_800_000_000,
+        ("violence.incitement_violence_hatred", "content_actioned"): 100,
+    }
+
+
+def _ctx(f):
+    from transparency.harmonisation.normalise import Context
+
+    return Context("meta_cser", "platform", "x", date(2021, 11, 1), f.name)
+
+
+def test_real_releases_2021q3_to_2024q2_parse_with_every_label_mapped():
+    """Every row of the twelve later releases is read and every label maps."""
+    from transparency.harmonisation.normalise import normalise
+    from transparency.harmonisation.registries import load
+
+    reg = load()
+    sizes = {}
+    for y, q in (
+        [(2021, 3), (2021, 4)]
+        + [(y, q) for y in (2022, 2023) for q in range(1, 5)]
+        + [
+            (2024, 1),
+            (2024, 2),
+        ]
+    ):
+        f = shared_file(f"real/platforms/meta/meta-cser-{y}-q{q}.csv")
+        result = parse_file(SOURCE, f)
+        _, findings = normalise(result.records, reg, _ctx(f))
+        assert findings == [], f.name
+        sizes[f"{y}Q{q}"] = len(result.records)
+    assert sizes["2021Q3"] == 2192 and sizes["2024Q2"] == 3809  # 3,809: sources/meta.md

@@ -35,9 +35,12 @@ TOTAL = re.compile(r"totals?:?", re.IGNORECASE)
 # year -> (ESP rows, printed total label, printed total, pages, metric label)
 EXPECTED = {
     2019: (148, "Totals:", 16_836_694, 5, "Number of Reports"),
+    2020: (168, "Totals:", 21_447_786, 6, "Number of Reports"),  # added with issue 13
     2021: (230, "Total:", 29_157_083, 7, "Number of Reports"),
+    2022: (236, "Total", 31_802_525, 7, "Reports"),  # added with issue 13
     2023: (247, "Total", 35_944_826, 8, "Reports"),
 }
+REFERENCED = (2019, 2021, 2023)  # the years ../shared/reference/platform_figures.csv lists
 
 
 @cache
@@ -59,7 +62,7 @@ def printed_label(note: str) -> str:
     return m[1]
 
 
-@pytest.mark.parametrize("year", sorted(EXPECTED))
+@pytest.mark.parametrize("year", REFERENCED)
 def test_every_reference_figure_is_extracted(year):
     """Every figure ../shared/reference/platform_figures.csv lists for this PDF, exact."""
     name = Path(REAL.format(year=year)).name

@@ -546,3 +546,49 @@ def test_format_is_found_from_content_not_file_name(tmp_path):
         target = tmp_path / fixture.split(".")[0]
         target.write_bytes((FIX / fixture).read_bytes())
         assert len(parse_file(SOURCE, target).records) == n
+
+
+def test_2024_ban_reason_levels_and_2023_level_names(tmp_path):
+    """Made-up rows in the 2024 layout: 'Ban reason - safety' stands beside 'Ban reason' with
+    another figure for the same reason, so both are kept (the former under a label of its own,
+    not harmonised); the 2023 level names ('Community guidelines heading', 'Issue policy',
+    'Community guidelines rule') map as 'Policy' and 'Sub-policy' do."""
+    f = tmp_path / "cger.csv"
+    f.write_text(
+        "\ufeffMetric,Period type,Period,Policy type,Issue,Task type,Task,Location,Market,Result\n"
+        "Accounts removed,Quarterly,Jan-Mar 2024,Ban reason,Fake accounts removed,All,All,All,All,100.0\n"
+        "Accounts removed,Quarterly,Jan-Mar 2024,Ban reason - safety,Fake accounts removed,All,All,All,All,7.0\n"
+        "Category share,Quarterly,Apr-Jun 2023,Community guidelines heading,Youth Safety & Well-Being,All,All,All,All,0.3\n"
+        "Proactive removal rate,Quarterly,Jul-Sep 2023,Issue policy,Youth Safety & Well-Being,All,All,All,All,0.9\n"
+        "Category share,Quarterly,Apr-Jun 2023,Community guidelines rule,Animal Abuse,All,All,All,All,0.1\n",
+        encoding="utf-8",
+    )
+    result, rows, findings = observations(f)
+    assert result.warnings == [] and findings == []
+    got = {(r["raw_metric_label"], r["policy_area"], r["metric"]): r["value"] for r in rows}
+    assert got == {
+        ("Accounts removed", "scams_and_fraud.fake_accounts", "accounts_actioned"): 100,
+        ("Accounts removed (Ban reason - safety)", "scams_and_fraud.fake_accounts", None): 7,
+        ("Category share (Community guidelines heading)", MINOR, "share_of_removals"): 0.3,
+        ("Proactive removal rate (Issue policy)", MINOR, "proactive_removal_rate"): 0.9,
+        (
+            "Category share (Community guidelines rule)",
+            "animal_welfare.animal_harm",
+            "share_of_parent_removals",
+        ): 0.1,
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [f"tiktok-cger-{y}-q{q}.xlsx" for y, q in [(2021, 3), (2022, 1), (2022, 2), (2022, 3)]]
+    + [f"tiktok-cger-{y}-q{q}.csv" for y, q in [(2023, 1), (2023, 2), (2023, 3), (2023, 4)]]
+    + ["tiktok-cger-2024-q1.csv", "tiktok-cger-2024-q2.csv"],
+)
+def test_real_later_releases_parse_with_every_label_mapped(name):
+    result, rows, findings = observations(shared_file(f"real/platforms/tiktok/{name}"))
+    assert [f.message for f in findings] == []
+    assert rows and all(r["scope"] for r in rows)  # XLSX 'global' and CSV 'all': one scope
+    assert {r["scope"] for r in rows if r["raw_scope_label"] in ("global", "all", "All")} == {
+        "global"
+    }

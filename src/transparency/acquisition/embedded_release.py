@@ -2,8 +2,10 @@
 public files, committed so a fresh clone has real data offline.
 
 - ``snapshots.csv``: one row per public file parsed (sha256, source, URL, dates, size).
-- ``records/<source_id>.csv``: the faithful records of that source's files, raw labels only,
-  each with the sha256 of the file it came from. Harmonisation happens at build time, so editing
+- ``records/<source_id>.csv.gz``: the faithful records of that source's files, raw labels only,
+  each with the sha256 of the file it came from (gzip-compressed CSV, written reproducibly: no
+  name or time in the gzip header, so the same records give the same bytes; a plain ``.csv`` is
+  read too). Harmonisation happens at build time, so editing
   a registry changes the warehouse without the raw files.
 - ``warnings.csv``: the data problems the parsers reported on those files.
 
@@ -14,6 +16,7 @@ file each row came from.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import tempfile
@@ -43,15 +46,19 @@ WARNING_COLUMNS = ["source_id", "snapshot_sha256", "file", "row", "message"]
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    """Write deterministically (sorted input, LF endings) and atomically."""
+    """Write deterministically (sorted input, LF endings) and atomically; gzip a ``.gz`` path
+    with neither file name nor time in its header, so equal rows give equal bytes."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     w.writerows(rows)
+    data = buf.getvalue().encode("utf-8")
+    if path.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=9, mtime=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(buf.getvalue())
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
@@ -97,28 +104,98 @@ def write(
         for w in result.warnings:
             warnings.append([snap.source_id, snap.sha256, w.file, w.row, w.message])
     records_dir = root / "records"
-    for old in records_dir.glob("*.csv") if records_dir.exists() else []:
-        if old.stem not in by_source:
-            old.unlink()
+    for old in _record_files(records_dir):
+        old.unlink()  # every source's file is rewritten below (also a plain .csv of old)
     for source_id, rows in by_source.items():
-        _write_csv(records_dir / f"{source_id}.csv", RECORD_COLUMNS, rows)
+        _write_csv(records_dir / f"{source_id}.csv.gz", RECORD_COLUMNS, rows)
     _write_csv(root / "warnings.csv", WARNING_COLUMNS, warnings)
     return {k: len(v) for k, v in sorted(by_source.items())}
 
 
-def _record(row: dict[str, str]) -> RawRecord:
-    kwargs: dict[str, object] = {}
-    for f in fields(RawRecord):
-        if f.name not in row and f.default is not MISSING:  # a column added after the release
-            continue
-        v = row[f.name]
-        if f.name in ("period_start", "period_end"):
-            kwargs[f.name] = date.fromisoformat(v)
-        elif f.name == "value":
-            kwargs[f.name] = float(v) if v != "" else None
-        else:
-            kwargs[f.name] = v
-    return RawRecord(**kwargs)  # type: ignore[arg-type]
+def _record_files(records_dir: Path) -> list[Path]:
+    if not records_dir.exists():
+        return []
+    return sorted([*records_dir.glob("*.csv"), *records_dir.glob("*.csv.gz")])
+
+
+def _open_text(path: Path):
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(newline="", encoding="utf-8")
+
+
+_FIELDS = fields(RawRecord)
+
+
+def _read_records(f: Path, fh, records: dict[str, list[RawRecord]]) -> None:
+    """The rows of one records file, by column position (the file's own header order)."""
+    reader = csv.reader(fh)
+    header = next(reader, None) or []
+    where = {name: i for i, name in enumerate(header)}
+    if "snapshot_sha256" not in where:
+        raise ValueError(f"{f}, line 1: malformed release header (no snapshot_sha256)")
+    sha_at = where["snapshot_sha256"]
+    plan = []  # (field name, column or None, converter)
+    for fd in _FIELDS:
+        col = where.get(fd.name)
+        if col is None and fd.default is MISSING:
+            raise ValueError(f"{f}, line 1: malformed release header (no {fd.name})")
+        plan.append((fd.name, col))
+    width = len(header)
+    dates = {"period_start", "period_end"}
+    if header == RECORD_COLUMNS:  # the layout write() makes: fields in order after the sha256
+        _read_in_order(f, reader, records, width)
+        return
+    for i, row in enumerate(reader, start=2):
+        if len(row) != width:
+            raise ValueError(
+                f"{f}, line {i}: malformed release row (expected {width} fields, found {len(row)})"
+            )
+        kwargs: dict[str, object] = {}
+        try:
+            for name, col in plan:
+                if col is None:  # a column added after the release was written
+                    continue
+                v = row[col]
+                if name in dates:
+                    kwargs[name] = date.fromisoformat(v)
+                elif name == "value":
+                    kwargs[name] = float(v) if v != "" else None
+                else:
+                    kwargs[name] = v
+        except ValueError as exc:
+            raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+        records[row[sha_at]].append(RawRecord(**kwargs))  # type: ignore[arg-type]
+
+
+def _read_in_order(f: Path, reader, records: dict[str, list[RawRecord]], width: int) -> None:
+    """Rows whose columns are the sha256 then RawRecord's fields in order: built positionally,
+    with the few distinct dates parsed once."""
+    start_at = RECORD_COLUMNS.index("period_start") - 1
+    end_at = RECORD_COLUMNS.index("period_end") - 1
+    value_at = RECORD_COLUMNS.index("value") - 1
+    parsed_dates: dict[str, date] = {}
+
+    def day(text: str) -> date:
+        d = parsed_dates.get(text)
+        if d is None:
+            d = parsed_dates[text] = date.fromisoformat(text)
+        return d
+
+    for i, row in enumerate(reader, start=2):
+        if len(row) != width:
+            raise ValueError(
+                f"{f}, line {i}: malformed release row (expected {width} fields, found {len(row)})"
+            )
+        vals: list = row[1:]
+        try:
+            vals[start_at] = day(vals[start_at])
+            vals[end_at] = day(vals[end_at])
+            v = vals[value_at]
+            vals[value_at] = float(v) if v != "" else None
+        except ValueError as exc:
+            raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+        records[row[0]].append(RawRecord(*vals))
 
 
 def read(
@@ -147,13 +224,9 @@ def read(
             snaps.append(
                 (snap, date.fromisoformat(row["vintage"]), row.get("vintage_basis") or "published")
             )
-    for f in sorted((root / "records").glob("*.csv")):
-        with f.open(newline="", encoding="utf-8") as fh:
-            for i, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    records[row["snapshot_sha256"]].append(_record(row))
-                except (KeyError, ValueError) as exc:
-                    raise ValueError(f"{f}, line {i}: malformed release row ({exc})") from exc
+    for f in _record_files(root / "records"):
+        with _open_text(f) as fh:
+            _read_records(f, fh, records)
     if (root / "warnings.csv").exists():
         with (root / "warnings.csv").open(newline="", encoding="utf-8") as fh:
             warnings = list(csv.DictReader(fh))
@@ -162,4 +235,6 @@ def read(
 
 def files(root: Path | None = None) -> list[Path]:
     root = root or paths.release_dir()
-    return sorted(p for p in root.rglob("*.csv")) if root.exists() else []
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob("*") if p.name.endswith((".csv", ".csv.gz")))

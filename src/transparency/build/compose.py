@@ -296,13 +296,18 @@ def load_observations(ctx: BuildContext) -> None:
     insert_rows(ctx.con, "snapshots", SNAPSHOT_COLUMNS, snap_rows)
     import pyarrow as pa
 
-    staged = pa.Table.from_pylist(rows, schema=_observation_schema())
+    staged = pa.Table.from_pydict(  # column by column: faster than from_pylist on 150k rows
+        {c: [r[c] for r in rows] for c in OBSERVATION_COLUMNS}, schema=_observation_schema()
+    )
     ctx.con.register("staged_observations", staged)
     keys = ", ".join(f"o.{k}" for k in KEY_COLUMNS)
     ctx.con.execute(f"""
         INSERT INTO observations
         SELECT o.*, row_number() OVER (PARTITION BY {keys}
-                                       ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256) = 1
+                                       ORDER BY o.vintage DESC, s.retrieved_at DESC, o.snapshot_sha256,
+                                                -- a total order: rows of one file sharing a key
+                                                o.series_id, o.row_ref, o.raw_policy_label,
+                                                o.raw_metric_label, o.value_text, o.value) = 1
         FROM staged_observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
         ORDER BY o.source_id, o.platform, o.service, o.policy_area, o.metric, o.scope, o.period_start, o.vintage
     """)

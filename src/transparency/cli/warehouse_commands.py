@@ -111,11 +111,15 @@ def revisions(
         int, typer.Option("--limit", help="At most this many rows (0: all).", min=0)
     ] = 0,
 ) -> None:
-    """List values a source restated in a later release (old and new value, both vintages), as CSV."""
+    """List values a source restated in a later release (old and new value, both vintages), as CSV.
+
+    The last columns name the source, both files, the relative change and whether the new file
+    said so (a footnote or note) or changed the value silently."""
     con = open_warehouse(db)
     sql = (
         "SELECT platform, service, scope, period_label, policy_area, metric, old_value, new_value, change, "
-        "old_vintage, new_vintage, old_url, new_url, raw_policy_label, raw_metric_label FROM revisions "
+        "old_vintage, new_vintage, old_url, new_url, raw_policy_label, raw_metric_label, "
+        "source_id, old_file, new_file, relative_change, said_by_publisher FROM revisions "
         "WHERE ($platform IS NULL OR platform = $platform) AND ($metric IS NULL OR metric = $metric) "
         "ORDER BY platform, service, policy_area, metric, period_start, new_vintage"
     )

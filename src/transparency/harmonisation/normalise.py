@@ -37,6 +37,7 @@ OBSERVATION_COLUMNS = [
     "snapshot_sha256",
     "row_ref",
     "vintage",
+    "note",
 ]
 # What `transparency parse` prints (the contract used by outside checks).
 CONTRACT_COLUMNS = [
@@ -95,7 +96,8 @@ def normalise(
             report(kind, raw, row)
         return None if value in (None, NOT_HARMONISED) else value
 
-    for r in records:
+    def resolve(r: RawRecord) -> tuple:
+        """(platform, service, scope, policy, metric, unit, reporter, series_id) of a row's labels."""
         plat = reg.platform(r.service_label or r.platform_label)
         if plat is None and r.service_label:
             plat = reg.platform(r.platform_label)
@@ -128,24 +130,46 @@ def normalise(
         )
         unit = reg.unit(metric) if metric else None
         reporter = r.reporter or ctx.reporter
+        sid = series_id(
+            ctx.source_id,
+            platform or r.platform_label,
+            service or "",
+            scope or r.scope,
+            policy or r.raw_policy_label,
+            metric or r.raw_metric_label,
+            reporter,
+        )
+        return platform, service, scope, policy, metric, unit, reporter, sid
+
+    resolved: dict[tuple, tuple] = {}  # the same labels recur on many rows: resolve them once
+    period_labels: dict[tuple[date, date], str] = {}
+    for r in records:
+        lkey = (
+            r.service_label,
+            r.platform_label,
+            r.scope,
+            r.raw_policy_label,
+            r.raw_metric_label,
+            r.reporter,
+        )
+        hit = resolved.get(lkey)
+        if hit is None:
+            hit = resolved[lkey] = resolve(r)
+        platform, service, scope, policy, metric, unit, reporter, sid = hit
+        pkey = (r.period_start, r.period_end)
+        period_label = period_labels.get(pkey)
+        if period_label is None:
+            period_label = period_labels[pkey] = Period(r.period_start, r.period_end).label()
         rows.append(
             {
-                "series_id": series_id(
-                    ctx.source_id,
-                    platform or r.platform_label,
-                    service or "",
-                    scope or r.scope,
-                    policy or r.raw_policy_label,
-                    metric or r.raw_metric_label,
-                    reporter,
-                ),
+                "series_id": sid,
                 "source_id": ctx.source_id,
                 "platform": platform,
                 "service": service,
                 "scope": scope,
                 "period_start": r.period_start,
                 "period_end": r.period_end,
-                "period_label": Period(r.period_start, r.period_end).label(),
+                "period_label": period_label,
                 "policy_area": policy,
                 "metric": metric,
                 "value": r.value,
@@ -160,6 +184,7 @@ def normalise(
                 "snapshot_sha256": ctx.snapshot_sha256,
                 "row_ref": r.row_ref,
                 "vintage": ctx.vintage,
+                "note": r.note or None,
             }
         )
     for (kind, raw), row in sorted(unmapped.items()):

@@ -12,6 +12,7 @@ several printed rows sharing one label) takes the mapping of its unnumbered labe
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ class RegistryError(ValueError):
     """A registry file that is malformed: names the file and row."""
 
 
+@functools.lru_cache(maxsize=65536)
 def match_key(label: str) -> str:
     """Compare labels loosely: casefold, keep letters, digits, '*', '&', '%', '+', ':' and '/'."""
     text = label.casefold().replace("’", "'").replace("\u00a0", " ")

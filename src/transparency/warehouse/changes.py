@@ -90,21 +90,34 @@ def compute(old_db: Path | None, new_db: Path, today: date | None = None) -> lis
                 when,
             )
         )
+    new_snaps = any(e["kind"] == "new_release" for e in entries)
     if has_old:
-        for sid, fname, url, sha, n, examples in con.execute("""
+        # a restatement needs a new release: without one the revisions view is not computed
+        restated = (
+            con.execute("""
                 SELECT r.source_id, s.filename, r.new_url, r.new_snapshot, count(*),
+                       count(*) FILTER (WHERE r.said_by_publisher),
                        string_agg(r.platform || '/' || r.service || ' ' || r.metric || ' ' || r.period_label || ': '
                                   || coalesce(r.old_value_text, '?') || ' -> ' || coalesce(r.new_value_text, '?'), '; '
                                   ORDER BY r.period_start, r.metric) FILTER (WHERE r.change = 'restated')
                 FROM new.revisions r JOIN new.snapshots s ON s.sha256 = r.new_snapshot
                 WHERE r.change = 'restated' AND r.new_snapshot NOT IN (SELECT sha256 FROM old.snapshots)
-                GROUP BY ALL ORDER BY 1, 2""").fetchall():
+                GROUP BY ALL ORDER BY 1, 2""").fetchall()
+            if new_snaps
+            else []
+        )
+        for sid, fname, url, sha, n, said, examples in restated:
             short = "; ".join((examples or "").split("; ")[:5])
+            how = (
+                "all silently (no note in the file)"
+                if not said
+                else f"{said:,} said by the publisher, {n - said:,} silently"
+            )
             entries.append(
                 _entry(
                     "restated",
                     f"{n:,} value(s) restated by {sid} in {fname}",
-                    short,
+                    f"{how}: {short}",
                     url,
                     f"rev|{sha}",
                     when,

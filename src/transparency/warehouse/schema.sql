@@ -31,7 +31,7 @@ CREATE TABLE observations (
     policy_area VARCHAR, metric VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR,
     value_text VARCHAR, raw_platform_label VARCHAR, raw_policy_label VARCHAR,
     raw_metric_label VARCHAR, raw_scope_label VARCHAR, reporter VARCHAR NOT NULL,
-    snapshot_sha256 VARCHAR NOT NULL, row_ref VARCHAR, vintage DATE NOT NULL,
+    snapshot_sha256 VARCHAR NOT NULL, row_ref VARCHAR, vintage DATE NOT NULL, note VARCHAR,
     is_current BOOLEAN NOT NULL
 );
 
@@ -69,17 +69,21 @@ SELECT o.*, s.url AS source_url, s.filename AS source_file, s.retrieved_at, s.pu
 FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
 JOIN sources src ON src.source_id = o.source_id;
 
--- Keys whose value differs between vintages: one row per change, old beside new.
+-- Keys whose value differs between vintages: one row per change, old beside new. A key is a
+-- series (harmonised labels, or the raw ones where a label is unmapped, so two unmapped labels
+-- never pass for one series) and a period. A value that changes and changes back is two rows.
+-- Differences of float rounding alone (0.781 printed as 0.7809999999999999) are not changes.
+-- said_by_publisher: the new file marks the value (a footnote, an asterisk) or notes it as
+-- restated, revised or corrected; otherwise the restatement is silent.
 CREATE VIEW revisions AS
 WITH ordered AS (
-    SELECT o.*, s.url, s.retrieved_at,
+    SELECT o.*, s.url, s.retrieved_at, s.filename,
            lag(o.value) OVER w AS old_value, lag(o.value_text) OVER w AS old_value_text,
            lag(o.vintage) OVER w AS old_vintage, lag(o.snapshot_sha256) OVER w AS old_snapshot,
-           lag(s.url) OVER w AS old_url, row_number() OVER w AS n
+           lag(s.url) OVER w AS old_url, lag(s.filename) OVER w AS old_file, row_number() OVER w AS n
     FROM observations o JOIN snapshots s ON s.sha256 = o.snapshot_sha256
-    WINDOW w AS (PARTITION BY o.source_id, o.platform, o.service, o.scope, o.period_start,
-                 o.period_end, o.policy_area, o.metric, o.reporter
-                 ORDER BY o.vintage, s.retrieved_at, o.snapshot_sha256)
+    WINDOW w AS (PARTITION BY o.series_id, o.period_start, o.period_end
+                 ORDER BY o.vintage, s.retrieved_at, o.snapshot_sha256, o.row_ref)
 )
 SELECT series_id, source_id, platform, service, scope, period_start, period_end, period_label,
        policy_area, metric, unit, raw_policy_label, raw_metric_label,
@@ -88,7 +92,50 @@ SELECT series_id, source_id, platform, service, scope, period_start, period_end,
        CASE WHEN old_value IS NOT NULL AND old_value <> 0 AND value IS NOT NULL
             THEN (value - old_value) / abs(old_value) END AS relative_change,
        old_vintage, vintage AS new_vintage, old_snapshot, snapshot_sha256 AS new_snapshot,
-       old_url, url AS new_url
+       old_url, url AS new_url, old_file, filename AS new_file, note AS new_note,
+       (qualifier = 'footnote' OR regexp_matches(coalesce(note, ''), '(?i)restat|revis|correct|updated'))
+           AS said_by_publisher
 FROM ordered
 -- pairs within one file are not restatements (labels left unmapped can share a key there)
-WHERE n > 1 AND old_value IS DISTINCT FROM value AND old_snapshot <> snapshot_sha256;
+WHERE n > 1 AND old_snapshot <> snapshot_sha256
+  AND ((old_value IS NULL) <> (value IS NULL)
+       OR abs(value - old_value) > 1e-9 * greatest(abs(value), abs(old_value)));
+
+-- What each release changed of values published before: one row per release (snapshot) that
+-- restated anything, for advocates: how many earlier values it changed (and how many of the
+-- earlier keys it repeated), the largest relative changes, and whether the publisher said so
+-- (a footnote or note in the file) or changed them silently.
+CREATE VIEW release_revisions_summary AS
+WITH r AS (SELECT * FROM revisions WHERE change = 'restated'),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY new_snapshot
+                                 ORDER BY abs(relative_change) DESC NULLS LAST, series_id, period_start) AS k
+    FROM r
+),
+repeated AS (  -- keys of each release that an earlier release of the same source already gave
+    SELECT o.snapshot_sha256, count(*) AS values_repeated
+    FROM observations o
+    WHERE o.value IS NOT NULL AND EXISTS (
+        SELECT 1 FROM observations p
+        WHERE p.series_id = o.series_id AND p.period_start = o.period_start
+          AND p.period_end = o.period_end AND p.vintage < o.vintage AND p.value IS NOT NULL)
+    GROUP BY 1
+)
+SELECT ranked.source_id, any_value(ranked.platform) AS platform, s.filename, ranked.new_vintage AS vintage,
+       s.vintage_basis, s.url, ranked.new_snapshot AS snapshot_sha256,
+       any_value(ranked.old_vintage ORDER BY ranked.old_vintage DESC) AS previous_vintage,
+       coalesce(any_value(rep.values_repeated), 0) AS values_repeated,
+       count(*) AS values_restated,
+       count(*) FILTER (WHERE ranked.said_by_publisher) AS said_by_publisher,
+       count(*) FILTER (WHERE NOT ranked.said_by_publisher) AS silent,
+       max(abs(ranked.relative_change)) AS max_abs_relative_change,
+       string_agg(ranked.platform || '/' || ranked.service || ' ' || coalesce(ranked.policy_area, ranked.raw_policy_label)
+                  || ' ' || coalesce(ranked.metric, ranked.raw_metric_label) || ' ' || ranked.period_label || ': '
+                  || coalesce(ranked.old_value_text, ranked.old_value::VARCHAR) || ' -> '
+                  || coalesce(ranked.new_value_text, ranked.new_value::VARCHAR)
+                  || coalesce(' (' || round(100 * ranked.relative_change, 1)::VARCHAR || '%)', ''),
+                  '; ' ORDER BY ranked.k) FILTER (WHERE ranked.k <= 5) AS largest_changes
+FROM ranked JOIN snapshots s ON s.sha256 = ranked.new_snapshot
+LEFT JOIN repeated rep ON rep.snapshot_sha256 = ranked.new_snapshot
+GROUP BY ranked.source_id, s.filename, ranked.new_vintage, s.vintage_basis, s.url, ranked.new_snapshot
+ORDER BY ranked.source_id, vintage, s.filename;

@@ -15,14 +15,25 @@ MAX_CASES = 40
 
 def _actions() -> pd.DataFrame:
     types = has("action_types")
+    kinds = has("authority_kinds")  # warehouses built before the worldwide register lack it
     return q(f"""SELECT a.action_id, a.case_id, a.date, a.date_precision, a.regulator,
                         a.jurisdiction, a.legal_basis, a.platform, a.service,
                         a.raw_platform_label, a.action_type,
-                        {"coalesce(t.label, a.action_type)" if types else "a.action_type"} AS action,
+                        {
+        "coalesce(t.label, a.action_type)" if types else "a.action_type"
+    } AS action,
                         {"t.stage" if types else "NULL"} AS stage,
                         a.amount, a.currency, a.amount_eur, a.amount_usd, a.status, a.summary,
-                        a.source_url, a.confidence
+                        a.source_url, a.confidence,
+                        {"coalesce(k.label, r.kind)" if kinds else "NULL"} AS authority_kind,
+                        {"a.amount_kind" if kinds else "NULL"} AS amount_kind
                  FROM actions a {"LEFT JOIN action_types t USING (action_type)" if types else ""}
+                 {
+        "LEFT JOIN regulators r ON r.regulator_id = a.regulator_id "
+        "LEFT JOIN authority_kinds k ON k.kind = r.kind"
+        if kinds
+        else ""
+    }
                  ORDER BY a.date DESC NULLS LAST, a.regulator""")
 
 
@@ -71,7 +82,7 @@ if require_warehouse():
                 format_func=lambda p: names.get(p, p),
                 placeholder="all platforms",
             )
-        f4, f5 = st.columns(2)
+        f4, f5, f6 = st.columns(3)
         type_labels = dict(zip(acts.action_type, acts.action, strict=False))
         with f4:
             kinds = multiselect(
@@ -80,6 +91,13 @@ if require_warehouse():
                 "type",
                 format_func=lambda t: type_labels.get(t, t),
                 placeholder="all action types",
+            )
+        with f6:
+            authority = multiselect(
+                "Kind of authority",
+                sorted(acts.authority_kind.dropna().unique()),
+                "authority",
+                placeholder="all kinds (regulators, courts, …)",
             )
         with f5:
             basis = st.text_input(
@@ -100,6 +118,8 @@ if require_warehouse():
         f = f[f.platform.isin(plat)]
     if kinds:
         f = f[f.action_type.isin(kinds)]
+    if authority:
+        f = f[f.authority_kind.isin(authority)]
     if basis:
         f = f[f.legal_basis.fillna("").str.contains(basis, case=False, regex=False)]
     d = pd.to_datetime(f.date)
@@ -171,13 +191,20 @@ if require_warehouse():
     )
 
     # ---------------------------------------------------------------- table
-    table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])
+    table = f.assign(
+        amount=[
+            fmt_amount(a, c)
+            + (f" ({k.replace('_', ' ')})" if isinstance(k, str) and k != "total" else "")
+            for a, c, k in zip(f.amount, f.currency, f.amount_kind, strict=True)
+        ]
+    )
     st.dataframe(
         table[
             [
                 "date",
                 "date_precision",
                 "regulator",
+                "authority_kind",
                 "jurisdiction",
                 "platform_name",
                 "raw_platform_label",
@@ -197,6 +224,7 @@ if require_warehouse():
         width="stretch",
         column_config={
             "platform_name": "platform",
+            "authority_kind": "kind of authority",
             "date_precision": "precision",
             "raw_platform_label": "respondent as named",
             "amount": "amount (original currency)",

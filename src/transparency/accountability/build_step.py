@@ -51,6 +51,9 @@ ACTION_COLUMNS = [
     "ref",
     "row_ref",
     "note",
+    "decision_date",
+    "amount_kind",
+    "quote",
 ]
 CANDIDATE_COLUMNS = [
     "source_id",
@@ -133,6 +136,9 @@ def _register_rows(ctx: BuildContext, reg: regulator_register.Register, rates: R
                 None,
                 a["_row"],
                 a["note"] or None,
+                a["_decided"],
+                a["_amount_kind"],
+                a.get("quote") or None,
             ]
         )
     return rows
@@ -200,6 +206,9 @@ def _scraped_rows(
                 c["ref"],
                 c["row_ref"],
                 c["message"],
+                None,
+                "total" if c["amount"] is not None else None,
+                None,
             ]
         )
     return rows
@@ -221,16 +230,20 @@ def step(ctx: BuildContext) -> None:
             for t in reg.action_types
         ],
     )
+    regulator_columns = ["regulator_id", "name", "jurisdiction", "kind", "homepage", "description"]
     if reg.regulators.rows:
         insert_rows(
             con,
             "regulators",
-            ["regulator_id", "name", "jurisdiction", "kind", "homepage"],
-            [
-                [r.get(c, "") for c in ("regulator_id", "name", "jurisdiction", "kind", "homepage")]
-                for r in reg.regulators.rows
-            ],
+            regulator_columns,
+            [[r.get(c, "") for c in regulator_columns] for r in reg.regulators.rows],
         )
+    insert_rows(
+        con,
+        "authority_kinds",
+        ["kind", "label", "description"],
+        [[k["kind"], k["label"], k["description"]] for k in reg.authority_kinds],
+    )
     insert_rows(
         con,
         "fx_rates",
@@ -345,7 +358,8 @@ def _cases(ctx: BuildContext, reg: regulator_register.Register) -> None:
                          max_amount_eur = s.max_amount_eur, last_action_type = s.last_action_type
         FROM (SELECT case_id, min(date) AS first_date, max(date) AS last_date,
                      count(*) AS events,
-                     max(amount_eur) AS max_amount_eur,
+                     max(amount_eur) FILTER (WHERE amount_kind IN ('total', 'per_platform'))
+                         AS max_amount_eur,
                      arg_max(action_type, date) AS last_action_type
               FROM actions WHERE case_id IS NOT NULL GROUP BY case_id) s
         WHERE cases.case_id = s.case_id""")

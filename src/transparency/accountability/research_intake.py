@@ -108,6 +108,7 @@ ACTION_TYPE_WORDS = {
     "appeal": "appeal",
     "removal notice": "removal_notice",
     "emergency order": "emergency_order",
+    "other": "other",
 }
 
 # regulator kinds as researchers write them -> data/registry/authority_kinds.csv
@@ -216,17 +217,29 @@ def resolve_platform(label: str, reg: Registries) -> tuple[str, list[str]] | Non
         if hit:
             return hit[0], [hit[1]] if hit[1] else _bracket_services(label, hit[0], reg)
     pieces = [p.strip(" ,.") for p in re.split(r"\s+and\s+|/|,|&|;", re.sub(r"[()]", ",", label))]
-    pieces = [p for p in pieces if p]
-    found = [reg.platform(p) or reg.platform(_SUFFIXES.sub(" ", p).strip(" ,.")) for p in pieces]
-    if len(pieces) > 1 and all(found) and len({h[0] for h in found if h}) == 1:
-        return found[0][0], sorted({h[1] for h in found if h and h[1]})  # type: ignore[index]
+    pieces = [p for p in pieces if _SUFFIXES.sub(" ", p).strip(" ,.")]
+    found = [_one(p, reg) for p in pieces]
+    named = {h[0] for h in found if h}
+    # every part names the same platform, or the first part does and no part names another
+    # ("TikTok Technology Canada, Inc. (ByteDance)", "Google Chromebook / Workspace for Education")
+    if len(pieces) > 1 and len(named) == 1 and (all(found) or found[0]):
+        return next(iter(named)), sorted({h[1] for h in found if h and h[1]})
     if _several(outside):
         return None
-    words = _SUFFIXES.sub(" ", outside).split()
+    hit = _one(outside, reg)
+    return (hit[0], []) if hit else None
+
+
+def _one(name: str, reg: Registries) -> tuple[str, str] | None:
+    """One respondent's name: as printed, without company endings, or its first word(s)."""
+    hit = reg.platform(name) or reg.platform(_SUFFIXES.sub(" ", name).strip(" ,."))
+    if hit:
+        return hit
+    words = _SUFFIXES.sub(" ", name).split()
     for n in range(len(words) - 1, 0, -1):
         hit = reg.platform(" ".join(words[:n]))
         if hit:
-            return hit[0], []
+            return hit[0], ""
     return None
 
 

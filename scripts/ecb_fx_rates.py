@@ -99,7 +99,9 @@ def main() -> None:
         w.writerows(rows[k] for k in sorted(rows))
     print(f"{len(rows)} rates written to {args.out}")
     for m in missing:
-        print(f"no ECB rate within 7 days for {m}: amount left unconverted unless a documented rate is added")
+        print(
+            f"no ECB rate within 7 days for {m}: amount left unconverted unless a documented rate is added"
+        )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,9 @@ def test_telegram_infringement_notice_and_other_headline_amounts(db):
     assert rows["us_ftc|epic_games|settlement|2022-12-19"] == (275_000_000, "USD")
     assert rows["kr_kcc|tiktok|fine|2020-07-15"] == (186_000_000, "KRW")
     assert len(rows) == 30  # the seeded rows (those without a quote column value)
-    [(eur,)] = query(db, "SELECT amount_eur FROM actions WHERE regulator_id = 'kr_kcc'")
+    [(eur,)] = query(
+        db, "SELECT amount_eur FROM actions WHERE regulator_id = 'kr_kcc' AND quote IS NULL"
+    )
     assert eur == pytest.approx(186_000_000 / 1373.55)
 
 
@@ -155,11 +157,21 @@ def test_commitments_action_types_and_fx_tables(db):
     assert query(
         db, "SELECT per_eur FROM fx_rates WHERE date = DATE '2025-02-24' AND currency = 'AUD'"
     ) == [(1.6434,)]
-    # every currency the ECB publishes is converted; RUB (no ECB rate since 2022-03-01) is not
+    # an amount stays unconverted only where fx_rates has no rate of its currency within 7 days
+    # (the ECB does not publish TWD, NGN …, nor RUB since 2022-03-01): never a guessed rate
+    assert (
+        query(
+            db,
+            """SELECT DISTINCT a.currency FROM actions a
+           WHERE a.amount IS NOT NULL AND a.amount_eur IS NULL AND EXISTS (
+               SELECT 1 FROM fx_rates f WHERE f.currency = a.currency
+                 AND f.date BETWEEN a.date - INTERVAL 7 DAY AND a.date)""",
+        )
+        == []
+    )
     assert query(
-        db,
-        "SELECT DISTINCT currency FROM actions WHERE amount IS NOT NULL AND amount_eur IS NULL",
-    ) in ([], [("RUB",)])
+        db, "SELECT count(*) FROM actions WHERE currency = 'EUR' AND amount_eur IS NULL"
+    ) == [(0,)]
 
 
 def test_every_reference_row_is_in_the_warehouse(db):

@@ -343,7 +343,9 @@ def test_merge_validates_every_row_and_reports_what_it_does_not_enter():
     assert "source_url is missing" in why["test.csv line 7"]
     assert "action type 'strongly worded letter' is not in the vocabulary" in why["test.csv line 8"]
     assert "is not a plain number" in why["test.csv line 9"]
-    assert "names several platforms" in why["test.csv line 10"]
+    assert (
+        "names 2 platforms with one total amount: one row per platform" in why["test.csv line 10"]
+    )
     [regulator] = out.regulators
     assert (regulator["regulator_id"], regulator["kind"], regulator["jurisdiction"]) == (
         "lu_api",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -151,6 +152,8 @@ _SUFFIXES = re.compile(
     r"\b(inc|llc|ltd|limited|corp|corporation|co|plc|pte|gmbh|sa|sas|sarl|bv|ag|s r o|a s|s l|sl|srl|spa|ltda|s a)\b\.?",
     re.IGNORECASE,
 )
+# a respondent that is a group of services ("25 OTT websites and apps", "Social media platforms")
+_GROUP = re.compile(r"^\s*(\d|all\b)|\b(platforms|apps|websites|sites|services|networks)\b", re.I)
 _JURISDICTION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 
@@ -170,7 +173,9 @@ class Intake:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", match_key(text)).strip("_")
+    """An ASCII id from a name (accents dropped: ``Conseil d'État`` -> ``conseil_d_etat``)."""
+    ascii_text = unicodedata.normalize("NFKD", match_key(text)).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.decode()).strip("_")
 
 
 def _plain_date(text: str) -> date:
@@ -294,7 +299,14 @@ def _new_platform(label: str, reg: Registries, intake: Intake) -> str:
 
 
 def _keys(name: str) -> set[str]:
-    return {k for p in _parts(name) if len(k := match_key(p)) > 2}
+    """What identifies a regulator's name: the name, the name without brackets, and an acronym
+    in brackets (``(CNIL)``) -- not other bracketed words (``(juge des référés)`` is shared by
+    different courts)."""
+    outside = re.sub(r"\([^)]*\)", " ", name)
+    acronyms = [
+        a for a in re.findall(r"\(([^)]*)\)", name) if re.fullmatch(r"[A-Za-z&\-]{2,10}", a)
+    ]
+    return {k for p in (name, outside, *acronyms) if len(k := match_key(p)) > 2}
 
 
 def _regulator(row: dict[str, str], regs: Regulators, intake: Intake) -> str:
@@ -348,7 +360,9 @@ def _regulator(row: dict[str, str], regs: Regulators, intake: Intake) -> str:
 
 
 def _initials(name: str) -> str:
-    words = [w for w in re.sub(r"\([^)]*\)", " ", match_key(name)).split() if len(w) > 2]
+    """Initials of the name's longer words, brackets left out, ASCII (``Conseil d'État`` ->
+    ``ce``)."""
+    words = [w for w in slug(re.sub(r"\([^)]*\)", " ", name)).split("_") if len(w) > 2]
     return "".join(w[0] for w in words)[:8] or slug(name)[:12]
 
 
@@ -430,6 +444,73 @@ def read_research(paths: Iterable[Path]) -> list[dict[str, str]]:
     return rows
 
 
+def _targets(
+    r: dict[str, str], reg: Registries, intake: Intake, platforms: set[str]
+) -> list[tuple[str, list[str], bool]] | str:
+    """The platform(s) a research row is about: [(platform, services, explicit)], or why not.
+
+    A label naming one platform (or a new respondent) gives one target; a label naming several
+    known platforms (``X Corp. and xAI (Grok)``) gives one row per platform with ``platform`` set
+    explicitly, unless it carries one total amount (that would be summed or repeated: the row must
+    be split per platform by the researcher). A new respondent printed in parts with a single
+    company in brackets (``VTech Kid Connect / Learning Lodge (VTech Electronics)``) is that
+    company.
+    """
+    label = r["platform_label"]
+    hit = resolve_platform(label, reg)
+    if hit is not None:
+        platform, services = hit
+        if platform not in platforms | {p["platform_id"] for p in intake.platforms}:
+            return f"unknown platform id {platform!r}"
+        if reg.platform(label) is None:
+            service = services[0] if len(services) == 1 else ""
+            intake.aliases.append(
+                {
+                    "alias": label,
+                    "platform_id": platform,
+                    "service_id": service,
+                    "note": "regulator register (researched action)",
+                }
+            )
+            reg._alias[match_key(label)] = (platform, service)
+        return [(platform, services, False)]
+    outside = re.sub(r"\([^)]*\)", "", label)
+    if _GROUP.search(outside):
+        return f"platform label {label!r} names a group of services, not one platform: one row per platform"
+    if not _several(outside):
+        return [(_new_platform(label, reg, intake), [], False)]
+    pieces = [p.strip(" ,.") for p in re.split(r"\s+and\s+|/|,|&|;", re.sub(r"[()]", ",", label))]
+    found = [_one(p, reg) for p in pieces if _SUFFIXES.sub(" ", p).strip(" ,.")]
+    if found and all(found):
+        by_platform: dict[str, list[str]] = {}
+        for h in found:
+            if h:
+                by_platform.setdefault(h[0], []).extend([h[1]] if h[1] else [])
+        if len(by_platform) > 1:
+            if r["amount"].strip() and (r["amount_kind"] or "total") != "per_platform":
+                return (
+                    f"platform label {label!r} names {len(by_platform)} platforms with one "
+                    f"{r['amount_kind'] or 'total'} amount: one row per platform"
+                )
+            return [(p, sorted(set(s)), True) for p, s in by_platform.items()]
+    inside = [c for c in re.findall(r"\(([^)]*)\)", label) if not _several(c)]
+    if len(inside) == 1 and _one(inside[0], reg) is None:
+        pid = _new_platform(inside[0], reg, intake)
+        intake.aliases.append(
+            {
+                "alias": label,
+                "platform_id": pid,
+                "service_id": "",
+                "note": "regulator register (researched action)",
+            }
+        )
+        reg._alias[match_key(label)] = (pid, "")
+        return [(pid, [], False)]
+    return (
+        f"platform label {label!r} names several platforms or an unknown one: one row per platform"
+    )
+
+
 def merge(
     research: list[dict[str, str]],
     existing: list[dict[str, str]],
@@ -492,99 +573,93 @@ def merge(
         if problems:
             intake.rejected.append((r["_where"], "; ".join(problems)))
             continue
-        hit = resolve_platform(r["platform_label"], reg)
-        if hit is None:
-            if _several(re.sub(r"\([^)]*\)", "", r["platform_label"])):
-                intake.rejected.append(
+        targets = _targets(r, reg, intake, platforms)
+        if isinstance(targets, str):
+            intake.rejected.append((r["_where"], targets))
+            continue
+        for platform, services, explicit in targets:
+            action_type = action_type_of(r["action_type"], types) or ""
+            amount = r["amount"].replace(",", "").strip()
+            if amount.endswith(".0") or re.fullmatch(r"\d+\.0+", amount):
+                amount = amount.split(".")[0]
+            service = services[0] if len(services) == 1 else ""
+            regulator_id = _regulator(r, regs, intake)
+            candidate = {
+                **r,
+                "amount": amount,
+                "currency": r["currency"] if amount else "",
+                "action_type": action_type,
+                "_platform": platform,
+                "_service": service,
+                "_regulator_id": regulator_id,
+            }
+            dup = next((e for e in seen if _is_duplicate(candidate, e, families)), None)
+            if dup is not None:
+                intake.duplicates.append((r["_where"], dup["action_id"]))
+                continue
+            key = (regulator_id, r["date"], platform, service, action_type)
+            if key in keys:
+                intake.duplicates.append(
                     (
                         r["_where"],
-                        f"platform label {r['platform_label']!r} names several platforms "
-                        "or an unknown one: one row per platform",
+                        "same regulator, date, platform and action type as a register row",
                     )
                 )
                 continue
-            platform, services = _new_platform(r["platform_label"], reg, intake), list[str]()
-        else:
-            platform, services = hit
-            if platform not in platforms | {p["platform_id"] for p in intake.platforms}:
-                intake.rejected.append((r["_where"], f"unknown platform id {platform!r}"))
-                continue
-            if reg.platform(r["platform_label"]) is None:
-                service = services[0] if len(services) == 1 else ""
-                intake.aliases.append(
-                    {
-                        "alias": r["platform_label"],
-                        "platform_id": platform,
-                        "service_id": service,
-                        "note": "regulator register (researched action)",
-                    }
-                )
-                reg._alias[match_key(r["platform_label"])] = (platform, service)
-        action_type = action_type_of(r["action_type"], types) or ""
-        amount = r["amount"].replace(",", "").strip()
-        if amount.endswith(".0") or re.fullmatch(r"\d+\.0+", amount):
-            amount = amount.split(".")[0]
-        service = services[0] if len(services) == 1 else ""
-        regulator_id = _regulator(r, regs, intake)
-        candidate = {
-            **r,
-            "amount": amount,
-            "currency": r["currency"] if amount else "",
-            "action_type": action_type,
-            "_platform": platform,
-            "_service": service,
-            "_regulator_id": regulator_id,
-        }
-        dup = next((e for e in seen if _is_duplicate(candidate, e, families)), None)
-        if dup is not None:
-            intake.duplicates.append((r["_where"], dup["action_id"]))
-            continue
-        key = (regulator_id, r["date"], platform, service, action_type)
-        if key in keys:
-            intake.duplicates.append(
-                (r["_where"], "same regulator, date, platform and action type as a register row")
+            keys.add(key)
+            shown_service = service if service != platform else ""
+            base = "-".join(
+                x for x in (regulator_id, r["date"], platform, shown_service, action_type) if x
             )
-            continue
-        keys.add(key)
-        shown_service = service if service != platform else ""
-        base = "-".join(
-            x for x in (regulator_id, r["date"], platform, shown_service, action_type) if x
-        )
-        action_id, n = base, 2
-        while action_id in ids:
-            action_id, n = f"{base}-{n}", n + 1
-        ids.add(action_id)
-        row = {c: "" for c in REGISTER_COLUMNS}
-        row.update(
-            {
-                "action_id": action_id,
-                "date": r["date"],
-                "regulator": r["regulator"]
-                if regs.resolve(r["regulator"]) == regulator_id
-                else regulator_id,
-                "jurisdiction": r["jurisdiction"],
-                "platform_label": r["platform_label"],
-                "platform": "",
-                "services": ";".join(services) if len(services) > 1 else "",
-                "action_type": action_type,
-                "amount": amount,
-                "currency": candidate["currency"],
-                "status": r["status"],
-                "summary": r["summary"],
-                "source_url": r["source_url"],
-                "confidence": r["confidence"],
-                "note": r["note"],
-                "decision_date": r["decision_date"] if r["decision_date"] != r["date"] else "",
-                "amount_kind": (r["amount_kind"] or "total") if amount else "",
-                "quote": " ".join(r["quote"].split()),
-            }
-        )
-        events.append(
-            {**row, "_platform": platform, "_regulator_id": regulator_id, "_hint": r["case_hint"]}
-        )
-        seen.append(
-            {**row, "_platform": platform, "_service": service, "_regulator_id": regulator_id}
-        )
+            action_id, n = base, 2
+            while action_id in ids:
+                action_id, n = f"{base}-{n}", n + 1
+            ids.add(action_id)
+            row = {c: "" for c in REGISTER_COLUMNS}
+            row.update(
+                {
+                    "action_id": action_id,
+                    "date": r["date"],
+                    "regulator": r["regulator"]
+                    if regs.resolve(r["regulator"]) == regulator_id
+                    else regulator_id,
+                    "jurisdiction": r["jurisdiction"],
+                    "platform_label": r["platform_label"],
+                    "platform": platform if explicit else "",
+                    "services": ";".join(services) if len(services) > 1 else "",
+                    "action_type": action_type,
+                    "amount": amount,
+                    "currency": candidate["currency"],
+                    "status": r["status"],
+                    "summary": r["summary"],
+                    "source_url": r["source_url"],
+                    "confidence": r["confidence"],
+                    "note": r["note"]
+                    if not explicit
+                    else "; ".join(
+                        x
+                        for x in (
+                            r["note"],
+                            f"one source row naming {len(targets)} platforms: one row per platform",
+                        )
+                        if x
+                    ),
+                    "decision_date": r["decision_date"] if r["decision_date"] != r["date"] else "",
+                    "amount_kind": (r["amount_kind"] or "total") if amount else "",
+                    "quote": " ".join(r["quote"].split()),
+                }
+            )
+            events.append(
+                {
+                    **row,
+                    "_platform": platform,
+                    "_regulator_id": regulator_id,
+                    "_hint": r["case_hint"],
+                }
+            )
+            seen.append(
+                {**row, "_platform": platform, "_service": service, "_regulator_id": regulator_id}
+            )
     used = {e["_regulator_id"] for e in events}
     intake.regulators = [r for r in intake.regulators if r["regulator_id"] in used]
     intake.regulator_aliases = [a for a in intake.regulator_aliases if a["regulator_id"] in used]

@@ -847,3 +847,22 @@ def test_a_warehouse_from_an_older_version_gives_a_message(fixture_db, tmp_path,
     for page in ("revisions", "compare", "platform"):
         at = open_page(db, page, monkeypatch)
         assert any("could not be read right now" in w.value for w in at.warning), page
+
+
+def test_actions_filter_by_kind_of_authority_and_jurisdiction(fixture_db, monkeypatch):
+    at = open_page(fixture_db, "actions", monkeypatch)
+    rerun(at.multiselect(key="authority").set_value(["Court or tribunal"]))
+    table = at.dataframe[0].value
+    ((courts,),) = sql(
+        fixture_db,
+        "SELECT count(*) FROM actions a JOIN regulators r USING (regulator_id) WHERE r.kind = 'court'",
+    )
+    assert len(table) == courts > 10
+    assert set(table.authority_kind) == {"Court or tribunal"}
+    rerun(at.multiselect(key="jurisdiction").set_value(["BR"]))
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and set(table.jurisdiction) == {"BR"}
+    # a daily penalty is said as such, never as a plain sanction
+    rerun(at.multiselect(key="authority").set_value([]))
+    amounts = list(at.dataframe[0].value.amount)
+    assert any(a.endswith("(per day)") for a in amounts)

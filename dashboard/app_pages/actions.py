@@ -131,9 +131,18 @@ if require_warehouse():
         st.stop()
 
     # ---------------------------------------------------------------- timeline
+    # one row per regulator while they fit; with the worldwide register (hundreds of regulators and
+    # courts) one row per kind of authority, regulator and jurisdiction in the tooltip
+    if f.regulator.nunique() <= 25:
+        by = "regulator"
+    else:
+        by = "authority_kind" if f.authority_kind.notna().any() else "jurisdiction"
     tl = f.assign(
         amount_shown=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)],
-        size=f.amount_eur.fillna(0),
+        # a daily penalty, suspended amount or maximum is not a sanction's size
+        size=f.amount_eur.where(
+            f.amount_kind.isin(["total", "per_platform"]) | f.amount_kind.isna()
+        ).fillna(0),
     )
     ch.render(
         [
@@ -141,7 +150,7 @@ if require_warehouse():
                 "main",
                 {"type": "point", "filled": True, "opacity": 0.8},
                 x=ch.enc("date", "temporal", "date", axis={"format": "%Y", "tickCount": "year"}),
-                y=ch.enc("regulator", "nominal", "", sort="ascending", axis={"labelLimit": 260}),
+                y=ch.enc(by, "nominal", "", sort="ascending", axis={"labelLimit": 260}),
                 color=ch.enc(
                     "stage" if tl.stage.notna().any() else "action",
                     "nominal",
@@ -158,6 +167,7 @@ if require_warehouse():
                 tooltip=[
                     ch.tip("date", "temporal"),
                     ch.tip("regulator"),
+                    *([ch.tip(by, title=by.replace("_", " "))] if by != "regulator" else []),
                     ch.tip("platform_name", title="platform"),
                     ch.tip("action"),
                     ch.tip("amount_shown", title="amount"),
@@ -170,6 +180,7 @@ if require_warehouse():
                 [
                     "date",
                     "regulator",
+                    *([by] if by != "regulator" else []),
                     "platform_name",
                     "action",
                     "stage",
@@ -179,7 +190,7 @@ if require_warehouse():
                 ]
             ]
         },
-        height=max(220, 28 * f.regulator.nunique()),
+        height=max(220, 28 * f[by].nunique()),
         key="actions_timeline",
     )
     st.caption(

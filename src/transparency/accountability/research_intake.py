@@ -663,7 +663,8 @@ def merge(
     used = {e["_regulator_id"] for e in events}
     intake.regulators = [r for r in intake.regulators if r["regulator_id"] in used]
     intake.regulator_aliases = [a for a in intake.regulator_aliases if a["regulator_id"] in used]
-    _group_cases(events, cases, reg, regs, stages, intake)
+    labels = {t["action_type"]: t["label"] for t in action_types}
+    _group_cases(events, cases, reg, regs, stages, labels, intake)
     intake.actions = [{c: e[c] for c in REGISTER_COLUMNS} for e in events]
     return intake
 
@@ -674,6 +675,7 @@ def _group_cases(
     reg: Registries,
     regs: Regulators,
     stages: dict[str, str],
+    labels: dict[str, str],
     intake: Intake,
 ) -> None:
     """Cases from case hints: one case per hint and platform; an action without a hint is its own
@@ -702,9 +704,7 @@ def _group_cases(
         intake.cases.append(
             {
                 "case_id": case_id,
-                "title": f"{regs.info[first['_regulator_id']]['name']} v "
-                f"{names.get(first['_platform'], first['platform_label'])}: "
-                f"{first['summary'].split(':')[0].split(';')[0][:90]}",
+                "title": _case_title(evs, regs, names, labels),
                 "regulator": first["_regulator_id"],
                 "jurisdiction": first["jurisdiction"],
                 "platform": first["_platform"],
@@ -713,6 +713,20 @@ def _group_cases(
                 "note": "from researched actions (scripts/merge_register_research.py)",
             }
         )
+
+
+def _case_title(
+    evs: list[dict[str, str]], regs: Regulators, names: dict[str, str], labels: dict[str, str]
+) -> str:
+    """``<regulator> v <platform>: <first action> … <last action> (<years>)``."""
+    first, last = evs[0], evs[-1]
+    steps = [labels.get(first["action_type"], first["action_type"])]
+    if len(evs) > 1 and last["action_type"] != first["action_type"]:
+        steps.append(labels.get(last["action_type"], last["action_type"]).lower())
+    years = sorted({e["date"][:4] for e in evs})
+    span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    who = names.get(first["_platform"], first["platform_label"])
+    return f"{regs.info[first['_regulator_id']]['name']} v {who}: {' … '.join(steps)} ({span})"
 
 
 def _case_status(last: dict[str, str], stages: dict[str, str]) -> str:

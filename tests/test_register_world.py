@@ -486,3 +486,19 @@ def test_changes_feed_announces_researched_actions(isolated_home, tmp_path):
     [replika] = [e for e in new if "replika" in e["title"] and "fine" in e["title"]]
     assert replika["link"].startswith("https://www.agendadigitale.eu/")
     assert "(IT)" in replika["title"] and "5,000,000 EUR" in replika["summary"]
+
+
+def test_rouble_amounts_use_a_documented_bank_of_russia_rate_or_stay_unconverted(db):
+    # the ECB stopped publishing RUB on 2022-03-01; a documented Bank of Russia rate converts
+    # Telegram's RUB 4m fine of 15 October 2024, nothing is guessed for the others
+    [(amount, eur, fx_day)] = query(
+        db,
+        "SELECT amount, amount_eur, fx_date::VARCHAR FROM actions WHERE jurisdiction = 'RU' "
+        "AND platform = 'telegram' AND date = DATE '2024-10-15'",
+    )
+    assert (amount, fx_day) == (4_000_000, "2024-10-15")
+    assert eur == pytest.approx(4_000_000 / 105.4854)
+    [(url,)] = query(
+        db, "SELECT source_url FROM fx_rates WHERE currency = 'RUB' AND date = DATE '2024-10-15'"
+    )
+    assert "ecb.europa.eu" not in url

@@ -332,6 +332,7 @@ def test_merge_validates_every_row_and_reports_what_it_does_not_enter():
         research_row(action_type="strongly worded letter", _line="8"),
         research_row(amount="1,000,000.50 EUR", _line="9"),
         research_row(platform_label="X Corp. and xAI", _line="10"),
+        research_row(date="2999-01-01", _line="11"),
     ]
     out = research_intake.merge(rows, *load_all(REPO / "data"))
     assert [a["action_id"] for a in out.actions] == ["lu_api-2025-03-03-tiktok-fine"]

@@ -370,7 +370,8 @@ def check_row(row: dict[str, str], types: set[str]) -> list[str]:
     """Why a research row cannot enter the register (empty: it can)."""
     problems = []
     try:
-        _plain_date(row["date"])
+        if _plain_date(row["date"]) > date.today():
+            problems.append(f"date {row['date']} is in the future")
     except ValueError as exc:
         problems.append(f"date: {exc}")
     if row["decision_date"]:

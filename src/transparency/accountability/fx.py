@@ -40,15 +40,19 @@ class Rates:
             return 1.0, on
         series = self._days.get(currency)
         if not series:
-            raise NoRate(f"no ECB reference rate for {currency} in data/registry/fx_rates.csv")
+            raise NoRate(
+                f"no ECB reference rate for {currency} in data/registry/fx_rates.csv "
+                "(the ECB does not publish it; a documented rate may be added with its source)"
+            )
         i = bisect_right(series, (on, float("inf")))
         if i == 0:
             raise NoRate(f"no ECB rate for {currency} on or before {on}")
         day, rate = series[i - 1]
         if (on - day).days > MAX_GAP_DAYS:
             raise NoRate(
-                f"latest ECB rate for {currency} before {on} is from {day} "
-                f"(> {MAX_GAP_DAYS} days): run scripts/ecb_fx_rates.py"
+                f"latest rate for {currency} before {on} in data/registry/fx_rates.csv is from "
+                f"{day} (> {MAX_GAP_DAYS} days): run scripts/ecb_fx_rates.py, or, if the ECB no "
+                "longer publishes it (RUB since 2022-03-01), add a documented rate"
             )
         return rate, day
 

@@ -48,6 +48,8 @@ ACTION_COLUMNS = (
     "confidence",
     "note",
 )
+# columns added with the worldwide register (issue 18): optional in a file that lacks them
+ACTION_EXTRA_COLUMNS = ("decision_date", "amount_kind", "quote")
 CASE_COLUMNS = (
     "case_id",
     "title",
@@ -76,6 +78,12 @@ CASE_STATUSES = ("open", "decided", "appealed", "closed")
 COMMITMENT_STATUSES = ("open", "met", "missed", "withdrawn")
 COMMITMENT_KINDS = ("commitment", "order")
 CONFIDENCE = ("high", "medium", "low")
+# what an amount is: only ``total`` (and a platform's own share of a multi-platform order,
+# ``per_platform``) is a sanction; a daily penalty, a suspended amount or a statutory maximum is
+# said as such and never counted in a headline figure
+AMOUNT_KINDS = ("total", "per_day", "suspended", "per_platform", "maximum")
+HEADLINE_AMOUNT_KINDS = ("total", "per_platform")
+MAX_QUOTE_WORDS = 25
 _AMOUNT = re.compile(r"\d+(\.\d+)?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -130,6 +138,7 @@ class Register:
     action_types: list[dict[str, str]] = field(default_factory=list)
     regulators: Regulators = field(default_factory=lambda: Regulators([], []))
     fx_rates: list[dict] = field(default_factory=list)
+    authority_kinds: list[dict[str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -171,11 +180,34 @@ def load(data_dir: Path, platforms: Registries) -> Register:
             )
         )
         out.regulators = Regulators(regs, [])
+    _authority_kinds(registry, out)
     out.fx_rates = _fx(registry / "fx_rates.csv", out)
     out.cases = _cases(registers / "cases.csv", platforms, out)
     out.actions = _actions(registers / "regulator_actions.csv", platforms, out)
     out.commitments = _commitments(registers / "commitments.csv", platforms, out)
     return out
+
+
+def _authority_kinds(registry: Path, out: Register) -> None:
+    """The kinds of authority (data/registry/authority_kinds.csv); every regulator has one."""
+    path = registry / "authority_kinds.csv"
+    if not path.exists():
+        return  # an older data folder: regulators keep their kind text unchecked
+    out.authority_kinds = _read(path, ("kind", "label", "description"), out)
+    kinds = {k["kind"] for k in out.authority_kinds}
+    for r in out.regulators.rows:
+        if r.get("kind", "") not in kinds:
+            out.findings.append(
+                Finding(
+                    "error",
+                    "bad_register_row",
+                    SOURCE,
+                    display(registry / "regulators.csv"),
+                    r["_row"],
+                    f"kind {r.get('kind', '')!r} of {r['regulator_id']} is not one of "
+                    f"{', '.join(sorted(kinds))} (see data/registry/authority_kinds.csv)",
+                )
+            )
 
 
 def _fx(path: Path, out: Register) -> list[dict]:
@@ -255,9 +287,12 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
         try:
             day, precision = parse_event_date(r["date"])
             announced = date.fromisoformat(r["announced_on"]) if r["announced_on"] else None
+            decided = (
+                date.fromisoformat(r.get("decision_date", "")) if r.get("decision_date") else None
+            )
         except ValueError as exc:
             problems.append(f"malformed date: {exc}")
-            day, precision, announced = None, "", None
+            day, precision, announced, decided = None, "", None, None
         regulator_id = out.regulators.resolve(r["regulator"])
         if regulator_id is None:
             problems.append(
@@ -302,6 +337,12 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
                 )
         elif r["currency"]:
             problems.append(f"currency {r['currency']!r} given without an amount")
+        amount_kind = r.get("amount_kind", "") or ("total" if r["amount"] else "")
+        if amount_kind and amount_kind not in AMOUNT_KINDS:
+            problems.append(f"amount_kind {amount_kind!r} is not one of {', '.join(AMOUNT_KINDS)}")
+        elif amount_kind and not r["amount"]:
+            problems.append(f"amount_kind {amount_kind!r} given without an amount")
+        problems += quote_problems(r.get("quote", ""))
         if not re.match(r"https?://", r["source_url"]):
             problems.append(f"source_url {r['source_url']!r} is not an http(s) URL")
         if r["confidence"] not in CONFIDENCE:
@@ -327,9 +368,32 @@ def _actions(path: Path, platforms: Registries, out: Register) -> list[dict]:
                 "_service": service or None,
                 "_services": listed or ([service] if service else []),
                 "_amount": amount,
+                "_amount_kind": amount_kind or None,
+                "_decided": decided,
             }
         )
+    unquoted = sum(1 for a in rows if not a.get("quote"))
+    if unquoted:
+        out.findings.append(
+            Finding(
+                "warning",
+                "action_without_quote",
+                SOURCE,
+                display(path),
+                "",
+                f"{unquoted} of {len(rows)} actions have no quote from their source yet "
+                "(rows from before the quote column; new rows need one)",
+            )
+        )
     return rows
+
+
+def quote_problems(quote: str) -> list[str]:
+    """A quote, where given, is at most MAX_QUOTE_WORDS words (a short proof, not a copy)."""
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        return [f"quote has {words} words: at most {MAX_QUOTE_WORDS}"]
+    return []
 
 
 def _commitments(path: Path, platforms: Registries, out: Register) -> list[dict]:

@@ -9,8 +9,13 @@ CREATE TABLE action_types (
 
 CREATE TABLE regulators (
     regulator_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, jurisdiction VARCHAR NOT NULL,
-    kind VARCHAR, homepage VARCHAR
+    kind VARCHAR, homepage VARCHAR,
+    -- additional columns
+    description VARCHAR
 );
+
+-- Kinds of authority (data/registry/authority_kinds.csv): regulators.kind is one of them.
+CREATE TABLE authority_kinds (kind VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, description VARCHAR);
 
 CREATE TABLE fx_rates (
     date DATE NOT NULL, currency VARCHAR NOT NULL, per_eur DOUBLE NOT NULL, source_url VARCHAR,
@@ -27,7 +32,14 @@ CREATE TABLE actions (
     -- additional columns
     regulator_id VARCHAR NOT NULL, raw_regulator_label VARCHAR, announced_on DATE,
     stage VARCHAR, action_family VARCHAR, fx_date DATE, services VARCHAR, ref VARCHAR,
-    row_ref VARCHAR, note VARCHAR
+    row_ref VARCHAR, note VARCHAR,
+    -- the worldwide register (issue 18): decision date where it differs from the announcement,
+    -- what the amount is (total, per_day, suspended, per_platform, maximum) and a quote from the
+    -- source (at most 25 words) proving date and amount
+    decision_date DATE, amount_kind VARCHAR, quote VARCHAR,
+    -- jurisdiction is the country (ISO 3166-1 alpha-2, UK, EU); a state or province of it, where
+    -- the register names one (US-TX, CA-QC), is its subdivision
+    subdivision VARCHAR
 );
 
 -- One row per service an action concerns (an action naming Facebook and Instagram has two).

@@ -80,6 +80,22 @@ def actions(
             help="Only this regulator (id such as au_esafety, uk_ofcom, ec, or its name).",
         ),
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            help="Only this jurisdiction: a country (ISO code such as FR, BR, EU, UK; US lists its states too) or a state (US-TX).",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only this kind of authority: data_protection, online_safety, "
+            "communications_media, consumer_competition, attorney_general, court, prosecutor, "
+            "government, other (or its label).",
+        ),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", help="csv (machine-readable) or table.")
     ] = Format.table,
@@ -95,24 +111,45 @@ def actions(
         "platforms": _platform_ids(platform) if platform else None,
         "regulators": _regulator_ids(regulator) if regulator else None,
         "regulator_name": regulator,
+        "jurisdiction": jurisdiction.strip().upper() if jurisdiction else None,
+        "kind": " ".join(kind.lower().split()) if kind else None,
     }
+    has_kinds = bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'authority_kinds'"
+        ).fetchone()[0]  # type: ignore[index]
+    )
+    kind_join = (
+        "LEFT JOIN regulators r ON r.regulator_id = a.regulator_id "
+        "LEFT JOIN authority_kinds k ON k.kind = r.kind"
+        if has_kinds
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS regulator_id, NULL::VARCHAR AS kind) r "
+        "ON r.regulator_id = a.regulator_id "
+        "LEFT JOIN (SELECT NULL::VARCHAR AS kind, NULL::VARCHAR AS label) k ON k.kind = r.kind"
+    )
     rows = con.execute(
-        """
-        SELECT case_id,
-               CASE WHEN date_precision = 'month' THEN strftime(date, '%Y-%m') ELSE strftime(date, '%Y-%m-%d') END,
-               regulator, jurisdiction, platform, action_type, amount, currency, amount_eur, status, source_url
-        FROM actions
-        WHERE ($platforms IS NULL OR list_contains($platforms, platform))
-          AND ($regulators IS NULL OR list_contains($regulators, regulator_id)
-               OR lower(regulator) = lower($regulator_name))
-        ORDER BY date, regulator, platform, action_type, action_id""",
+        f"""
+        SELECT a.case_id,
+               CASE WHEN a.date_precision = 'month' THEN strftime(a.date, '%Y-%m') ELSE strftime(a.date, '%Y-%m-%d') END,
+               a.regulator, a.jurisdiction, a.platform, a.action_type, a.amount, a.currency,
+               a.amount_eur, a.status, a.source_url, a.amount_kind
+        FROM actions a {kind_join}
+        WHERE ($platforms IS NULL OR list_contains($platforms, a.platform))
+          AND ($regulators IS NULL OR list_contains($regulators, a.regulator_id)
+               OR lower(a.regulator) = lower($regulator_name))
+          AND ($jurisdiction IS NULL OR upper(a.jurisdiction) = $jurisdiction
+               OR upper(a.subdivision) = $jurisdiction)
+          AND ($kind IS NULL OR r.kind = replace($kind, ' ', '_') OR lower(k.label) = $kind)
+        ORDER BY a.date, a.regulator, a.platform, a.action_type, a.action_id""",
         params,
     ).fetchall()
     if fmt == Format.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
         for r in rows:
-            w.writerow([_fmt(v, c) for v, c in zip(r, CSV_COLUMNS, strict=True)])
+            w.writerow(
+                [_fmt(v, c) for v, c in zip(r[: len(CSV_COLUMNS)], CSV_COLUMNS, strict=True)]
+            )
         return
     table = Table(title=f"{len(rows)} regulator action(s)", title_justify="left")
     for col in ("date", "regulator", "platform", "action_type", "amount", "amount_eur", "case_id"):
@@ -120,8 +157,10 @@ def actions(
             col, overflow="fold", justify="right" if col.startswith("amount") else "left"
         )
     for r in rows:
-        d = dict(zip(CSV_COLUMNS, r, strict=True))
+        d = dict(zip([*CSV_COLUMNS, "amount_kind"], r, strict=True))
         amount = f"{d['amount']:,.0f} {d['currency']}" if d["amount"] is not None else ""
+        if amount and d["amount_kind"] not in (None, "total"):
+            amount += f" ({str(d['amount_kind']).replace('_', ' ')})"
         eur = f"€{d['amount_eur']:,.0f}" if d["amount_eur"] is not None else ""
         table.add_row(
             d["date"],

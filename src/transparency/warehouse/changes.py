@@ -42,6 +42,17 @@ def _entry(kind: str, title: str, summary: str, link: str, key: str, when: str) 
     }
 
 
+def _action_summary(summary: str | None, amount, currency, kind) -> str:
+    """The action's summary, then its amount as the source states it (a daily penalty, a
+    suspended amount or a maximum said as such)."""
+    if amount is None:
+        return summary or ""
+    said = f"{amount:,.0f} {currency or ''}".strip()
+    if kind and kind != "total":
+        said += f" ({str(kind).replace('_', ' ')})"
+    return f"{summary} [{said}]" if summary else said
+
+
 def overdue(
     con: duckdb.DuckDBPyConnection, today: date, catalog: str = "new"
 ) -> list[tuple[str, str, date]]:
@@ -129,14 +140,18 @@ def compute(old_db: Path | None, new_db: Path, today: date | None = None) -> lis
                 if _has(con, "old", "actions")
                 else "(SELECT NULL::VARCHAR WHERE false)"
             )
-            for aid, day, reg, plat, typ, url, summary in con.execute(f"""
-                    SELECT action_id, date, regulator, platform, action_type, source_url, summary FROM new.actions
+            for aid, day, reg, jur, plat, typ, url, summary, amount, cur, kind in con.execute(f"""
+                    SELECT action_id, date, regulator, jurisdiction, platform, action_type, source_url,
+                           summary, amount, currency, amount_kind
+                    FROM new.actions
                     WHERE action_id NOT IN {old_ids} ORDER BY date, action_id""").fetchall():
                 entries.append(
                     _entry(
                         "new_action",
-                        f"{reg}: {typ} - {plat} ({day})",
-                        summary or "",
+                        f"{reg} ({jur}): {typ} - {plat} ({day})"
+                        if jur
+                        else f"{reg}: {typ} - {plat} ({day})",
+                        _action_summary(summary, amount, cur, kind),
                         url or "",
                         aid,
                         when,

@@ -404,15 +404,23 @@ def test_x_profile_shows_esafety_infringement_notice_on_the_time_axis(fixture_db
     # a labelled marker with the amount in its currency and in euros, in its own lane
     assert notice.marker == "eSafety Commissioner: Infringement notice, AUD 610,500"
     assert notice.amount_text.startswith("AUD 610,500 (≈ EUR ")
-    # markers close together do not cover each other: two labelled markers in one lane are at
-    # least a sixth of the axis apart
+    # markers close together do not cover each other: in a lane, the stretches the labels take
+    # (right of the marker in the left half, left of it in the right half) never overlap
     obs = first["obs"]
-    span = pd.Timestamp(str(obs.period_end.max())[:10]) - pd.Timestamp(
-        str(obs.period_start.min())[:10]
-    )
+    lo = pd.Timestamp(str(obs.period_start.min())[:10])
+    span = pd.Timestamp(str(obs.period_end.max())[:10]) - lo
     shown = events[events.marker != ""].assign(day=lambda d: pd.to_datetime(d.date))
     for _, lane in shown.groupby("lane"):
-        assert (lane.day.sort_values().diff().dropna() >= span / 6).all()
+        stretches = sorted(
+            (d - w, d) if r else (d, d + w)
+            for d, r, w in zip(
+                lane.day,
+                lane.right,
+                [span * min(330, 5.6 * len(t) + 16) / 900 for t in lane.marker],
+                strict=True,
+            )
+        )
+        assert all(s1[1] < s2[0] for s1, s2 in zip(stretches, stretches[1:], strict=False))
     assert len(shown) >= 8  # the first markers of each lane are labelled
     # the time axis keeps to the charted periods: the 2025 commitment and 2026 actions are not
     # drawn on it (they are in the tables)

@@ -105,6 +105,17 @@ def _headline(platform: str, name: str) -> None:
 MAX_LANES = 8
 
 
+def _short_regulator(name: str) -> str:
+    """A regulator as a marker label names it: its acronym where the name gives one in brackets
+    ("Information and Communication Technologies Authority (BTK)" -> "BTK"), else the name cut to
+    a few words (the full name is in the tooltip and the table)."""
+    if name.endswith(")") and "(" in name:
+        inner = name[name.rindex("(") + 1 : -1].strip()
+        if 1 < len(inner) <= 12:
+            return inner
+    return name if len(name) <= 30 else name[:29].rstrip() + "…"
+
+
 def _all_markers(acts: pd.DataFrame) -> pd.DataFrame:
     """Every regulator action as a marker (label, amount in full), made once per page run."""
     if acts.empty:
@@ -117,44 +128,68 @@ def _all_markers(acts: pd.DataFrame) -> pd.DataFrame:
     return inside.assign(
         label=inside.regulator + ": " + inside.action,
         marker=[
-            f"{r}: {a}" + (f", {m.split(' (')[0]}" if m != "—" else "")
+            f"{_short_regulator(r)}: {a}" + (f", {m.split(' (')[0]}" if m != "—" else "")
             for r, a, m in zip(inside.regulator, inside.action, amount, strict=True)
         ],
         amount_text=amount,
     )
 
 
+# A label's width on a chart of about CHART_PX pixels (10 px text, about 5.6 px a character).
+CHART_PX = 900
+
+
 def _markers(every: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
-    """The actions inside the charted periods, each in a lane (row) of its own among its near
-    neighbours: a marker goes into the first lane whose last label ends before it (a label takes
-    about a sixth of the axis), so markers close together stay apart and can be hovered. Where
-    all MAX_LANES lanes are taken, the marker still shows (diamond, rule, tooltip) but without its
-    label, which would cover another; the table below lists every action. Labels of the right half
-    sit left of their marker."""
+    """The actions inside the charted periods, packed into lanes (rows) so that no two labels
+    overlap: a label runs right of its marker in the left half of the axis and left of it in the
+    right half, and takes the first lane where that stretch is free. Where all MAX_LANES lanes are
+    taken there, the marker still shows (diamond, rule, tooltip) without its label; the table
+    below lists every action. Labels are placed in order of weight: sanctions with an amount
+    first (largest in euros first), then the rest by date, so a crowded axis keeps the fines."""
     if every.empty:
         return every
     a, b = pd.Timestamp(lo), pd.Timestamp(hi)
     inside = every[(every.day >= a) & (every.day <= b)].sort_values("day")
-    room = max((b - a) / 6, pd.Timedelta(days=1))
-    ends: list[pd.Timestamp] = []  # per lane: where its last label ends
-    lanes, labelled = [], []
-    for day in inside.day:
-        free = next((i for i, end in enumerate(ends) if end <= day), None)
-        if free is None and len(ends) < MAX_LANES:
-            free = len(ends)
-            ends.append(day)
-        if free is None:  # every lane busy here: the marker stays, its label does not
-            free = min(range(len(ends)), key=lambda i: ends[i])
-            labelled.append(False)
-        else:
-            ends[free] = day + room
-            labelled.append(True)
-        lanes.append(free)
-    return inside.assign(
-        lane=lanes,
-        right=(inside.day - a) > (b - a) / 2,
-        marker=[m if keep else "" for m, keep in zip(inside.marker, labelled, strict=True)],
+    span = max(b - a, pd.Timedelta(days=1))
+    lanes_used: list[list[tuple[pd.Timestamp, pd.Timestamp]]] = []
+    eur = pd.to_numeric(inside.amount_eur, errors="coerce")
+    order = sorted(
+        range(len(inside)),
+        key=lambda i: (pd.isna(eur.iloc[i]), -(eur.iloc[i] if pd.notna(eur.iloc[i]) else 0), i),
     )
+    lanes, labels, right = [0] * len(inside), [""] * len(inside), [False] * len(inside)
+    for i in order:
+        day, text = inside.day.iloc[i], inside.marker.iloc[i]
+        is_right = (day - a) > span / 2
+        width = span * (min(330, 5.6 * len(text) + 16) / CHART_PX)
+        stretch = (day - width, day) if is_right else (day, day + width)
+        lane = next(
+            (
+                i
+                for i, taken in enumerate(lanes_used)
+                if all(stretch[1] < t0 or stretch[0] > t1 for t0, t1 in taken)
+            ),
+            None,
+        )
+        if lane is None and len(lanes_used) < MAX_LANES:
+            lane = len(lanes_used)
+            lanes_used.append([])
+        right[i] = is_right
+        if lane is not None:
+            lanes_used[lane].append(stretch)
+            lanes[i], labels[i] = lane, text
+        else:  # every lane is busy here: the marker stays, unlabelled, where no label runs
+            pad = span / 150
+            lanes[i] = next(
+                (
+                    k
+                    for k, taken in enumerate(lanes_used)
+                    if all(day + pad < t0 or day - pad > t1 for t0, t1 in taken)
+                ),
+                len(lanes_used) - 1,
+            )
+            lanes_used[lanes[i]].append((day - pad, day + pad))
+    return inside.assign(lane=lanes, right=right, marker=labels)
 
 
 st.title("Platform profile")

@@ -23,10 +23,11 @@ from data import (
     sor_amar,
     sor_decisions,
     sor_platform_rollup,
+    sor_service_platforms,
     sor_span,
     sor_tables,
 )
-from ui import date_range, empty, md, multiselect, radio
+from ui import chart_data, date_range, empty, md, multiselect, radio
 
 FOCUS = {
     "minors": "Protection of minors (category)",
@@ -80,6 +81,50 @@ DISCONTINUITIES = [
 # of the affected days over May and June 2024.
 LABELLED = ("2024-05-22", "2025-07-01")  # written on the charts; the other rules on hover
 DISCONTINUITY_BANDS = [("2024-05-01", "2024-06-30", "Commission de-duplication (May–June 2024)")]
+SUMMARY_SOURCES = ["dsa_tdb_summary"]
+INGEST_SOURCES = ["dsa_tdb_aggregates", "dsa_tdb_dumps"]
+
+
+def platform_colours(names) -> dict:
+    """One colour per platform, as on every other page: each printed name (TikTok, Google Play)
+    takes the colour of the platform it belongs to (its services shaded), names not mapped to a
+    platform a stable colour of their own."""
+    of = sor_service_platforms()
+    return ch.colour_scale({n: of.get(n) or str(n).lower() for n in dict.fromkeys(names)})
+
+
+def share_lines(
+    data: str,
+    *,
+    series: str,
+    x_title: str,
+    y_title: str,
+    colours: dict,
+    x_axis: dict,
+    tooltip: list,
+) -> dict:
+    """Shares (0–1) per platform, solid for automated detection and dashed for fully automated
+    decisions: the colour legend below the plot (wraps on a phone), the dash legend above it."""
+    spec = ch.series_lines(
+        data,
+        x="period",
+        y="share",
+        color=series,
+        dash="measure",
+        x_title=x_title,
+        y_title=y_title,
+        tooltip=tooltip,
+        colours=colours,
+        x_axis=x_axis,
+    )
+    spec["mark"] = {"type": "line", "point": False, "tooltip": True}
+    spec["encoding"]["y"].update(axis={"format": "%"}, scale={"domain": [0, 1]})
+    return spec
+
+
+def decision_legend(title: str) -> dict:
+    """The legend of a decision bar chart: below it, one column on a narrow chart."""
+    return {**ch.LEGEND, "title": title}
 
 
 def discontinuity_marks(start, end) -> tuple[list, dict]:
@@ -178,6 +223,8 @@ def ingest_view() -> None:
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.statements
     marks, base = discontinuity_marks(start, end)
+    colours = platform_colours(plats)
+    x_axis = ch.time_axis([start, end])
     tips = [
         ch.tip("platform_name", title="platform"),
         ch.tip("period", "temporal"),
@@ -212,13 +259,22 @@ def ingest_view() -> None:
                 x_title=GRAIN[grain].lower() + " (start)",
                 y_title="statements of reasons",
                 tooltip=tips,
-                x_format="%d %b %Y",
+                colours=colours,
+                x_axis=x_axis,
             ),
             *marks,
         ],
         {"main": ts[cols], **base},
         height=320,
         key="sor_counts",
+    )
+    chart_data(
+        ts[cols],
+        name=f"dsa-statements-{focus}-{grain}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}), per {grain}",
+        source_ids=INGEST_SOURCES,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_counts",
     )
     st.caption(
         f"**Statements of reasons** ({focus_text}): moderation decisions a platform "
@@ -243,24 +299,13 @@ def ingest_view() -> None:
     )
     ch.render(
         [
-            ch.layer(
+            share_lines(
                 "main",
-                {"type": "line", "point": False, "tooltip": True},
-                x=ch.enc(
-                    "period",
-                    "temporal",
-                    GRAIN[grain].lower() + " (start)",
-                    axis={"format": "%d %b %Y"},
-                ),
-                y=ch.enc(
-                    "share",
-                    "quantitative",
-                    "share of statements",
-                    axis={"format": "%"},
-                    scale={"domain": [0, 1]},
-                ),
-                color=ch.enc("platform_name", "nominal", "", legend={"orient": "bottom"}),
-                strokeDash=ch.enc("measure", "nominal", "", legend={"orient": "bottom"}),
+                series="platform_name",
+                x_title=GRAIN[grain].lower() + " (start)",
+                y_title="share of statements",
+                colours=colours,
+                x_axis=x_axis,
                 tooltip=[
                     ch.tip("platform_name", title="platform"),
                     ch.tip("period", "temporal"),
@@ -274,6 +319,14 @@ def ingest_view() -> None:
         {"main": auto, **base},
         height=300,
         key="sor_auto",
+    )
+    chart_data(
+        auto,
+        name=f"dsa-automated-{focus}-{grain}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}): shares automated, per {grain}",
+        source_ids=INGEST_SOURCES,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_auto",
     )
     st.caption(
         f"**Share automated** ({focus_text}): statements whose content was detected by "
@@ -320,7 +373,7 @@ def ingest_view() -> None:
                     "decision",
                     "nominal",
                     "visibility decision",
-                    legend={"orient": "bottom", "columns": 3},
+                    legend=decision_legend("visibility decision"),
                 ),
                 tooltip=[
                     ch.tip("platform_name", title="platform"),
@@ -332,6 +385,14 @@ def ingest_view() -> None:
         {"main": vis},
         height=max(120, 34 * vis.platform_name.nunique()),
         key="sor_vis",
+    )
+    chart_data(
+        vis,
+        name=f"dsa-visibility-{focus}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}): visibility decisions",
+        source_ids=INGEST_SOURCES,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_vis",
     )
     st.caption(
         f"**Visibility decisions** ({focus_text}): how the content was restricted "
@@ -394,6 +455,8 @@ def summary_view() -> None:
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.all_statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.all_statements
     marks, base = discontinuity_marks(start, end)
+    colours = platform_colours(plats)
+    x_axis = ch.time_axis([start, end])
     focus_text = md(FOCUS[focus])
     src = (
         "Source: European Commission, DSA Transparency Database (CC BY 4.0), summary statistics "
@@ -433,13 +496,23 @@ def summary_view() -> None:
                     x_title=GRAIN[grain].lower() + " (start)",
                     y_title=y_title,
                     tooltip=tips,
-                    x_format="%d %b %Y",
+                    colours=colours,
+                    x_axis=x_axis,
                 ),
                 *marks,
             ],
             {"main": shown[cols], **base},
             height=320,
             key="sor_pd_counts",
+        )
+        chart_data(
+            shown[cols],
+            name=f"dsa-statements-{focus}-{grain}-{measure}",
+            dataset=f"DSA statements of reasons ({FOCUS[focus]}), per {grain}: {MEASURE[measure]}",
+            source_ids=SUMMARY_SOURCES + (["dsa_harmonised_reports"] if measure == "rate" else []),
+            urls=amar.url.tolist() if measure == "rate" and "url" in amar else [],
+            filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+            key="dl_sor_pd_counts",
         )
     named = ranked.set_index("service").n
     st.caption(
@@ -488,19 +561,13 @@ def summary_view() -> None:
     )
     ch.render(
         [
-            ch.layer(
+            share_lines(
                 "main",
-                {"type": "line", "point": False, "tooltip": True},
-                x=ch.enc("period", "temporal", per + " (start)", axis={"format": "%d %b %Y"}),
-                y=ch.enc(
-                    "share",
-                    "quantitative",
-                    "share of all the platform's statements",
-                    axis={"format": "%"},
-                    scale={"domain": [0, 1]},
-                ),
-                color=ch.enc("service", "nominal", "", legend={"orient": "bottom"}),
-                strokeDash=ch.enc("measure", "nominal", "", legend={"orient": "bottom"}),
+                series="service",
+                x_title=per + " (start)",
+                y_title="share of all the platform's statements",
+                colours=colours,
+                x_axis=x_axis,
                 tooltip=[
                     ch.tip("service", title="platform"),
                     ch.tip("period", "temporal"),
@@ -514,6 +581,14 @@ def summary_view() -> None:
         {"main": auto, **base},
         height=280,
         key="sor_pd_auto",
+    )
+    chart_data(
+        auto,
+        name=f"dsa-automated-{grain}",
+        dataset=f"DSA statements of reasons: shares automated of all statements, per {grain}",
+        source_ids=SUMMARY_SOURCES,
+        filters={"from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_pd_auto",
     )
     st.caption(
         "**Share automated**: statements whose content was detected by automated means "
@@ -573,9 +648,7 @@ def summary_view() -> None:
                             stack="normalize",
                             axis={"format": "%"},
                         ),
-                        color=ch.enc(
-                            "decision", "nominal", title, legend={"orient": "bottom", "columns": 2}
-                        ),
+                        color=ch.enc("decision", "nominal", title, legend=decision_legend(title)),
                         tooltip=[
                             ch.tip("service", title="platform"),
                             ch.tip("decision"),
@@ -587,6 +660,14 @@ def summary_view() -> None:
                 {"main": part},
                 height=max(120, 30 * part.service.nunique()),
                 key=f"sor_pd_{field}",
+            )
+            chart_data(
+                part[["service", "decision", "statements", "share"]],
+                name=f"dsa-{field.replace('_', '-')}",
+                dataset=f"DSA statements of reasons: {title}s",
+                source_ids=SUMMARY_SOURCES,
+                filters={"from": str(start), "to": str(end), "platforms": plats},
+                key=f"dl_sor_pd_{field}",
             )
     st.caption(
         "**Visibility and account decisions**: how all the platform's statements restricted "
@@ -621,7 +702,7 @@ def reconciliation_panel() -> None:
             ch.layer(
                 "main",
                 {"type": "bar", "tooltip": True, "width": {"band": 1}},
-                x=ch.enc("date", "temporal", "day", axis={"format": "%b %Y"}),
+                x=ch.enc("date", "temporal", "day", axis=ch.time_axis(rec.date)),
                 y=ch.enc("difference", "quantitative", "dump minus official count"),
                 color={
                     "condition": {"test": "datum.difference < 0", "value": "#c62828"},
@@ -651,6 +732,14 @@ def reconciliation_panel() -> None:
         },
         height=220,
         key="sor_reconciliation",
+    )
+    chart_data(
+        rec,
+        name="dsa-official-vs-dumps",
+        dataset="DSA Transparency Database: official daily counts vs the dumps",
+        source_ids=["dsa_tdb_daily_counts", "dsa_tdb_summary"],
+        urls=[*rec.official_source_url.head(1), *rec.dump_source_url.head(1)],
+        key="dl_sor_reconciliation",
     )
     st.caption(
         "**Reconciliation**: for each day, the number of statements the Commission's download "
@@ -702,6 +791,14 @@ def crosscheck_panel() -> None:
             "report_source_url": st.column_config.LinkColumn("report source"),
             "sor_source_url": st.column_config.LinkColumn("statements source"),
         },
+    )
+    chart_data(
+        both if not both.empty else cc,
+        name="dsa-statements-vs-reports",
+        dataset="DSA statements of reasons vs the platforms' own DSA reports",
+        source_ids=["dsa_tdb_summary", "dsa_harmonised_reports"],
+        urls=[*cc.report_source_url.dropna().unique()[:20]],
+        key="dl_sor_crosscheck",
     )
     st.caption(
         "**Cross-check**: per very large platform and half-year, the statements of reasons it "

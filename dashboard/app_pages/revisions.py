@@ -5,7 +5,7 @@ import streamlit as st
 
 import charts as ch
 from data import metrics, platform_names, policy_labels, q, require_warehouse, series_names
-from ui import chart_caption, dates, empty, multiselect, present, radio
+from ui import chart_caption, chart_data, dates, empty, multiselect, present, radio
 
 CHANGES = {
     "restated": "Restated (value changed)",
@@ -59,6 +59,15 @@ def _release_summary(plats: list, names: dict) -> None:
             "url": st.column_config.LinkColumn("source"),
             **dates("vintage", "previous_vintage"),
         },
+    )
+    chart_data(
+        summ,
+        name="revisions-per-release",
+        dataset="Revisions: what each release changed",
+        source_ids=sorted(present(summ.source_id.unique())),
+        urls=summ.url.tolist(),
+        filters={"platform": plats} if plats else None,
+        key="dl_release_summary",
     )
     st.subheader("Every restated value")
 
@@ -124,6 +133,7 @@ if require_warehouse():
         change = radio(
             "Change", list(CHANGES), "change", default="restated", format_func=CHANGES.get
         )
+    filters = {k: v for k, v in {"platform": plats, "metric": mets, "change": change}.items() if v}
     f = rev
     if plats:
         f = f[f.platform.isin(plats)]
@@ -206,34 +216,63 @@ if require_warehouse():
             note=f"Relative change of restated values, largest {min(TOP, len(top))} "
             "first: (new − old) ÷ |old|.",
         )
+        chart_data(
+            top[
+                [
+                    "series",
+                    "platform",
+                    "service",
+                    "period_label",
+                    "relative_change",
+                    "old_value",
+                    "new_value",
+                    "old_value_text",
+                    "new_value_text",
+                    "old_vintage",
+                    "new_vintage",
+                    "said_by_publisher",
+                    "source_id",
+                    "old_url",
+                    "new_url",
+                ]
+            ],
+            name="revisions-largest-changes",
+            dataset=f"Revisions: the {min(TOP, len(top))} largest relative changes "
+            f"({CHANGES[change]})",
+            source_ids=sorted(present(top.source_id.unique())),
+            urls=[*top.old_url, *top.new_url],
+            filters=filters,
+            key="dl_revisions_chart",
+        )
+    table = f[
+        [
+            "platform",
+            "service",
+            "scope",
+            "period_label",
+            "policy_area",
+            "metric",
+            "old_value",
+            "new_value",
+            "relative_change",
+            "change",
+            "old_vintage",
+            "new_vintage",
+            "said_by_publisher",
+            "old_file",
+            "new_file",
+            "old_url",
+            "new_url",
+            "old_value_text",
+            "new_value_text",
+            "raw_policy_label",
+            "raw_metric_label",
+            "old_snapshot",
+            "new_snapshot",
+        ]
+    ]
     st.dataframe(
-        f[
-            [
-                "platform",
-                "service",
-                "scope",
-                "period_label",
-                "policy_area",
-                "metric",
-                "old_value",
-                "new_value",
-                "relative_change",
-                "change",
-                "old_vintage",
-                "new_vintage",
-                "said_by_publisher",
-                "old_file",
-                "new_file",
-                "old_url",
-                "new_url",
-                "old_value_text",
-                "new_value_text",
-                "raw_policy_label",
-                "raw_metric_label",
-                "old_snapshot",
-                "new_snapshot",
-            ]
-        ],
+        table,
         hide_index=True,
         width="stretch",
         column_config={
@@ -247,4 +286,13 @@ if require_warehouse():
             "new_url": st.column_config.LinkColumn("new source"),
             **dates("old_vintage", "new_vintage"),
         },
+    )
+    chart_data(
+        table,
+        name=f"revisions-{change}",
+        dataset=f"Revisions: {CHANGES[change]}",
+        source_ids=sorted(present(f.source_id.unique())),
+        urls=[*f.old_url.head(50), *f.new_url.head(50)],
+        filters=filters,
+        key="dl_revisions_table",
     )

@@ -814,7 +814,8 @@ def test_dsa_page_of_the_embedded_default_shows_real_platforms(default_db, monke
     assert "184 of 686 days differ" in texts(at)
     frames = [d.value for d in at.dataframe]
     cc = next(f for f in frames if "ratio" in f.columns)
-    row = cc[(cc.service == "tiktok") & (cc.measure == "own-initiative decisions")].iloc[0]
+    # named as on every other page (TikTok, not the id tiktok)
+    row = cc[(cc.service == "TikTok") & (cc.measure == "own-initiative decisions")].iloc[0]
     assert row.report_value == 258_691_522
     assert row.report_source_url.startswith("https://")
 

@@ -20,6 +20,7 @@ from data import (
     q,
     qa,
     require_warehouse,
+    series_name,
     sor_amar,
     sor_decisions,
     sor_platform_rollup,
@@ -119,6 +120,11 @@ def share_lines(
     )
     spec["mark"] = {"type": "line", "point": False, "tooltip": True}
     spec["encoding"]["y"].update(axis={"format": "%"}, scale={"domain": [0, 1]})
+    # the dash legend above the plot: one entry a line on a phone (side by side it would be
+    # wider than the chart and squeeze the plot), the labels in full
+    spec["encoding"]["strokeDash"]["legend"].update(
+        columns={"expr": "width < 440 ? 1 : 2"}, labelLimit=300
+    )
     return spec
 
 
@@ -166,9 +172,37 @@ def discontinuity_marks(start, end) -> tuple[list, dict]:
         # only the major breaks are written on the chart (the others: hover the rule)
         key = disc[disc.date.isin(LABELLED)]
         if not key.empty:
-            marks.append(ch.rule_labels("disc_key", color=DISC_COLOR))
-            data["disc_key"] = key
+            marks.extend(rule_labels())
+            mid = pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2
+            data["disc_key"] = key.assign(right=pd.to_datetime(key.date) > mid)
     return marks, data
+
+
+def rule_labels() -> list:
+    """The labels of the major breaks, inside the plot: right of their rule in the left half of
+    the chart, left of it in the right half, cut to the room there is (full text on hover)."""
+    text = {
+        "type": "text",
+        "baseline": "top",
+        "dy": 2,
+        "fontSize": 10,
+        "color": DISC_COLOR,
+        "limit": {"expr": "max(70, min(300, width * 0.4))"},
+    }
+    out = []
+    for right in (False, True):
+        out.append(
+            ch.layer(
+                "disc_key",
+                {**text, "align": "right" if right else "left", "dx": -3 if right else 3},
+                transform=[{"filter": "datum.right" if right else "!datum.right"}],
+                x=ch.enc("date", "temporal"),
+                y={"value": 0},
+                text=ch.enc("label", "nominal"),
+                tooltip=[ch.tip("date", "temporal"), ch.tip("label", title="discontinuity")],
+            )
+        )
+    return out
 
 
 def ingest_view() -> None:
@@ -774,9 +808,13 @@ def crosscheck_panel() -> None:
     if cc.empty:
         empty("No harmonised DSA report in this warehouse to set beside the statements of reasons.")
         return
+    # platforms and services by name, as on every other page (the ids stay in the download)
+    named = cc.assign(
+        service=[series_name(p, v) for p, v in zip(cc.platform, cc.service, strict=True)]
+    ).drop(columns="platform")
     both = cc[cc.sor_statements.notna()]
     st.dataframe(
-        both if not both.empty else cc,
+        named.loc[both.index] if not both.empty else named,
         hide_index=True,
         width="stretch",
         column_config={
@@ -785,6 +823,7 @@ def crosscheck_panel() -> None:
                 "statements of reasons", format="localized"
             ),
             "ratio": st.column_config.NumberColumn("ratio (SoR / report)", format="%.3f"),
+            "service": "platform / service",
             "sor_days": "days with statements",
             "period_days": "days in period",
             "sor_names": "name in the statements",

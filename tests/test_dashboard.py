@@ -1079,3 +1079,22 @@ def test_revisions_offer_each_table_and_chart_with_a_citation(default_db, monkey
     summary = at.dataframe[0].value
     meta = summary[summary.source_id == "meta_cser"]
     assert (meta.values_restated > 0).any() and meta.largest_changes.notna().any()
+
+
+def test_platform_charts_show_no_value_above_the_data_in_the_marker_headroom(
+    default_db, monkeypatch
+):
+    """The headroom for the regulator-action markers never reads as values: a share (0–1)
+    axis shows no 1.2 or 1.6 above the largest value."""
+    at = open_page(default_db, "platform", monkeypatch)
+    checked = 0
+    for spec, data in zip(specs(at), charts(at), strict=True):
+        y = spec["layer"][0]["encoding"].get("y", {})
+        if "domainMax" not in y.get("scale", {}):
+            continue
+        obs = data["obs"]
+        top = float(obs[obs.is_current].value.max())
+        assert y["scale"]["domainMax"] > top
+        assert f"datum.value > {top!r} * 1.1" in y["axis"]["labelExpr"]
+        checked += 1
+    assert checked  # Meta (the default) has regulator actions on its charts

@@ -1079,6 +1079,12 @@ def test_revisions_offer_each_table_and_chart_with_a_citation(default_db, monkey
     summary = at.dataframe[0].value
     meta = summary[summary.source_id == "meta_cser"]
     assert (meta.values_restated > 0).any() and meta.largest_changes.notna().any()
+    # the largest changes read with names, not warehouse ids, for an advocate
+    text = "; ".join(meta.largest_changes)
+    assert "Meta / Facebook · " in text and "meta/facebook" not in text and " → " in text
+    most = meta.loc[meta.values_restated.idxmax()]
+    escaped = re.sub(r"([-.])", r"\\\1", most.filename)  # as Markdown-escaped on the page
+    assert f"Most: {escaped} (Meta, " in texts(at)
 
 
 def test_platform_charts_show_no_value_above_the_data_in_the_marker_headroom(

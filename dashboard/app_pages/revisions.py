@@ -151,17 +151,18 @@ st.caption(
 if require_warehouse():
     # A change needs two releases: pairs read from one file are rows of that file that share a
     # harmonised key (labels not mapped to a metric or policy area), not restatements.
+    # one read of the view (it joins every release with the next): the same-file pairs are
+    # counted and dropped here rather than by a second query
     rev = q("""SELECT platform, service, scope, period_label, period_start, policy_area, metric,
                       unit, old_value, new_value, old_value_text, new_value_text, change,
                       relative_change, old_vintage, new_vintage, source_id, raw_policy_label,
                       raw_metric_label, old_url, new_url, old_snapshot, new_snapshot,
-                      old_file, new_file, said_by_publisher
-               FROM revisions WHERE old_snapshot IS DISTINCT FROM new_snapshot
+                      old_file, new_file, said_by_publisher,
+                      coalesce(old_snapshot = new_snapshot, false) AS same_file
+               FROM revisions
                ORDER BY platform, service, metric, policy_area, period_start, new_vintage""")
-    same_file = int(
-        q("""SELECT count(*) AS n FROM revisions
-                         WHERE old_snapshot = new_snapshot""").n.iloc[0]
-    )
+    same_file = int(rev.same_file.sum())
+    rev = rev[~rev.same_file].drop(columns="same_file")
     same_note = (
         f" {same_file:,} pair(s) of values read from one and the same file share a "
         "harmonised key because some of their labels are not mapped to a harmonised "

@@ -174,17 +174,18 @@ def discontinuity_marks(start, end) -> tuple[list, dict]:
         if not key.empty:
             marks.extend(rule_labels())
             mid = pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2
-            data["disc_key"] = key.assign(right=pd.to_datetime(key.date) > mid)
+            data["disc_key"] = key.assign(right=pd.to_datetime(key.date) > mid, row=range(len(key)))
     return marks, data
 
 
 def rule_labels() -> list:
     """The labels of the major breaks, inside the plot: right of their rule in the left half of
-    the chart, left of it in the right half, cut to the room there is (full text on hover)."""
+    the chart, left of it in the right half, each on its own line (on a phone two labels may
+    reach across each other), cut to the room there is (full text on hover)."""
     text = {
         "type": "text",
         "baseline": "top",
-        "dy": 2,
+        "y": {"expr": "2 + 12 * datum.row"},
         "fontSize": 10,
         "color": DISC_COLOR,
         "limit": {"expr": "max(70, min(300, width * 0.4))"},
@@ -197,7 +198,6 @@ def rule_labels() -> list:
                 {**text, "align": "right" if right else "left", "dx": -3 if right else 3},
                 transform=[{"filter": "datum.right" if right else "!datum.right"}],
                 x=ch.enc("date", "temporal"),
-                y={"value": 0},
                 text=ch.enc("label", "nominal"),
                 tooltip=[ch.tip("date", "temporal"), ch.tip("label", title="discontinuity")],
             )

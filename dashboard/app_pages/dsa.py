@@ -84,6 +84,8 @@ LABELLED = ("2024-05-22", "2025-07-01")  # written on the charts; the other rule
 DISCONTINUITY_BANDS = [("2024-05-01", "2024-06-30", "Commission de-duplication (May–June 2024)")]
 SUMMARY_SOURCES = ["dsa_tdb_summary"]
 INGEST_SOURCES = ["dsa_tdb_aggregates", "dsa_tdb_dumps"]
+# the dumps `transparency sor ingest` reads (their sources may not be declared in this warehouse)
+INGEST_URLS = ["https://transparency.dsa.ec.europa.eu/explore-data/download"]
 
 
 def platform_colours(names) -> dict:
@@ -307,6 +309,7 @@ def ingest_view() -> None:
         name=f"dsa-statements-{focus}-{grain}",
         dataset=f"DSA statements of reasons ({FOCUS[focus]}), per {grain}",
         source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
         filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
         key="dl_sor_counts",
     )
@@ -359,6 +362,7 @@ def ingest_view() -> None:
         name=f"dsa-automated-{focus}-{grain}",
         dataset=f"DSA statements of reasons ({FOCUS[focus]}): shares automated, per {grain}",
         source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
         filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
         key="dl_sor_auto",
     )
@@ -425,6 +429,7 @@ def ingest_view() -> None:
         name=f"dsa-visibility-{focus}",
         dataset=f"DSA statements of reasons ({FOCUS[focus]}): visibility decisions",
         source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
         filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
         key="dl_sor_vis",
     )

@@ -9,6 +9,7 @@ warehouse gives a clear message instead of a traceback.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -518,3 +519,37 @@ def latest_figures(platform: str | None = None) -> pd.DataFrame:
     """The newest child-safety figures of one platform (or of every platform with its own
     report), with the change on the previous comparable period and the data-through date."""
     return q(LATEST_SQL, {"metrics": list(HEADLINE_METRICS), "platform": platform})
+
+
+# ------------------------------------------------------------------ short names (chart legends)
+
+
+def sor_service_platforms() -> dict[str, str]:
+    """Platform id of each name printed in the statements of reasons ('TikTok' -> 'tiktok'), so
+    the DSA charts colour a platform as every other page does (empty without ``sor_services``)."""
+    if not has("sor_services"):
+        return {}
+    df = q("SELECT service, platform FROM sor_services WHERE platform IS NOT NULL")
+    return dict(zip(df.service, df.platform, strict=True))
+
+
+def _short(text: object, cut: str) -> str:
+    """'NCMEC (via OJJDP annual reports; …)' -> 'NCMEC': no parenthesis, nothing after ``cut``."""
+    t = re.sub(r"\s*\([^)]*\)", "", str(text or "")).split(cut)[0].strip(" ,")
+    return t
+
+
+def source_short_names(source_ids) -> dict[str, str]:
+    """A readable short name per source for legends: its publisher (without the parenthesis)
+    where that tells the given sources apart, else its title (the part before a colon), else
+    the id itself."""
+    ids = sorted({s for s in source_ids if isinstance(s, str)})
+    info = {r["source_id"]: r for r in sources_info(ids)}
+    out: dict[str, str] = {}
+    for field, cut in (("publisher", ";"), ("title", ":")):
+        names = {s: _short(info.get(s, {}).get(field), cut) for s in ids if s not in out}
+        counts = pd.Series(list(names.values()) + list(out.values()), dtype=object).value_counts()
+        for s, n in names.items():
+            if n and counts.get(n, 0) == 1:
+                out[s] = n
+    return {s: out.get(s, s) for s in ids}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import runpy
 from datetime import date
 from pathlib import Path
 
@@ -835,7 +836,8 @@ def test_dsa_page_of_the_embedded_default_shows_real_platforms(default_db, monke
     assert "184 of 686 days differ" in texts(at)
     frames = [d.value for d in at.dataframe]
     cc = next(f for f in frames if "ratio" in f.columns)
-    row = cc[(cc.service == "tiktok") & (cc.measure == "own-initiative decisions")].iloc[0]
+    # named as on every other page (TikTok, not the id tiktok)
+    row = cc[(cc.service == "TikTok") & (cc.measure == "own-initiative decisions")].iloc[0]
     assert row.report_value == 258_691_522
     assert row.report_source_url.startswith("https://")
 
@@ -1044,3 +1046,102 @@ def test_actions_filter_by_kind_of_authority_and_jurisdiction(fixture_db, monkey
     rerun(at.multiselect(key="authority").set_value([]))
     amounts = list(at.dataframe[0].value.amount)
     assert any(a.endswith("(per day)") for a in amounts)
+
+
+# ---------------------------------------------------------------- shared rules (issue 15 follow-up)
+
+# the palette's fixed colours (dashboard/charts.py), read without importing the app's modules
+_CHARTS = runpy.run_path(str(REPO / "dashboard" / "charts.py"))["PLATFORM_COLOURS"]
+
+
+def specs(at: AppTest) -> list[dict]:
+    """Every chart's Vega-Lite spec as sent to the browser."""
+    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def colours_of(spec: dict) -> dict[str, str]:
+    """Series -> colour of the first layer with a colour scale."""
+    for lay in spec["layer"]:
+        scale = lay.get("encoding", {}).get("color", {}).get("scale")
+        if scale:
+            return dict(zip(scale["domain"], scale["range"], strict=True))
+    return {}
+
+
+def test_dsa_charts_follow_the_palette_years_legend_and_offer_their_data(default_db, monkeypatch):
+    at = open_page(default_db, "dsa", monkeypatch)
+    counts, auto = specs(at)[:2]
+    for spec in (counts, auto):
+        colours = colours_of(spec)
+        # TikTok in TikTok's pink, Google Play in Google's green, as on every other page
+        assert colours["TikTok"] == _CHARTS["tiktok"]
+        main = spec["layer"][0]["encoding"]
+        assert "%Y" in main["x"]["axis"]["format"]  # years on every time axis
+        assert main["color"]["legend"]["columns"] == {"expr": "width < 440 ? 1 : 2"}
+    # two legends: platforms below the plot (wrapping), the dashes above it (never side by side)
+    assert auto["layer"][0]["encoding"]["strokeDash"]["legend"]["orient"] == "top"
+    assert set(charts(at)[1]["main"].measure) == {
+        "detected by automated means",
+        "decided fully automatically",
+    }
+    # the decision bars' legends fold on a narrow chart too
+    for spec in specs(at)[2:4]:
+        assert spec["layer"][0]["encoding"]["color"]["legend"]["columns"]["expr"]
+    # each chart and table: CSV and Parquet of exactly the rows shown, with a citation
+    csv = [b for b in at.get("download_button") if b.label == "Download CSV"]
+    assert len(csv) >= len(specs(at)) + 1  # + the cross-check table
+    cites = [c.value for c in at.code]
+    assert any("European Commission" in c and "shantay" in c for c in cites)
+
+
+def test_compare_names_a_second_source_by_its_publisher(default_db, monkeypatch):
+    at = open_page(default_db, "compare", monkeypatch)
+    rerun(at.selectbox(key="metric").select("cybertipline_reports_received"))
+    keys = ["tiktok/tiktok@ncmec_reports_by_esp", "tiktok/tiktok@diaphanous_curated"]
+    at = rerun(at.multiselect(key="series").set_value(keys))
+    main = charts(at)[0]["main"]
+    # TikTok from two sources: named by publisher, never by the source id; the URL keeps the ids
+    assert sorted(main.series.unique()) == [
+        "TikTok · NCMEC",
+        "TikTok · Robert Grimm, apparebit/diaphanous",
+    ]
+    assert set(main.source_id) == {"ncmec_reports_by_esp", "diaphanous_curated"}
+    assert sorted(at.multiselect(key="series").value) == sorted(keys)
+    colours = colours_of(specs(at)[0])
+    assert colours["TikTok · NCMEC"] == _CHARTS["tiktok"]  # one platform, its colour and a shade
+
+
+def test_revisions_offer_each_table_and_chart_with_a_citation(default_db, monkeypatch):
+    at = open_page(default_db, "revisions", monkeypatch)
+    csv = [b for b in at.get("download_button") if b.label == "Download CSV"]
+    assert len(csv) == 3  # per-release summary, largest changes, every restated value
+    cites = [c.value for c in at.code]
+    assert any("Meta" in c and "Community Standards Enforcement Report" in c for c in cites)
+    summary = at.dataframe[0].value
+    meta = summary[summary.source_id == "meta_cser"]
+    assert (meta.values_restated > 0).any() and meta.largest_changes.notna().any()
+    # the largest changes read with names, not warehouse ids, for an advocate
+    text = "; ".join(meta.largest_changes)
+    assert "Meta / Facebook · " in text and "meta/facebook" not in text and " → " in text
+    most = meta.loc[meta.values_restated.idxmax()]
+    escaped = re.sub(r"([-.])", r"\\\1", most.filename)  # as Markdown-escaped on the page
+    assert f"Most: {escaped} (Meta, " in texts(at)
+
+
+def test_platform_charts_show_no_value_above_the_data_in_the_marker_headroom(
+    default_db, monkeypatch
+):
+    """The headroom for the regulator-action markers never reads as values: a share (0–1)
+    axis shows no 1.2 or 1.6 above the largest value."""
+    at = open_page(default_db, "platform", monkeypatch)
+    checked = 0
+    for spec, data in zip(specs(at), charts(at), strict=True):
+        y = spec["layer"][0]["encoding"].get("y", {})
+        if "domainMax" not in y.get("scale", {}):
+            continue
+        obs = data["obs"]
+        top = float(obs[obs.is_current].value.max())
+        assert y["scale"]["domainMax"] > top
+        assert f"datum.value > {top!r} * 1.1" in y["axis"]["labelExpr"]
+        checked += 1
+    assert checked  # Meta (the default) has regulator actions on its charts

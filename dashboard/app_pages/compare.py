@@ -14,6 +14,7 @@ from data import (
     q,
     require_warehouse,
     series_names,
+    source_short_names,
 )
 from ui import chart_caption, chart_data, dates, empty, fmt_number, md, multiselect, radio, select
 
@@ -160,6 +161,17 @@ def _as_markdown(notes: list[str]) -> str:
     return out
 
 
+def source_labels(data: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(pair, source id) -> the readable name of the source among the sources that hold that
+    platform / service pair (its publisher, else its title): legends say "… · NCMEC", while
+    the keys in the URL keep the source id."""
+    out = {}
+    for pair, ids in data.groupby("pair").source_id.unique().items():
+        for src, name in source_short_names(ids).items():
+            out[(pair, src)] = name
+    return out
+
+
 st.title("Compare platforms")
 if require_warehouse():
     avail = q("""SELECT metric, policy_area, scope, count(*) AS n
@@ -224,7 +236,11 @@ if require_warehouse():
     data["series"] = series_names(data.platform, data.service)
     multi = data.groupby("pair").source_id.nunique()
     two = data.pair.map(multi) > 1
-    data.loc[two, "series"] = data.series[two] + " · " + data.source_id[two]
+    short = source_labels(data[two])
+    data.loc[two, "series"] = [
+        f"{n} · {short[(pair, src)]}"
+        for n, pair, src in zip(data.series[two], data.pair[two], data.source_id[two], strict=True)
+    ]
     names = dict(zip(data.key, data.series, strict=True))
     keys, seeds = default_series(data, own_platforms())
 

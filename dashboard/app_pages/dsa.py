@@ -20,13 +20,15 @@ from data import (
     q,
     qa,
     require_warehouse,
+    series_name,
     sor_amar,
     sor_decisions,
     sor_platform_rollup,
+    sor_service_platforms,
     sor_span,
     sor_tables,
 )
-from ui import date_range, empty, md, multiselect, radio
+from ui import chart_data, date_range, empty, md, multiselect, radio
 
 FOCUS = {
     "minors": "Protection of minors (category)",
@@ -80,6 +82,57 @@ DISCONTINUITIES = [
 # of the affected days over May and June 2024.
 LABELLED = ("2024-05-22", "2025-07-01")  # written on the charts; the other rules on hover
 DISCONTINUITY_BANDS = [("2024-05-01", "2024-06-30", "Commission de-duplication (May–June 2024)")]
+SUMMARY_SOURCES = ["dsa_tdb_summary"]
+INGEST_SOURCES = ["dsa_tdb_aggregates", "dsa_tdb_dumps"]
+# the dumps `transparency sor ingest` reads (their sources may not be declared in this warehouse)
+INGEST_URLS = ["https://transparency.dsa.ec.europa.eu/explore-data/download"]
+
+
+def platform_colours(names) -> dict:
+    """One colour per platform, as on every other page: each printed name (TikTok, Google Play)
+    takes the colour of the platform it belongs to (its services shaded), names not mapped to a
+    platform a stable colour of their own."""
+    of = sor_service_platforms()
+    return ch.colour_scale({n: of.get(n) or str(n).lower() for n in dict.fromkeys(names)})
+
+
+def share_lines(
+    data: str,
+    *,
+    series: str,
+    x_title: str,
+    y_title: str,
+    colours: dict,
+    x_axis: dict,
+    tooltip: list,
+) -> dict:
+    """Shares (0–1) per platform, solid for automated detection and dashed for fully automated
+    decisions: the colour legend below the plot (wraps on a phone), the dash legend above it."""
+    spec = ch.series_lines(
+        data,
+        x="period",
+        y="share",
+        color=series,
+        dash="measure",
+        x_title=x_title,
+        y_title=y_title,
+        tooltip=tooltip,
+        colours=colours,
+        x_axis=x_axis,
+    )
+    spec["mark"] = {"type": "line", "point": False, "tooltip": True}
+    spec["encoding"]["y"].update(axis={"format": "%"}, scale={"domain": [0, 1]})
+    # the dash legend above the plot: one entry a line on a phone (side by side it would be
+    # wider than the chart and squeeze the plot), the labels in full
+    spec["encoding"]["strokeDash"]["legend"].update(
+        columns={"expr": "width < 440 ? 1 : 2"}, labelLimit=300
+    )
+    return spec
+
+
+def decision_legend(title: str) -> dict:
+    """The legend of a decision bar chart: below it, one column on a narrow chart."""
+    return {**ch.LEGEND, "title": title}
 
 
 def discontinuity_marks(start, end) -> tuple[list, dict]:
@@ -121,9 +174,37 @@ def discontinuity_marks(start, end) -> tuple[list, dict]:
         # only the major breaks are written on the chart (the others: hover the rule)
         key = disc[disc.date.isin(LABELLED)]
         if not key.empty:
-            marks.append(ch.rule_labels("disc_key", color=DISC_COLOR))
-            data["disc_key"] = key
+            marks.extend(rule_labels())
+            mid = pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2
+            data["disc_key"] = key.assign(right=pd.to_datetime(key.date) > mid, row=range(len(key)))
     return marks, data
+
+
+def rule_labels() -> list:
+    """The labels of the major breaks, inside the plot: right of their rule in the left half of
+    the chart, left of it in the right half, each on its own line (on a phone two labels may
+    reach across each other), cut to the room there is (full text on hover)."""
+    text = {
+        "type": "text",
+        "baseline": "top",
+        "y": {"expr": "2 + 12 * datum.row"},
+        "fontSize": 10,
+        "color": DISC_COLOR,
+        "limit": {"expr": "max(70, min(300, width * 0.4))"},
+    }
+    out = []
+    for right in (False, True):
+        out.append(
+            ch.layer(
+                "disc_key",
+                {**text, "align": "right" if right else "left", "dx": -3 if right else 3},
+                transform=[{"filter": "datum.right" if right else "!datum.right"}],
+                x=ch.enc("date", "temporal"),
+                text=ch.enc("label", "nominal"),
+                tooltip=[ch.tip("date", "temporal"), ch.tip("label", title="discontinuity")],
+            )
+        )
+    return out
 
 
 def ingest_view() -> None:
@@ -178,6 +259,8 @@ def ingest_view() -> None:
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.statements
     marks, base = discontinuity_marks(start, end)
+    colours = platform_colours(plats)
+    x_axis = ch.time_axis([start, end])
     tips = [
         ch.tip("platform_name", title="platform"),
         ch.tip("period", "temporal"),
@@ -212,13 +295,23 @@ def ingest_view() -> None:
                 x_title=GRAIN[grain].lower() + " (start)",
                 y_title="statements of reasons",
                 tooltip=tips,
-                x_format="%d %b %Y",
+                colours=colours,
+                x_axis=x_axis,
             ),
             *marks,
         ],
         {"main": ts[cols], **base},
         height=320,
         key="sor_counts",
+    )
+    chart_data(
+        ts[cols],
+        name=f"dsa-statements-{focus}-{grain}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}), per {grain}",
+        source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_counts",
     )
     st.caption(
         f"**Statements of reasons** ({focus_text}): moderation decisions a platform "
@@ -243,24 +336,13 @@ def ingest_view() -> None:
     )
     ch.render(
         [
-            ch.layer(
+            share_lines(
                 "main",
-                {"type": "line", "point": False, "tooltip": True},
-                x=ch.enc(
-                    "period",
-                    "temporal",
-                    GRAIN[grain].lower() + " (start)",
-                    axis={"format": "%d %b %Y"},
-                ),
-                y=ch.enc(
-                    "share",
-                    "quantitative",
-                    "share of statements",
-                    axis={"format": "%"},
-                    scale={"domain": [0, 1]},
-                ),
-                color=ch.enc("platform_name", "nominal", "", legend={"orient": "bottom"}),
-                strokeDash=ch.enc("measure", "nominal", "", legend={"orient": "bottom"}),
+                series="platform_name",
+                x_title=GRAIN[grain].lower() + " (start)",
+                y_title="share of statements",
+                colours=colours,
+                x_axis=x_axis,
                 tooltip=[
                     ch.tip("platform_name", title="platform"),
                     ch.tip("period", "temporal"),
@@ -274,6 +356,15 @@ def ingest_view() -> None:
         {"main": auto, **base},
         height=300,
         key="sor_auto",
+    )
+    chart_data(
+        auto,
+        name=f"dsa-automated-{focus}-{grain}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}): shares automated, per {grain}",
+        source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_auto",
     )
     st.caption(
         f"**Share automated** ({focus_text}): statements whose content was detected by "
@@ -320,7 +411,7 @@ def ingest_view() -> None:
                     "decision",
                     "nominal",
                     "visibility decision",
-                    legend={"orient": "bottom", "columns": 3},
+                    legend=decision_legend("visibility decision"),
                 ),
                 tooltip=[
                     ch.tip("platform_name", title="platform"),
@@ -332,6 +423,15 @@ def ingest_view() -> None:
         {"main": vis},
         height=max(120, 34 * vis.platform_name.nunique()),
         key="sor_vis",
+    )
+    chart_data(
+        vis,
+        name=f"dsa-visibility-{focus}",
+        dataset=f"DSA statements of reasons ({FOCUS[focus]}): visibility decisions",
+        source_ids=INGEST_SOURCES,
+        urls=INGEST_URLS,
+        filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_vis",
     )
     st.caption(
         f"**Visibility decisions** ({focus_text}): how the content was restricted "
@@ -394,6 +494,8 @@ def summary_view() -> None:
     ts["share_auto_detected"] = ts.auto_detected.fillna(0) / ts.all_statements
     ts["share_auto_decided"] = ts.auto_decided.fillna(0) / ts.all_statements
     marks, base = discontinuity_marks(start, end)
+    colours = platform_colours(plats)
+    x_axis = ch.time_axis([start, end])
     focus_text = md(FOCUS[focus])
     src = (
         "Source: European Commission, DSA Transparency Database (CC BY 4.0), summary statistics "
@@ -433,13 +535,23 @@ def summary_view() -> None:
                     x_title=GRAIN[grain].lower() + " (start)",
                     y_title=y_title,
                     tooltip=tips,
-                    x_format="%d %b %Y",
+                    colours=colours,
+                    x_axis=x_axis,
                 ),
                 *marks,
             ],
             {"main": shown[cols], **base},
             height=320,
             key="sor_pd_counts",
+        )
+        chart_data(
+            shown[cols],
+            name=f"dsa-statements-{focus}-{grain}-{measure}",
+            dataset=f"DSA statements of reasons ({FOCUS[focus]}), per {grain}: {MEASURE[measure]}",
+            source_ids=SUMMARY_SOURCES + (["dsa_harmonised_reports"] if measure == "rate" else []),
+            urls=amar.url.tolist() if measure == "rate" and "url" in amar else [],
+            filters={"focus": focus, "from": str(start), "to": str(end), "platforms": plats},
+            key="dl_sor_pd_counts",
         )
     named = ranked.set_index("service").n
     st.caption(
@@ -488,19 +600,13 @@ def summary_view() -> None:
     )
     ch.render(
         [
-            ch.layer(
+            share_lines(
                 "main",
-                {"type": "line", "point": False, "tooltip": True},
-                x=ch.enc("period", "temporal", per + " (start)", axis={"format": "%d %b %Y"}),
-                y=ch.enc(
-                    "share",
-                    "quantitative",
-                    "share of all the platform's statements",
-                    axis={"format": "%"},
-                    scale={"domain": [0, 1]},
-                ),
-                color=ch.enc("service", "nominal", "", legend={"orient": "bottom"}),
-                strokeDash=ch.enc("measure", "nominal", "", legend={"orient": "bottom"}),
+                series="service",
+                x_title=per + " (start)",
+                y_title="share of all the platform's statements",
+                colours=colours,
+                x_axis=x_axis,
                 tooltip=[
                     ch.tip("service", title="platform"),
                     ch.tip("period", "temporal"),
@@ -514,6 +620,14 @@ def summary_view() -> None:
         {"main": auto, **base},
         height=280,
         key="sor_pd_auto",
+    )
+    chart_data(
+        auto,
+        name=f"dsa-automated-{grain}",
+        dataset=f"DSA statements of reasons: shares automated of all statements, per {grain}",
+        source_ids=SUMMARY_SOURCES,
+        filters={"from": str(start), "to": str(end), "platforms": plats},
+        key="dl_sor_pd_auto",
     )
     st.caption(
         "**Share automated**: statements whose content was detected by automated means "
@@ -573,9 +687,7 @@ def summary_view() -> None:
                             stack="normalize",
                             axis={"format": "%"},
                         ),
-                        color=ch.enc(
-                            "decision", "nominal", title, legend={"orient": "bottom", "columns": 2}
-                        ),
+                        color=ch.enc("decision", "nominal", title, legend=decision_legend(title)),
                         tooltip=[
                             ch.tip("service", title="platform"),
                             ch.tip("decision"),
@@ -587,6 +699,14 @@ def summary_view() -> None:
                 {"main": part},
                 height=max(120, 30 * part.service.nunique()),
                 key=f"sor_pd_{field}",
+            )
+            chart_data(
+                part[["service", "decision", "statements", "share"]],
+                name=f"dsa-{field.replace('_', '-')}",
+                dataset=f"DSA statements of reasons: {title}s",
+                source_ids=SUMMARY_SOURCES,
+                filters={"from": str(start), "to": str(end), "platforms": plats},
+                key=f"dl_sor_pd_{field}",
             )
     st.caption(
         "**Visibility and account decisions**: how all the platform's statements restricted "
@@ -621,7 +741,7 @@ def reconciliation_panel() -> None:
             ch.layer(
                 "main",
                 {"type": "bar", "tooltip": True, "width": {"band": 1}},
-                x=ch.enc("date", "temporal", "day", axis={"format": "%b %Y"}),
+                x=ch.enc("date", "temporal", "day", axis=ch.time_axis(rec.date)),
                 y=ch.enc("difference", "quantitative", "dump minus official count"),
                 color={
                     "condition": {"test": "datum.difference < 0", "value": "#c62828"},
@@ -651,6 +771,14 @@ def reconciliation_panel() -> None:
         },
         height=220,
         key="sor_reconciliation",
+    )
+    chart_data(
+        rec,
+        name="dsa-official-vs-dumps",
+        dataset="DSA Transparency Database: official daily counts vs the dumps",
+        source_ids=["dsa_tdb_daily_counts", "dsa_tdb_summary"],
+        urls=[*rec.official_source_url.head(1), *rec.dump_source_url.head(1)],
+        key="dl_sor_reconciliation",
     )
     st.caption(
         "**Reconciliation**: for each day, the number of statements the Commission's download "
@@ -685,9 +813,13 @@ def crosscheck_panel() -> None:
     if cc.empty:
         empty("No harmonised DSA report in this warehouse to set beside the statements of reasons.")
         return
+    # platforms and services by name, as on every other page (the ids stay in the download)
+    named = cc.assign(
+        service=[series_name(p, v) for p, v in zip(cc.platform, cc.service, strict=True)]
+    ).drop(columns="platform")
     both = cc[cc.sor_statements.notna()]
     st.dataframe(
-        both if not both.empty else cc,
+        named.loc[both.index] if not both.empty else named,
         hide_index=True,
         width="stretch",
         column_config={
@@ -696,12 +828,21 @@ def crosscheck_panel() -> None:
                 "statements of reasons", format="localized"
             ),
             "ratio": st.column_config.NumberColumn("ratio (SoR / report)", format="%.3f"),
+            "service": "platform / service",
             "sor_days": "days with statements",
             "period_days": "days in period",
             "sor_names": "name in the statements",
             "report_source_url": st.column_config.LinkColumn("report source"),
             "sor_source_url": st.column_config.LinkColumn("statements source"),
         },
+    )
+    chart_data(
+        both if not both.empty else cc,
+        name="dsa-statements-vs-reports",
+        dataset="DSA statements of reasons vs the platforms' own DSA reports",
+        source_ids=["dsa_tdb_summary", "dsa_harmonised_reports"],
+        urls=[*cc.report_source_url.dropna().unique()[:20]],
+        key="dl_sor_crosscheck",
     )
     st.caption(
         "**Cross-check**: per very large platform and half-year, the statements of reasons it "

@@ -192,6 +192,14 @@ def _markers(every: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
     return inside.assign(lane=lanes, right=right, marker=labels)
 
 
+def headroom_axis(top: float) -> dict:
+    """The value axis of a chart with headroom for the marker lanes: no tick, label or grid
+    line well above the largest value (a share never reads 1.6 on a 0–1 axis)."""
+    above = f"datum.value > {top!r} * 1.1"
+    hide = {"condition": {"test": above, "value": 0}, "value": 1}
+    return {"labelExpr": f"{above} ? '' : datum.label", "gridOpacity": hide, "tickOpacity": hide}
+
+
 st.title("Platform profile")
 if require_warehouse():
     platforms = _platforms()
@@ -472,6 +480,7 @@ if require_warehouse():
                 top = float(cur.value.max())
                 if top > 0:  # headroom above the values for the marker lanes
                     layers[0]["encoding"]["y"]["scale"] = {"domainMax": top * (1 + 0.07 * lanes)}
+                    layers[0]["encoding"]["y"]["axis"] = headroom_axis(top)
             ch.render(
                 [*layers, *layers_ev],
                 sets,

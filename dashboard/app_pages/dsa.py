@@ -88,6 +88,23 @@ INGEST_SOURCES = ["dsa_tdb_aggregates", "dsa_tdb_dumps"]
 INGEST_URLS = ["https://transparency.dsa.ec.europa.eu/explore-data/download"]
 
 
+def automation_shares(ts: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+    """The two automation shares of ``ts`` as one long column ``share`` with a ``measure``."""
+    auto = ts.melt(
+        id_vars=keep,
+        value_vars=["share_auto_detected", "share_auto_decided"],
+        var_name="measure",
+        value_name="share",
+    )
+    auto["measure"] = auto.measure.map(
+        {
+            "share_auto_detected": "detected by automated means",
+            "share_auto_decided": "decided fully automatically",
+        }
+    )
+    return auto
+
+
 def platform_colours(names) -> dict:
     """One colour per platform, as on every other page: each printed name (TikTok, Google Play)
     takes the colour of the platform it belongs to (its services shaded), names not mapped to a
@@ -322,18 +339,7 @@ def ingest_view() -> None:
     )
 
     st.subheader("Automated detection and decision")
-    auto = ts.melt(
-        id_vars=["period", "platform_name", "statements"],
-        value_vars=["share_auto_detected", "share_auto_decided"],
-        var_name="measure",
-        value_name="share",
-    )
-    auto["measure"] = auto.measure.map(
-        {
-            "share_auto_detected": "detected by automated means",
-            "share_auto_decided": "decided fully automatically",
-        }
-    )
+    auto = automation_shares(ts, ["period", "platform_name", "statements"])
     ch.render(
         [
             share_lines(
@@ -586,18 +592,7 @@ def summary_view() -> None:
     )
 
     st.subheader("Automated detection and decision")
-    auto = ts.melt(
-        id_vars=["period", "service", "all_statements"],
-        value_vars=["share_auto_detected", "share_auto_decided"],
-        var_name="measure",
-        value_name="share",
-    )
-    auto["measure"] = auto.measure.map(
-        {
-            "share_auto_detected": "detected by automated means",
-            "share_auto_decided": "decided fully automatically",
-        }
-    )
+    auto = automation_shares(ts, ["period", "service", "all_statements"])
     ch.render(
         [
             share_lines(

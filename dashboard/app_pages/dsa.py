@@ -88,6 +88,20 @@ INGEST_SOURCES = ["dsa_tdb_aggregates", "dsa_tdb_dumps"]
 INGEST_URLS = ["https://transparency.dsa.ec.europa.eu/explore-data/download"]
 
 
+def choose_platforms(ranked: list[str], named_in: str) -> list[str]:
+    """The platforms a visitor picks, or the six with most statements (``ranked`` is largest
+    first)."""
+    picked = multiselect(
+        "Platforms",
+        ranked,
+        "platform",
+        placeholder="the 6 largest",
+        help=f"Platforms as named in {named_in}. Empty: the six with most statements in this "
+        "selection.",
+    )
+    return picked or ranked[:6]
+
+
 def automation_shares(ts: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
     """The two automation shares of ``ts`` as one long column ``share`` with a ``measure``."""
     auto = ts.melt(
@@ -251,15 +265,7 @@ def ingest_view() -> None:
     if ranked.empty:
         empty(f"No statements of reasons match “{FOCUS[focus]}” between {start} and {end}.")
         return
-    plats = multiselect(
-        "Platforms",
-        ranked.platform_name.tolist(),
-        "platform",
-        placeholder="the 6 largest",
-        help="Platforms as named in the Transparency Database. Empty: the six "
-        "with most statements in this selection.",
-    )
-    plats = plats or ranked.platform_name.head(6).tolist()
+    plats = choose_platforms(ranked.platform_name.tolist(), "the Transparency Database")
 
     ts = local(
         """SELECT strftime(date_trunc(?, date), '%Y-%m-%d') AS period, platform_name,
@@ -471,15 +477,7 @@ def summary_view() -> None:
     if ranked.empty:
         empty(f"No statements of reasons match “{FOCUS[focus]}” between {start} and {end}.")
         return
-    plats = multiselect(
-        "Platforms",
-        ranked.service.tolist(),
-        "platform",
-        placeholder="the 6 largest",
-        help="Platforms as named in the statements of reasons. Empty: the six with most "
-        "statements in this selection.",
-    )
-    plats = plats or ranked.service.head(6).tolist()
+    plats = choose_platforms(ranked.service.tolist(), "the statements of reasons")
     amar = sor_amar()
     ts = local(
         """SELECT strftime(date_trunc(?, d.date), '%Y-%m-%d') AS period, d.service,
